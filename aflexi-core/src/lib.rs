@@ -1,0 +1,22 @@
+//! The Aflexi CDN integration for WHMCS, as a pure Rust library.
+//!
+//! Everything with a rule in it lives here, so that the PHP extension, the WHMCS module and
+//! the addon stay thin adapters:
+//!
+//! * [`username`], [`password`] and [`package`]: the naming rules of the product documents;
+//! * [`xmlrpc`]: the codec between XML-RPC and [`serde_json::Value`];
+//! * [`client`]: a typed client of the Aflexi API, async inside with a blocking facade;
+//! * [`sync`]: the engine that turns a desired state into a plan and applies it;
+//! * [`error`]: the one error type, whose messages never carry a secret.
+
+pub mod client;
+pub mod error;
+pub mod package;
+pub mod password;
+pub mod secret;
+pub mod sync;
+pub mod username;
+pub mod xmlrpc;
+
+pub use error::{Error, Result};
+pub use secret::Secret;
