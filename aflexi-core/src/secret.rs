@@ -57,3 +57,21 @@ impl From<String> for Secret {
         Secret(value)
     }
 }
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Secret)
+    }
+}
+
+/// Serializes a secret's value: for the one field that must hand a password back to its
+/// owner (a sync result), named at the field with `#[serde(serialize_with = ...)]`.
+pub fn serialize_exposed<S: serde::Serializer>(
+    secret: &Option<Secret>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match secret {
+        Some(s) => serializer.serialize_some(s.expose()),
+        None => serializer.serialize_none(),
+    }
+}

@@ -1,0 +1,267 @@
+//! One XML-RPC call over HTTP: credentials in, value or error out.
+//!
+//! The transport owns the per-process HTTP client (built on first use and rebuilt after a
+//! fork, see `../shared/docs/ext-php-rs-notes.md` §3), the per-method call counters, the
+//! response size limit, the retry of reads, and the scrubbing of secrets from anything the
+//! server sends back.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::config::ClientConfig;
+use super::per_process::PerProcess;
+use crate::error::TransportKind;
+use crate::{xmlrpc, Error, Result};
+
+/// Which endpoint a method is sent to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Endpoint {
+    Core,
+    Stats,
+}
+
+pub(crate) struct Transport {
+    config: ClientConfig,
+    stats_url: String,
+    http: PerProcess<reqwest::Client>,
+    counts: Mutex<BTreeMap<String, u64>>,
+}
+
+impl Transport {
+    pub(crate) fn new(config: ClientConfig) -> Result<Self> {
+        config.validate()?;
+        let stats_url = config.stats_endpoint();
+        Ok(Transport {
+            config,
+            stats_url,
+            http: PerProcess::new(),
+            counts: Mutex::new(BTreeMap::new()),
+        })
+    }
+
+    pub(crate) fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// Calls made so far, by method name.
+    pub(crate) fn counts(&self) -> BTreeMap<String, u64> {
+        self.counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn reset_counts(&self) {
+        self.counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
+    }
+
+    /// A read: repeated with a growing pause after a transport failure, a garbled answer or a
+    /// fault. Reads change nothing, and Aflexi's fault codes are undocumented, so a transient
+    /// server error cannot be told from a lasting refusal: trying again is the safe answer.
+    pub(crate) async fn read(&self, method: &str, params: Vec<Value>) -> Result<Value> {
+        self.read_at(Endpoint::Core, method, params).await
+    }
+
+    pub(crate) async fn read_at(
+        &self,
+        endpoint: Endpoint,
+        method: &str,
+        params: Vec<Value>,
+    ) -> Result<Value> {
+        let mut attempt = 0u32;
+        loop {
+            match self.call(endpoint, method, params.clone(), &[]).await {
+                Err(e)
+                    if (e.is_retryable() || matches!(e, Error::Fault { .. }))
+                        && attempt < self.config.read_retries =>
+                {
+                    tokio::time::sleep(backoff(self.config.retry_backoff, attempt)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// A write: sent once. `secrets` are values in `params` (passwords) that must be
+    /// scrubbed from any error text.
+    pub(crate) async fn write(
+        &self,
+        method: &str,
+        params: Vec<Value>,
+        secrets: &[&str],
+    ) -> Result<Value> {
+        self.call(Endpoint::Core, method, params, secrets).await
+    }
+
+    async fn call(
+        &self,
+        endpoint: Endpoint,
+        method: &str,
+        params: Vec<Value>,
+        secrets: &[&str],
+    ) -> Result<Value> {
+        self.count(method);
+        let mut all = Vec::with_capacity(params.len() + 2);
+        all.push(Value::String(self.config.login.clone()));
+        all.push(Value::String(self.config.auth_key.expose().to_string()));
+        all.extend(params);
+        let body = xmlrpc::encode_call(method, &all)?;
+        drop(all);
+        let url = match endpoint {
+            Endpoint::Core => &self.config.endpoint,
+            Endpoint::Stats => &self.stats_url,
+        };
+        let scrub = |text: String| self.scrub(text, secrets);
+        let http = self.http.get_or_try_init(|| build_http(&self.config))?;
+        let response = http
+            .post(url)
+            .header("Content-Type", "text/xml; charset=utf-8")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| transport_error(&e, method, scrub))?;
+        let status = response.status().as_u16();
+        if status != 200 {
+            return Err(Error::Transport {
+                kind: TransportKind::Status(status),
+                message: format!("{method}: the API answered HTTP {status}"),
+            });
+        }
+        let body = read_limited(response, self.config.max_response_bytes, method, &scrub).await?;
+        match xmlrpc::decode_response(&body, self.config.max_response_bytes) {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(fault)) => Err(Error::Fault {
+                code: fault.code,
+                message: scrub(fault.message),
+            }),
+            Err(Error::Protocol(m)) => Err(Error::Protocol(scrub(format!("{method}: {m}")))),
+            Err(other) => Err(other),
+        }
+    }
+
+    fn count(&self, method: &str) {
+        let mut counts = self
+            .counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *counts.entry(method.to_string()).or_insert(0) += 1;
+    }
+
+    /// Replaces every secret that the server may have echoed with `[redacted]`.
+    fn scrub(&self, mut text: String, secrets: &[&str]) -> String {
+        let key = self.config.auth_key.expose();
+        for secret in std::iter::once(&key).chain(secrets.iter()) {
+            if secret.len() >= 3 && text.contains(*secret) {
+                text = text.replace(*secret, "[redacted]");
+            }
+        }
+        text
+    }
+}
+
+fn backoff(base: Duration, attempt: u32) -> Duration {
+    base.saturating_mul(1u32 << attempt.min(6))
+}
+
+fn build_http(config: &ClientConfig) -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .connect_timeout(config.connect_timeout)
+        .timeout(config.request_timeout)
+        .pool_idle_timeout(Duration::from_secs(30))
+        .pool_max_idle_per_host(config.concurrency.max(4))
+        .tcp_keepalive(Duration::from_secs(30))
+        .tcp_nodelay(true)
+        .tls_danger_accept_invalid_certs(!config.verify_tls)
+        .user_agent(concat!("aflexi-whmcs/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::Transport {
+            kind: TransportKind::Connect,
+            message: format!("could not set up the HTTP client: {e}"),
+        })
+}
+
+fn transport_error(e: &reqwest::Error, method: &str, scrub: impl Fn(String) -> String) -> Error {
+    let kind = if e.is_timeout() {
+        TransportKind::Timeout
+    } else if e.is_connect() {
+        TransportKind::Connect
+    } else {
+        TransportKind::Io
+    };
+    // The chain says why (refused, reset, certificate) without the request body.
+    let mut message = format!("{method}: {e}");
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    Error::Transport {
+        kind,
+        message: scrub(message),
+    }
+}
+
+async fn read_limited(
+    mut response: reqwest::Response,
+    max: usize,
+    method: &str,
+    scrub: &impl Fn(String) -> String,
+) -> Result<Vec<u8>> {
+    if response
+        .content_length()
+        .is_some_and(|len| len > max as u64)
+    {
+        return Err(too_large(method, max));
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > max {
+                    return Err(too_large(method, max));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(body),
+            Err(e) => return Err(transport_error(&e, method, scrub)),
+        }
+    }
+}
+
+fn too_large(method: &str, max: usize) -> Error {
+    Error::Protocol(format!(
+        "{method}: the response is larger than the {max}-byte limit"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        let base = Duration::from_millis(100);
+        assert_eq!(backoff(base, 0), Duration::from_millis(100));
+        assert_eq!(backoff(base, 2), Duration::from_millis(400));
+        assert_eq!(backoff(base, 30), Duration::from_millis(6400));
+    }
+
+    #[test]
+    fn scrub_removes_the_key_and_given_passwords() {
+        let config = ClientConfig::new("http://h/core/xmlrpc", "op", "topsecretkey").unwrap();
+        let t = Transport::new(config).unwrap();
+        let text = t.scrub(
+            "rejected topsecretkey and hunter22".to_string(),
+            &["hunter22"],
+        );
+        assert_eq!(text, "rejected [redacted] and [redacted]");
+    }
+}

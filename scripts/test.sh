@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Every test: formatting, lints, the Rust suites, the demo, and a quick run of the benchmarks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+
+echo "== cargo fmt"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+echo "== cargo test"
+cargo test --workspace
+echo "== benchmarks (quick mode: proves they run; figures come from 'make bench')"
+cargo run --quiet -p aflexi-bench -- --quick
+echo "== demo"
+scripts/demo.sh

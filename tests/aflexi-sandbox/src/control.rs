@@ -1,0 +1,206 @@
+//! The `/_sandbox/*` test controls: JSON in, JSON out, no fault injection, no latency.
+//!
+//! | request | body | answer |
+//! |---|---|---|
+//! | `GET /_sandbox/state` | | the state, secrets redacted |
+//! | `GET /_sandbox/calls` | | `{"<method>": n, ..., "total": n}` |
+//! | `POST /_sandbox/reset` | | `{"reset": true}` |
+//! | `POST /_sandbox/config` | any of `latency_ms`, `fault_rate`, `fault_kinds`, `hang_ms`, `seed`, `hard_delete` | the whole config |
+//! | `POST /_sandbox/seed-publishers` | `{"operator", "count", "package", "prefix", "status"}` | `{"first", "last", "count", "package"}` |
+//! | `POST /_sandbox/theme` | `{"operator", "portalUrl", "portalName"}` | the theme |
+//! | `POST /_sandbox/operators` | `{"username", "authKey"}` | `{"id"}` |
+//!
+//! Errors are `{"error": "..."}` with status 400 (bad body), 404 (unknown operator) or 409
+//! (taken username).
+
+use serde_json::{json, Map, Value};
+
+use crate::faults::FaultKind;
+use crate::state::{LinkStatus, Role, Theme};
+use crate::Shared;
+
+/// An HTTP status and a JSON body.
+pub type Answer = (u16, Value);
+
+fn error(status: u16, message: impl Into<String>) -> Answer {
+    (status, json!({ "error": message.into() }))
+}
+
+fn object(body: &[u8]) -> Result<Map<String, Value>, Answer> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(error(400, "the body must be a JSON object")),
+        Err(e) => Err(error(400, format!("the body is not JSON: {e}"))),
+    }
+}
+
+fn string<'a>(map: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>, Answer> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(error(400, format!("{key} must be a string"))),
+    }
+}
+
+fn operator_id(shared: &Shared, username: &str) -> Result<i64, Answer> {
+    let state = shared.state();
+    state
+        .user_id_by_username(username)
+        .filter(|id| state.user(*id).is_some_and(|u| u.role == Role::Operator))
+        .ok_or_else(|| error(404, format!("no operator named {username:?}")))
+}
+
+/// `GET /_sandbox/state`.
+pub fn state(shared: &Shared) -> Answer {
+    (200, shared.state().redacted_json())
+}
+
+/// `GET /_sandbox/calls`.
+pub fn calls(shared: &Shared) -> Answer {
+    (200, json!(shared.calls()))
+}
+
+/// `POST /_sandbox/reset`.
+pub fn reset(shared: &Shared) -> Answer {
+    shared.reset();
+    (200, json!({ "reset": true }))
+}
+
+/// `POST /_sandbox/config`: validates everything before changing anything.
+pub fn config(shared: &Shared, body: &[u8]) -> Answer {
+    let map = match object(body) {
+        Ok(map) => map,
+        Err(answer) => return answer,
+    };
+    let mut next = shared.settings();
+    for (key, value) in &map {
+        let bad = |what: &str| error(400, format!("{key} must be {what}"));
+        match key.as_str() {
+            "latency_ms" => match value.as_u64() {
+                Some(v) => next.latency_ms = v,
+                None => return bad("a non-negative integer"),
+            },
+            "hang_ms" => match value.as_u64() {
+                Some(v) => next.hang_ms = v,
+                None => return bad("a non-negative integer"),
+            },
+            "seed" => match value.as_u64() {
+                Some(v) => next.seed = v,
+                None => return bad("a non-negative integer"),
+            },
+            "fault_rate" => match value.as_f64() {
+                Some(v) if (0.0..=1.0).contains(&v) => next.fault_rate = v,
+                _ => return bad("a number from 0 to 1"),
+            },
+            "hard_delete" => match value.as_bool() {
+                Some(v) => next.hard_delete = v,
+                None => return bad("a boolean"),
+            },
+            "fault_kinds" => {
+                let parsed = match value {
+                    Value::String(s) => FaultKind::parse_list(s),
+                    Value::Array(items) => items
+                        .iter()
+                        .map(|v| {
+                            v.as_str()
+                                .ok_or_else(|| "fault_kinds must hold strings".to_string())
+                                .and_then(str::parse)
+                        })
+                        .collect(),
+                    _ => Err("fault_kinds must be an array or a comma-separated string".into()),
+                };
+                match parsed {
+                    Ok(kinds) => next.fault_kinds = kinds,
+                    Err(message) => return error(400, message),
+                }
+            }
+            other => return error(400, format!("unknown config key {other:?}")),
+        }
+    }
+    let settings = shared.update_settings(|s| *s = next);
+    (200, settings.to_json())
+}
+
+/// `POST /_sandbox/seed-publishers`.
+pub fn seed_publishers(shared: &Shared, body: &[u8]) -> Answer {
+    let run = || -> Result<Answer, Answer> {
+        let map = object(body)?;
+        let operator =
+            string(&map, "operator")?.ok_or_else(|| error(400, "operator is required"))?;
+        let count = map
+            .get("count")
+            .and_then(Value::as_u64)
+            .and_then(|c| usize::try_from(c).ok())
+            .ok_or_else(|| error(400, "count must be a non-negative integer"))?;
+        let package = string(&map, "package")?.unwrap_or("default");
+        let prefix = string(&map, "prefix")?.unwrap_or("pub");
+        let status = match string(&map, "status")? {
+            None => LinkStatus::Active,
+            Some(s) => LinkStatus::parse(s)
+                .ok_or_else(|| error(400, "status must be ACTIVE, SUSPENDED or DELETED"))?,
+        };
+        operator_id(shared, operator)?;
+        let (ids, package_id) = shared
+            .seed_publishers(operator, count, package, prefix, status)
+            .map_err(|message| error(409, message))?;
+        Ok((
+            200,
+            json!({
+                "first": ids.first(),
+                "last": ids.last(),
+                "count": ids.len(),
+                "package": package_id,
+            }),
+        ))
+    };
+    run().unwrap_or_else(|answer| answer)
+}
+
+/// `POST /_sandbox/theme`: missing fields keep their current value.
+pub fn theme(shared: &Shared, body: &[u8]) -> Answer {
+    let run = || -> Result<Answer, Answer> {
+        let map = object(body)?;
+        let operator =
+            string(&map, "operator")?.ok_or_else(|| error(400, "operator is required"))?;
+        let id = operator_id(shared, operator)?;
+        let mut state = shared.state();
+        let current = state.theme(id);
+        let theme = Theme {
+            portal_url: string(&map, "portalUrl")?
+                .map(str::to_string)
+                .unwrap_or(current.portal_url),
+            portal_name: string(&map, "portalName")?
+                .map(str::to_string)
+                .unwrap_or(current.portal_name),
+        };
+        state.set_theme(id, theme.clone());
+        Ok((
+            200,
+            json!({"operator": id, "portalUrl": theme.portal_url, "portalName": theme.portal_name}),
+        ))
+    };
+    run().unwrap_or_else(|answer| answer)
+}
+
+/// `POST /_sandbox/operators`.
+pub fn add_operator(shared: &Shared, body: &[u8]) -> Answer {
+    let run = || -> Result<Answer, Answer> {
+        let map = object(body)?;
+        let username = string(&map, "username")?
+            .filter(|u| !u.is_empty())
+            .ok_or_else(|| error(400, "username is required"))?;
+        let key = string(&map, "authKey")?
+            .filter(|k| !k.is_empty())
+            .ok_or_else(|| error(400, "authKey is required"))?;
+        let mut state = shared.state();
+        if state.user_id_by_username(username).is_some() {
+            return Err(error(409, format!("username {username:?} already exists")));
+        }
+        let id = state.ensure_operator(username, key);
+        Ok((200, json!({ "id": id })))
+    };
+    run().unwrap_or_else(|answer| answer)
+}
