@@ -416,15 +416,7 @@ impl Client {
         for chunk in full.chunks(USERNAMES_PER_LOOKUP) {
             let names: Vec<Value> = chunk.iter().cloned().map(Value::String).collect();
             let filter = json!({"operator": op, "publisher.username": names});
-            let answer = self
-                .transport
-                .read(
-                    "publisherLink.get",
-                    vec![filter, json!({"extract": link_extract()})],
-                )
-                .await?;
-            for row in results(answer, "publisherLink.get")? {
-                let p = publisher_from(&row)?;
+            for p in self.read_links(filter).await? {
                 if chunk.iter().any(|u| u.eq_ignore_ascii_case(&p.username)) {
                     found.push(p);
                 }
@@ -440,18 +432,24 @@ impl Client {
         }
         let op = self.operator_id().await?;
         let filter = json!({"operator": op, "publisher": publisher_id});
+        self.read_links(filter)
+            .await?
+            .into_iter()
+            .find(|p| p.id == publisher_id)
+            .ok_or_else(|| Error::NotFound(format!("publisher #{publisher_id}")))
+    }
+
+    /// The links matching `filter`, projected to what the integration uses.
+    async fn read_links(&self, filter: Value) -> Result<Vec<Publisher>> {
+        let options = json!({"extract": link_extract()});
         let answer = self
             .transport
-            .read(
-                "publisherLink.get",
-                vec![filter, json!({"extract": link_extract()})],
-            )
+            .read("publisherLink.get", vec![filter, options])
             .await?;
         results(answer, "publisherLink.get")?
             .iter()
             .map(publisher_from)
-            .find(|p| p.as_ref().map_or(true, |p| p.id == publisher_id))
-            .unwrap_or_else(|| Err(Error::NotFound(format!("publisher #{publisher_id}"))))
+            .collect()
     }
 
     /// One page of the operator's publishers, ordered by id.
