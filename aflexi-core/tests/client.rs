@@ -635,6 +635,33 @@ fn call_counts_are_kept_per_method() {
 }
 
 #[test]
+fn the_call_log_lists_each_call_without_secrets() {
+    let sb = sandbox();
+    let c = client(&sb);
+    c.run(|c| async move { c.create_publisher(&new_publisher("logged", "Gold")).await })
+        .unwrap();
+    let log = c.client().take_call_log();
+    let methods: Vec<&str> = log.iter().map(|r| r.method.as_str()).collect();
+    assert_eq!(
+        methods,
+        vec![
+            "user.get",
+            "bandwidthPackage.get",
+            "bandwidthPackage.create",
+            "user.create"
+        ]
+    );
+    let text = serde_json::to_string(&log).unwrap();
+    assert!(
+        !text.contains("Initial-Pass-123") && !text.contains(AUTH_KEY),
+        "{text}"
+    );
+    assert!(text.contains("[redacted]"));
+    assert!(log.iter().all(|r| r.outcome == "ok"));
+    assert!(c.client().take_call_log().is_empty());
+}
+
+#[test]
 fn the_stats_endpoint_is_derived_from_the_core_endpoint() {
     let sb = sandbox();
     assert_eq!(config(&sb).stats_endpoint(), sb.stats_url());

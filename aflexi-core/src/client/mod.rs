@@ -31,6 +31,7 @@ pub use blocking::BlockingClient;
 pub use config::{endpoint_from_server, ClientConfig, CORE_PATH, STATS_PATH};
 pub use model::{LinkStatus, Operator, Package, Publisher};
 pub use per_process::PerProcess;
+pub use transport::CallRecord;
 
 use crate::{package, password, xmlrpc, Error, Result, Secret};
 use model::{
@@ -161,6 +162,12 @@ impl Client {
     /// API calls made by this client, by method (every attempt counts).
     pub fn call_counts(&self) -> BTreeMap<String, u64> {
         self.transport.counts()
+    }
+
+    /// The API calls made since the last time the log was taken (at most the last 200), for
+    /// the WHMCS module log. Passwords are redacted and the credentials are not included.
+    pub fn take_call_log(&self) -> Vec<CallRecord> {
+        self.transport.take_log()
     }
 
     /// Sets the call counters back to zero.

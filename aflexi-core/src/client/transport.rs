@@ -5,10 +5,11 @@
 //! response size limit, the retry of reads, and the scrubbing of secrets from anything the
 //! server sends back.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use serde::Serialize;
 use serde_json::Value;
 
 use super::config::ClientConfig;
@@ -28,6 +29,23 @@ pub(crate) struct Transport {
     stats_url: String,
     http: PerProcess<reqwest::Client>,
     counts: Mutex<BTreeMap<String, u64>>,
+    log: Mutex<VecDeque<CallRecord>>,
+}
+
+/// How many calls the log keeps (the most recent).
+const LOG_LIMIT: usize = 200;
+
+/// One API call as the module log shows it: never the auth key, never a password.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallRecord {
+    /// XML-RPC method.
+    pub method: String,
+    /// Parameters after the credentials, with every password replaced by `[redacted]`.
+    pub params: Value,
+    /// `ok`, or the error.
+    pub outcome: String,
+    /// Wall time in milliseconds.
+    pub elapsed_ms: u64,
 }
 
 impl Transport {
@@ -39,6 +57,7 @@ impl Transport {
             stats_url,
             http: PerProcess::new(),
             counts: Mutex::new(BTreeMap::new()),
+            log: Mutex::new(VecDeque::new()),
         })
     }
 
@@ -52,6 +71,15 @@ impl Transport {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
+    }
+
+    /// Takes the recorded calls, oldest first, leaving the log empty.
+    pub(crate) fn take_log(&self) -> Vec<CallRecord> {
+        self.log
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .drain(..)
+            .collect()
     }
 
     pub(crate) fn reset_counts(&self) {
@@ -108,6 +136,37 @@ impl Transport {
         secrets: &[&str],
     ) -> Result<Value> {
         self.count(method);
+        let started = std::time::Instant::now();
+        let logged = redact(&Value::Array(params.clone()), secrets);
+        let result = self.send(endpoint, method, params, secrets).await;
+        let record = CallRecord {
+            method: method.to_string(),
+            params: logged,
+            outcome: match &result {
+                Ok(_) => "ok".to_string(),
+                Err(e) => e.to_string(),
+            },
+            elapsed_ms: started.elapsed().as_millis() as u64,
+        };
+        let mut log = self
+            .log
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if log.len() == LOG_LIMIT {
+            log.pop_front();
+        }
+        log.push_back(record);
+        drop(log);
+        result
+    }
+
+    async fn send(
+        &self,
+        endpoint: Endpoint,
+        method: &str,
+        params: Vec<Value>,
+        secrets: &[&str],
+    ) -> Result<Value> {
         let mut all = Vec::with_capacity(params.len() + 2);
         all.push(Value::String(self.config.login.clone()));
         all.push(Value::String(self.config.auth_key.expose().to_string()));
@@ -163,6 +222,20 @@ impl Transport {
             }
         }
         text
+    }
+}
+
+/// `value` with every string equal to one of `secrets` replaced by `[redacted]`.
+fn redact(value: &Value, secrets: &[&str]) -> Value {
+    match value {
+        Value::String(s) if secrets.contains(&s.as_str()) => Value::String("[redacted]".into()),
+        Value::Array(items) => Value::Array(items.iter().map(|v| redact(v, secrets)).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), redact(v, secrets)))
+                .collect(),
+        ),
+        other => other.clone(),
     }
 }
 
@@ -252,6 +325,16 @@ mod tests {
         assert_eq!(backoff(base, 0), Duration::from_millis(100));
         assert_eq!(backoff(base, 2), Duration::from_millis(400));
         assert_eq!(backoff(base, 30), Duration::from_millis(6400));
+    }
+
+    #[test]
+    fn redact_replaces_passwords_at_any_depth() {
+        let params = serde_json::json!([{"password": "hunter22", "name": "x"}, "hunter22", 5]);
+        let out = redact(&params, &["hunter22"]);
+        assert_eq!(
+            out,
+            serde_json::json!([{"password": "[redacted]", "name": "x"}, "[redacted]", 5])
+        );
     }
 
     #[test]
