@@ -94,7 +94,7 @@ fn run(endpoint: &str, login: &str, key: &str) -> Result<u32, Error> {
     );
 
     println!("3. CreateAccount");
-    let pw = password::generate();
+    let pw = password::generate()?;
     let new = NewPublisher {
         username: from_email.clone(),
         email: "John.Doe@Example.com".into(),
@@ -135,7 +135,7 @@ fn run(endpoint: &str, login: &str, key: &str) -> Result<u32, Error> {
         "Change Package to 'CDN Pro'",
         &mut failures,
     );
-    let new_password = password::generate();
+    let new_password = password::generate()?;
     client.run(|c| c.change_password(id, &new_password))?;
     let as_publisher = BlockingClient::new(ClientConfig::new(
         endpoint,

@@ -2,7 +2,8 @@
 //!
 //! The old plugins made 8-character passwords from `time()` and `md5(rand())` (API document
 //! §4 item 4). Here a password is drawn from the operating system's CSPRNG
-//! ([`rand::rngs::OsRng`]) with unbiased uniform sampling over an alphabet of ASCII letters and
+//! ([`rand::rngs::OsRng`], which seeds a ChaCha generator once per password, so a password
+//! costs one system call rather than one per character) with unbiased uniform sampling over an alphabet of ASCII letters and
 //! digits without the look-alikes `0 O o 1 l I`: 56 characters, so a default 16-character
 //! password carries about 92 bits. Nothing in it can break an e-mail template, XML or a shell.
 //!
@@ -13,15 +14,15 @@
 //! ```
 //! use aflexi_core::password;
 //!
-//! let secret = password::generate();
+//! let secret = password::generate().unwrap();
 //! assert_eq!(secret.expose().len(), password::DEFAULT_LEN);
 //! assert!(password::validate(secret.expose()).is_ok());
 //! assert!(password::generate_with_len(4).is_err());
 //! ```
 
 use rand::distr::{Distribution, Uniform};
-use rand::rngs::OsRng;
-use rand::{Rng, TryRngCore};
+use rand::rngs::{OsRng, StdRng};
+use rand::{Rng, SeedableRng};
 
 use crate::{Error, Result, Secret};
 
@@ -39,11 +40,11 @@ const _: () = assert!(!ALPHABET.is_empty() && ALPHABET.len() <= u8::MAX as usize
 
 /// A new password of [`DEFAULT_LEN`] characters.
 ///
-/// # Panics
+/// # Errors
 ///
-/// Only if the operating system's random source fails, as [`rand::rng`] would.
-pub fn generate() -> Secret {
-    generate_from(&mut OsRng.unwrap_err(), DEFAULT_LEN)
+/// Only if the operating system's random source fails.
+pub fn generate() -> Result<Secret> {
+    generate_with_len(DEFAULT_LEN)
 }
 
 /// A new password of `len` characters.
@@ -53,9 +54,7 @@ pub fn generate() -> Secret {
 /// [`Error::InvalidInput`] for the field `password length` when `len` is outside
 /// [`MIN_LEN`]`..=`[`MAX_LEN`].
 ///
-/// # Panics
-///
-/// Only if the operating system's random source fails, as [`rand::rng`] would.
+/// Also an error, never a panic, if the operating system's random source fails.
 ///
 /// ```
 /// let secret = aflexi_core::password::generate_with_len(24).unwrap();
@@ -68,7 +67,13 @@ pub fn generate_with_len(len: usize) -> Result<Secret> {
             format!("{len} is outside {MIN_LEN} to {MAX_LEN} characters"),
         ));
     }
-    Ok(generate_from(&mut OsRng.unwrap_err(), len))
+    let mut rng = StdRng::try_from_rng(&mut OsRng).map_err(|e| {
+        Error::invalid(
+            "password",
+            format!("the operating system's random source failed: {e}"),
+        )
+    })?;
+    Ok(generate_from(&mut rng, len))
 }
 
 /// Draws whole passwords of `len` (at least 3) characters until one has all three classes.
@@ -156,7 +161,9 @@ mod tests {
     }
 
     fn many(n: usize) -> Vec<String> {
-        (0..n).map(|_| generate().expose().to_owned()).collect()
+        (0..n)
+            .map(|_| generate().unwrap().expose().to_owned())
+            .collect()
     }
 
     #[test]
@@ -172,7 +179,7 @@ mod tests {
 
     #[test]
     fn generate_gives_the_default_length() {
-        assert_eq!(generate().expose().len(), DEFAULT_LEN);
+        assert_eq!(generate().unwrap().expose().len(), DEFAULT_LEN);
     }
 
     #[test]
@@ -230,7 +237,7 @@ mod tests {
         let mut counts: HashMap<u8, usize> = HashMap::new();
         let mut total = 0usize;
         for _ in 0..12_500 {
-            for b in generate().expose().bytes() {
+            for b in generate().unwrap().expose().bytes() {
                 *counts.entry(b).or_default() += 1;
                 total += 1;
             }
@@ -266,7 +273,7 @@ mod tests {
 
     #[test]
     fn generated_passwords_are_redacted_when_printed() {
-        let secret = generate();
+        let secret = generate().unwrap();
         assert_eq!(format!("{secret:?} {secret}"), "[redacted] [redacted]");
     }
 

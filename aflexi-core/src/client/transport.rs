@@ -5,8 +5,8 @@
 //! response size limit, the retry of reads, and the scrubbing of secrets from anything the
 //! server sends back.
 
-use std::collections::{BTreeMap, VecDeque};
-use std::sync::Mutex;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -27,7 +27,6 @@ pub(crate) enum Endpoint {
 pub(crate) struct Transport {
     config: ClientConfig,
     stats_url: String,
-    http: PerProcess<reqwest::Client>,
     counts: Mutex<BTreeMap<String, u64>>,
     log: Mutex<VecDeque<CallRecord>>,
 }
@@ -55,7 +54,6 @@ impl Transport {
         Ok(Transport {
             config,
             stats_url,
-            http: PerProcess::new(),
             counts: Mutex::new(BTreeMap::new()),
             log: Mutex::new(VecDeque::new()),
         })
@@ -178,7 +176,7 @@ impl Transport {
             Endpoint::Stats => &self.stats_url,
         };
         let scrub = |text: String| self.scrub(text, secrets);
-        let http = self.http.get_or_try_init(|| build_http(&self.config))?;
+        let http = http_client(&self.config)?;
         let response = http
             .post(url)
             .header("Content-Type", "text/xml; charset=utf-8")
@@ -241,6 +239,34 @@ fn redact(value: &Value, secrets: &[&str]) -> Value {
 
 fn backoff(base: Duration, attempt: u32) -> Duration {
     base.saturating_mul(1u32 << attempt.min(6))
+}
+
+/// The settings that make two HTTP clients different.
+type HttpKey = (u128, u128, bool, usize);
+type HttpClients = Arc<Mutex<HashMap<HttpKey, reqwest::Client>>>;
+
+/// HTTP clients of this process by settings. WHMCS makes a new `Aflexi\Client` for every
+/// module call; sharing the HTTP client keeps its connections alive across those calls (and
+/// across requests served by one PHP-FPM worker), saving a TCP and TLS handshake each time.
+static HTTP_CLIENTS: PerProcess<HttpClients> = PerProcess::new();
+
+fn http_client(config: &ClientConfig) -> Result<reqwest::Client> {
+    let clients = HTTP_CLIENTS.get_or_try_init(|| Ok(Arc::new(Mutex::new(HashMap::new()))))?;
+    let key = (
+        config.connect_timeout.as_millis(),
+        config.request_timeout.as_millis(),
+        config.verify_tls,
+        config.concurrency,
+    );
+    let mut clients = clients
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(client) = clients.get(&key) {
+        return Ok(client.clone());
+    }
+    let client = build_http(config)?;
+    clients.insert(key, client.clone());
+    Ok(client)
 }
 
 fn build_http(config: &ClientConfig) -> Result<reqwest::Client> {

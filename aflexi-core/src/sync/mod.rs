@@ -16,7 +16,7 @@
 
 mod plan;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -182,6 +182,8 @@ pub async fn apply(client: Arc<Client>, plan: Plan, options: &Options) -> Report
     let packages = Arc::new(packages);
 
     let mut results: Vec<Option<SyncResult>> = Vec::with_capacity(plan.entries.len());
+    // Who each running task works for, so that even a task that died still gets a result.
+    let mut running: HashMap<tokio::task::Id, (usize, PlanEntry)> = HashMap::new();
     let mut tasks = JoinSet::new();
     for (index, entry) in plan.entries.into_iter().enumerate() {
         results.push(None);
@@ -198,18 +200,18 @@ pub async fn apply(client: Arc<Client>, plan: Plan, options: &Options) -> Report
             continue;
         }
         while tasks.len() >= concurrency {
-            if let Some(Ok((i, r))) = tasks.join_next().await {
-                results[i] = Some(r);
+            if let Some(joined) = tasks.join_next_with_id().await {
+                settle(joined, &mut running, &mut results);
             }
         }
         let client = Arc::clone(&client);
         let packages = Arc::clone(&packages);
-        tasks.spawn(async move { (index, apply_one(&client, entry, &packages).await) });
+        let copy = entry.clone();
+        let handle = tasks.spawn(async move { apply_one(&client, entry, &packages).await });
+        running.insert(handle.id(), (index, copy));
     }
-    while let Some(joined) = tasks.join_next().await {
-        if let Ok((i, r)) = joined {
-            results[i] = Some(r);
-        }
+    while let Some(joined) = tasks.join_next_with_id().await {
+        settle(joined, &mut running, &mut results);
     }
     let results: Vec<SyncResult> = results.into_iter().flatten().collect();
     Report {
@@ -217,6 +219,28 @@ pub async fn apply(client: Arc<Client>, plan: Plan, options: &Options) -> Report
         results,
         packages_created,
         elapsed_ms: started.elapsed().as_millis() as u64,
+    }
+}
+
+/// Files a finished task's result; a task that panicked reports its publisher as failed.
+fn settle(
+    joined: std::result::Result<(tokio::task::Id, SyncResult), tokio::task::JoinError>,
+    running: &mut HashMap<tokio::task::Id, (usize, PlanEntry)>,
+    results: &mut [Option<SyncResult>],
+) {
+    match joined {
+        Ok((id, result)) => {
+            if let Some((index, _)) = running.remove(&id) {
+                results[index] = Some(result);
+            }
+        }
+        Err(e) => {
+            if let Some((index, entry)) = running.remove(&e.id()) {
+                let mut r = entry.into_result(Outcome::Failed, None);
+                r.error = Some("internal error while applying; run the sync again".into());
+                results[index] = Some(r);
+            }
+        }
     }
 }
 
@@ -262,7 +286,7 @@ async fn apply_actions(
     if entry.actions.contains(&Action::Create) {
         let password = match &wanted.password {
             Some(p) => p.clone(),
-            None => password::generate(),
+            None => password::generate()?,
         };
         let new = NewPublisher {
             username: wanted.username.clone(),
