@@ -8,3 +8,22 @@ need_rust_component() {
 }
 need_rust_component fmt rustfmt
 need_rust_component clippy clippy
+
+# Debian packages: PHP 8.2 (the extension builds against php8.2-dev with bindgen, which needs
+# libclang), PHP-FPM and cgi-fcgi for the extension's FPM test, PHPUnit, and what the WHMCS
+# harness uses (MariaDB, Illuminate Database, the PDO drivers).
+apt_packages=(
+  php8.2-cli php8.2-dev php8.2-fpm php8.2-mysql php8.2-sqlite3 php8.2-xml php8.2-mbstring
+  libclang-dev phpunit php-illuminate-database mariadb-server libfcgi-bin
+)
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y "${missing[@]}"
+fi

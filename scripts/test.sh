@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test: formatting, lints, the Rust suites, the demo, and a quick run of the benchmarks.
+# Every test: formatting, lints, the Rust suites, the PHP extension's suites, the demo, and a
+# quick run of the benchmarks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -12,5 +13,7 @@ echo "== cargo test"
 cargo test --workspace
 echo "== benchmarks (quick mode: proves they run; figures come from 'make bench')"
 cargo run --quiet -p aflexi-bench -- --quick
+echo "== the PHP extension (PHPUnit, fork, PHP-FPM, memory)"
+scripts/test-php-ext.sh
 echo "== demo"
 scripts/demo.sh

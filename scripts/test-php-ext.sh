@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Tests the PHP extension `aflexi` as PHP loads it: builds the extension and the Aflexi
+# sandbox, lints the PHP files, then runs the PHPUnit suite of tests/php/ext against the built
+# .so (functions, client, exceptions, hostile input, fork, memory, and the PHP-FPM test with
+# 4 workers and 1,000 requests). The suite's bootstrap starts the sandbox; the FPM test starts
+# php-fpm. Whatever is left running is killed on exit. Exits non-zero on any failure.
+#
+#   scripts/test-php-ext.sh            release build (what ships; the FPM test takes ~10 s)
+#   scripts/test-php-ext.sh --debug    debug build (quicker to build, slower to run)
+#   scripts/test-php-ext.sh -- --filter ForkTest     extra arguments go to PHPUnit
+#
+# Needs what scripts/install-deps.sh installs (php8.2-cli/-dev/-fpm, libclang-dev, phpunit,
+# libfcgi-bin).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+profile=release
+phpunit_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --debug) profile=debug ;;
+    --release) profile=release ;;
+    --) shift; phpunit_args=("$@"); break ;;
+    *) echo "usage: $0 [--debug|--release] [-- PHPUnit arguments]" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+for tool in php php-config phpunit; do
+  command -v "$tool" >/dev/null || { echo "$tool not found: run scripts/install-deps.sh" >&2; exit 1; }
+done
+
+echo "== build the extension and the sandbox ($profile)"
+cargo_profile=()
+[ "$profile" = release ] && cargo_profile=(--release)
+cargo build "${cargo_profile[@]}" -p aflexi-php-ext -p aflexi-sandbox
+target_dir=$(cargo metadata --format-version 1 --no-deps | php -r 'echo json_decode(stream_get_contents(STDIN))->target_directory;')
+so="$target_dir/$profile/libaflexi.so"
+sandbox="$target_dir/$profile/aflexi-sandbox"
+
+echo "== php -l"
+lint_failed=0
+while IFS= read -r -d '' file; do
+  php -l "$file" >/dev/null || lint_failed=1
+done < <(find tests/php/ext aflexi-php-ext -name '*.php' -print0)
+[ "$lint_failed" = 0 ] || { echo "PHP syntax errors" >&2; exit 1; }
+
+echo "== the extension loads"
+php -n -d extension="$so" -r 'exit(extension_loaded("aflexi") ? 0 : 1);'
+php -n -d extension="$so" --ri aflexi
+
+# Every child the suite starts records its pid here; the trap kills what is left.
+AFLEXI_TEST_TMP=$(mktemp -d)
+export AFLEXI_TEST_TMP
+cleanup() {
+  local f
+  for f in "$AFLEXI_TEST_TMP"/child-*.pid; do
+    [ -e "$f" ] || continue
+    kill -TERM "$(cat "$f")" 2>/dev/null || true
+  done
+  rm -rf "$AFLEXI_TEST_TMP"
+}
+trap cleanup EXIT INT TERM
+
+# If the extension is also enabled in PHP's configuration (scripts/install-extension.sh),
+# PHP would load that copy and warn about the second one: test with a copy of the scanned INI
+# directory that leaves it out.
+scan_dir="$AFLEXI_TEST_TMP/conf.d"
+mkdir -p "$scan_dir"
+php -r 'echo php_ini_scanned_files() ?: "";' | tr ',' '\n' | while IFS= read -r ini; do
+  ini=$(echo "$ini" | tr -d '[:space:]')
+  [ -n "$ini" ] || continue
+  case "$(basename "$ini")" in *aflexi.ini) continue ;; esac
+  cp "$ini" "$scan_dir/"
+done
+export PHP_INI_SCAN_DIR="$scan_dir"
+
+echo "== PHPUnit (tests/php/ext)"
+AFLEXI_SANDBOX_BIN="$sandbox" AFLEXI_EXT_SO="$so" \
+  php -d extension="$so" "$(command -v phpunit)" -c tests/php/ext/phpunit.xml "${phpunit_args[@]}"

@@ -1,0 +1,59 @@
+<?php
+/**
+ * What every test of the extension shares: the sandbox, a client of it, unique names.
+ */
+
+declare(strict_types=1);
+
+namespace Aflexi\Tests;
+
+use Aflexi\Client;
+use PHPUnit\Framework\TestCase;
+
+abstract class ExtensionTestCase extends TestCase
+{
+    protected Sandbox $sandbox;
+
+    protected function setUp(): void
+    {
+        $this->sandbox = Sandbox::shared();
+    }
+
+    /** A client of the shared sandbox as the operator 'acme'. */
+    protected function client(array $options = []): Client
+    {
+        return new Client($this->sandbox->coreUrl(), Sandbox::OPERATOR, Sandbox::AUTH_KEY, $options);
+    }
+
+    /** A name no other test uses, so tests need not reset the shared sandbox. */
+    protected static function unique(string $prefix): string
+    {
+        static $n = 0;
+        $n++;
+        return sprintf('%s%d_%d', $prefix, getmypid(), $n);
+    }
+
+    /** A desired publisher entry for sync(). */
+    protected static function desired(string $username, string $package = 'Gold', string $status = 'Active'): array
+    {
+        return [
+            'key' => $username, 'username' => $username, 'email' => "$username@example.com",
+            'name' => ucfirst($username), 'package' => $package, 'status' => $status,
+        ];
+    }
+
+    /** The path of the loaded extension .so, read from this process's memory map. */
+    protected static function extensionPath(): string
+    {
+        $fromEnv = getenv('AFLEXI_EXT_SO');
+        if (is_string($fromEnv) && $fromEnv !== '') {
+            return $fromEnv;
+        }
+        foreach (file('/proc/self/maps') ?: [] as $line) {
+            if (preg_match('~\s(/\S*(?:libaflexi|/aflexi)\.so)$~', trim($line), $m)) {
+                return $m[1];
+            }
+        }
+        self::fail('cannot find the loaded aflexi .so in /proc/self/maps; set AFLEXI_EXT_SO');
+    }
+}
