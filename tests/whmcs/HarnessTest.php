@@ -1,0 +1,936 @@
+<?php
+/**
+ * The WHMCS stand-in's own tests: the parts of it that hold logic behave as WHMCS does
+ * (whmcs-reference.md sections in each test's docblock where it helps).
+ *
+ * Two fakes are used: the server module `harnesstest` (its functions are at the bottom of this
+ * file; FakeServerModule records their calls and decides their results) and the addon
+ * `harnessaddon`, written into ROOTDIR/modules/addons/ before the first test.
+ */
+
+declare(strict_types=1);
+
+use WHMCS\Database\Capsule;
+use WhmcsHarness\Actions;
+use WhmcsHarness\Addon;
+use WhmcsHarness\AddonPage;
+use WhmcsHarness\Crypto;
+use WhmcsHarness\Email\UnsupportedTemplateSyntax;
+use WhmcsHarness\Fixtures;
+use WhmcsHarness\Hooks;
+use WhmcsHarness\Modules;
+use WhmcsHarness\Params;
+use WhmcsHarness\SecretMask;
+use WhmcsHarness\TestCase;
+use WhmcsHarness\TokenRejected;
+use WhmcsHarness\Whmcs;
+
+final class HarnessTest extends TestCase
+{
+    public static function setUpBeforeClass(): void
+    {
+        FakeAddon::install();
+    }
+
+    protected function setUp(): void
+    {
+        parent::setUp();
+        FakeServerModule::reset();
+    }
+
+    // ---- logModuleCall (§A5) ---------------------------------------------------------------
+
+    public function test_logModuleCall_masks_every_replaceVars_value_in_request_response_and_processed(): void
+    {
+        logModuleCall('aflexi', 'CreateAccount', 'user=bob&pass=S3cret-Pass', 'key K-123 accepted for S3cret-Pass', ['ok' => 'K-123'], ['S3cret-Pass', 'K-123']);
+
+        $entry = Whmcs::moduleLog('CreateAccount')[0];
+        $this->assertSame('user=bob&pass=' . SecretMask::MASK, $entry['request']);
+        $this->assertSame('key ' . SecretMask::MASK . ' accepted for ' . SecretMask::MASK, $entry['response']);
+        $this->assertSame(['ok' => SecretMask::MASK], $entry['processed']);
+        $stored = Capsule::table('tblmodulelog')->first();
+        $this->assertStringNotContainsString('S3cret-Pass', $stored->request . $stored->response . $stored->arrdata);
+    }
+
+    public function test_logModuleCall_masks_values_inside_nested_arrays_and_keys(): void
+    {
+        logModuleCall('aflexi', 'Sync', ['auth' => ['key' => 'K-999', 'list' => ['x', 'K-999']], 'K-999' => 1], '', '', ['K-999']);
+
+        $request = Whmcs::moduleLog()[0]['request'];
+        $this->assertSame(['auth' => ['key' => SecretMask::MASK, 'list' => ['x', SecretMask::MASK]], SecretMask::MASK => 1], $request);
+    }
+
+    public function test_logModuleCall_masks_a_value_that_appears_json_escaped_inside_json(): void
+    {
+        $secret = 'p/a"ss\\wörd';
+        logModuleCall('aflexi', 'Call', json_encode(['password' => $secret]), json_encode(['echo' => $secret], JSON_UNESCAPED_UNICODE), '', [$secret]);
+
+        $entry = Whmcs::moduleLog()[0];
+        $this->assertSame('{"password":"' . SecretMask::MASK . '"}', $entry['request']);
+        $this->assertSame('{"echo":"' . SecretMask::MASK . '"}', $entry['response']);
+    }
+
+    public function test_logModuleCall_ignores_empty_replaceVars_values(): void
+    {
+        logModuleCall('aflexi', 'Call', 'request', 'response', '', ['', null]);
+
+        $this->assertSame('request', Whmcs::moduleLog()[0]['request']);
+    }
+
+    public function test_logModuleCall_is_a_no_op_while_module_debug_logging_is_off(): void
+    {
+        Fixtures::config('ModuleDebugMode', '');
+
+        logModuleCall('aflexi', 'Call', 'request', 'response', '', []);
+
+        $this->assertSame([], Whmcs::moduleLog());
+        $this->assertSame(0, Capsule::table('tblmodulelog')->count());
+    }
+
+    public function test_leaksOf_reports_a_secret_logged_in_an_encoding_that_masking_does_not_cover(): void
+    {
+        logModuleCall('aflexi', 'Call', '<string>a&amp;b&lt;c</string>', 'ok', '', ['a&b<c']);
+        logActivity('Auth key K-777 rejected');
+
+        $this->assertSame(['module log #0 (Call) request_text'], Whmcs::leaksOf('a&b<c'));
+        $this->assertSame(['activity log #0: Auth key K-777 rejected'], Whmcs::leaksOf('K-777'));
+        $this->assertSame([], Whmcs::leaksOf('never-logged'));
+    }
+
+    // ---- encrypt / decrypt (§A6, §B6) ----------------------------------------------------------
+
+    public function test_encrypt_then_decrypt_gives_back_the_plaintext(): void
+    {
+        foreach (['', 'simple', 'ünïcødé ✓ pass', str_repeat('x', 1000)] as $plain) {
+            $this->assertSame($plain, decrypt(encrypt($plain)));
+        }
+    }
+
+    public function test_encrypted_values_are_not_the_plaintext_and_differ_each_time(): void
+    {
+        $a = encrypt('hunter2hunter2');
+        $b = encrypt('hunter2hunter2');
+
+        $this->assertStringNotContainsString('hunter2', $a);
+        $this->assertNotSame($a, $b);
+    }
+
+    public function test_decrypt_of_plaintext_or_garbage_returns_an_empty_string(): void
+    {
+        $this->assertSame('', decrypt('plain-api-key'));
+        $this->assertSame('', decrypt(base64_encode(random_bytes(80))));
+        $this->assertSame('', decrypt(''));
+    }
+
+    public function test_EncryptPassword_and_DecryptPassword_round_trip_through_localAPI(): void
+    {
+        $encrypted = localAPI('EncryptPassword', ['password2' => 'Pa55'])['password'];
+
+        $this->assertSame(['result' => 'success', 'password' => 'Pa55'], localAPI('DecryptPassword', ['password2' => $encrypted]));
+    }
+
+    // ---- CSRF tokens (§B7) ---------------------------------------------------------------------
+
+    public function test_check_token_accepts_the_session_token_posted_as_token(): void
+    {
+        $_POST['token'] = generate_token('plain');
+
+        $this->assertTrue(check_token('WHMCS.admin.default'));
+    }
+
+    public function test_check_token_rejects_a_missing_token(): void
+    {
+        generate_token('plain');
+
+        $this->expectException(TokenRejected::class);
+        check_token();
+    }
+
+    public function test_check_token_rejects_a_token_of_another_session(): void
+    {
+        $stale = generate_token('plain');
+        Whmcs::reset();
+        generate_token('plain');
+        $_POST['token'] = $stale;
+
+        $this->expectException(TokenRejected::class);
+        check_token('WHMCS.admin.default');
+    }
+
+    public function test_generate_token_gives_the_hidden_input_named_token_by_default(): void
+    {
+        $token = generate_token('plain');
+
+        $this->assertSame('<input type="hidden" name="token" value="' . $token . '" />', generate_token());
+        $this->assertSame('&token=' . $token, generate_token('link'));
+    }
+
+    // ---- hooks (§C1) ---------------------------------------------------------------------------
+
+    public function test_run_hook_runs_lower_priorities_first_then_registration_order_and_returns_their_values(): void
+    {
+        add_hook('ClientEdit', 5, static fn (): string => 'five');
+        add_hook('ClientEdit', 1, static fn (): string => 'one-a');
+        add_hook('ClientEdit', 1, static fn (): string => 'one-b');
+        add_hook('InvoicePaid', 0, static fn (): string => 'other point');
+
+        $this->assertSame(['one-a', 'one-b', 'five'], run_hook('ClientEdit', ['userid' => 1]));
+    }
+
+    public function test_run_hook_passes_the_payload_to_each_hook_and_records_the_run(): void
+    {
+        $seen = [];
+        add_hook('InvoicePaid', 1, static function (array $vars) use (&$seen): void {
+            $seen[] = $vars;
+        });
+
+        run_hook('InvoicePaid', ['invoiceid' => 7]);
+
+        $this->assertSame([['invoiceid' => 7]], $seen);
+        $this->assertSame(['invoiceid' => 7], Whmcs::hookRuns('InvoicePaid')[0]['vars']);
+    }
+
+    public function test_hooks_registered_by_a_test_are_dropped_at_reset_but_module_hooks_stay(): void
+    {
+        Modules::loadAddon('harnessaddon');
+        add_hook('ClientClose', 1, static fn (): string => 'test hook');
+
+        Whmcs::reset();
+
+        $sources = array_column(Hooks::registered('ClientClose'), 'source');
+        $this->assertSame(['addon:harnessaddon'], $sources);
+    }
+
+    public function test_addon_hooks_run_only_while_the_addon_is_active(): void
+    {
+        Modules::loadAddon('harnessaddon');
+
+        $this->assertSame([], run_hook('ClientClose', ['userid' => 1]));
+        Addon::activate('harnessaddon');
+        $this->assertSame(['harnessaddon saw client 1'], run_hook('ClientClose', ['userid' => 1]));
+    }
+
+    // ---- GetClientsDetails / GetClientsProducts / UpdateClientProduct (§F) ---------------------
+
+    public function test_GetClientsDetails_returns_the_client_with_unicode_names_intact(): void
+    {
+        $clientId = Fixtures::client(['firstname' => 'Zoë', 'lastname' => '山田 🚀', 'email' => 'zoe@example.com']);
+
+        $result = localAPI('GetClientsDetails', ['clientid' => $clientId]);
+
+        $this->assertSame('success', $result['result']);
+        $this->assertSame('Zoë 山田 🚀', $result['client']['fullname']);
+        $this->assertSame('USD', $result['client']['currency_code']);
+        $this->assertSame('zoe@example.com', $result['email'], 'the deprecated top-level copy');
+        $this->assertSame(['result' => 'error', 'message' => 'Client Not Found'], localAPI('GetClientsDetails', ['clientid' => $clientId + 1]));
+    }
+
+    public function test_GetClientsProducts_returns_25_services_by_default_and_counts_them_all(): void
+    {
+        $clientId = Fixtures::client();
+        $productId = Fixtures::product();
+        for ($i = 0; $i < 30; $i++) {
+            Fixtures::service(['userid' => $clientId, 'packageid' => $productId]);
+        }
+
+        $result = localAPI('GetClientsProducts', ['clientid' => $clientId]);
+
+        $this->assertSame('30', $result['totalresults']);
+        $this->assertSame(25, $result['numreturned']);
+        $this->assertCount(25, $result['products']['product']);
+    }
+
+    public function test_GetClientsProducts_pages_with_limitstart_and_limitnum(): void
+    {
+        $clientId = Fixtures::client();
+        $ids = [];
+        for ($i = 0; $i < 5; $i++) {
+            $ids[] = Fixtures::service(['userid' => $clientId]);
+        }
+
+        $page = localAPI('GetClientsProducts', ['clientid' => $clientId, 'limitstart' => 3, 'limitnum' => 10]);
+
+        $this->assertSame([(string) $ids[3], (string) $ids[4]], array_column($page['products']['product'], 'id'));
+        $this->assertSame(3, $page['startnumber']);
+    }
+
+    public function test_GetClientsProducts_gives_the_decrypted_password_and_filters_by_service(): void
+    {
+        $serviceId = Fixtures::service(['username' => 'alice', 'password' => 'Secr3t!']);
+        Fixtures::service();
+
+        $result = localAPI('GetClientsProducts', ['serviceid' => $serviceId]);
+
+        $this->assertSame('1', $result['totalresults']);
+        $this->assertSame('Secr3t!', $result['products']['product'][0]['password']);
+        $this->assertSame('alice', $result['products']['product'][0]['username']);
+    }
+
+    public function test_UpdateClientProduct_stores_the_service_password_encrypted(): void
+    {
+        $serviceId = Fixtures::service();
+
+        $result = localAPI('UpdateClientProduct', [
+            'serviceid' => $serviceId, 'serviceusername' => 'bob_42', 'servicepassword' => 'N3w-pass',
+            'status' => 'Active', 'bwusage' => 1500, 'bwlimit' => 10000,
+        ]);
+
+        $row = Capsule::table('tblhosting')->find($serviceId);
+        $this->assertSame(['result' => 'success', 'serviceid' => (string) $serviceId], $result);
+        $this->assertSame('bob_42', $row->username);
+        $this->assertNotSame('N3w-pass', $row->password);
+        $this->assertSame('N3w-pass', decrypt($row->password));
+        $this->assertSame(['Active', 1500, 10000], [$row->domainstatus, (int) $row->bwusage, (int) $row->bwlimit]);
+    }
+
+    public function test_UpdateClientProduct_writes_custom_fields_given_as_base64_serialized_array(): void
+    {
+        $productId = Fixtures::product();
+        $fieldId = Fixtures::customField(['relid' => $productId, 'fieldname' => 'cdn_hostname|CDN hostname']);
+        $serviceId = Fixtures::service(['packageid' => $productId]);
+
+        localAPI('UpdateClientProduct', ['serviceid' => $serviceId, 'customfields' => base64_encode(serialize([$fieldId => 'cdn.example.net']))]);
+
+        $this->assertSame(['cdn_hostname' => 'cdn.example.net'], Params::forService($serviceId)['customfields']);
+    }
+
+    public function test_UpdateClientProduct_of_an_unknown_service_says_Service_ID_Not_Found(): void
+    {
+        $this->assertSame(['result' => 'error', 'message' => 'Service ID Not Found'], localAPI('UpdateClientProduct', ['serviceid' => 999]));
+    }
+
+    public function test_GetClientsAddons_lists_the_addons_of_a_service(): void
+    {
+        $serviceId = Fixtures::service();
+        $addonId = Fixtures::productAddon(['name' => 'Extra TB']);
+        $clientAddonId = Fixtures::clientAddon(['hostingid' => $serviceId, 'addonid' => $addonId, 'recurring' => 5]);
+        Fixtures::clientAddon();
+
+        $result = localAPI('GetClientsAddons', ['serviceid' => $serviceId]);
+
+        $this->assertSame('1', $result['totalresults']);
+        $this->assertSame([(string) $clientAddonId, 'Extra TB', '5.00'], [
+            $result['addons']['addon'][0]['id'], $result['addons']['addon'][0]['name'], $result['addons']['addon'][0]['recurring'],
+        ]);
+    }
+
+    public function test_an_unknown_command_answers_Command_Not_Found(): void
+    {
+        $this->assertSame(['result' => 'error', 'message' => 'Command Not Found'], localAPI('GetMoonPhase', []));
+    }
+
+    public function test_fakeApi_replaces_a_command_and_the_call_is_still_recorded(): void
+    {
+        Whmcs::fakeApi('GetClientsDetails', ['result' => 'error', 'message' => 'Client Not Found']);
+
+        localAPI('GetClientsDetails', ['clientid' => 5]);
+
+        $call = Whmcs::apiCalls('GetClientsDetails')[0];
+        $this->assertSame(['clientid' => 5], $call['values']);
+        $this->assertSame('error', $call['result']['result']);
+    }
+
+    // ---- invoices and payments (§C2, §C3) ------------------------------------------------------
+
+    public function test_GetInvoice_lists_items_with_type_and_relid(): void
+    {
+        $serviceId = Fixtures::service();
+        $addonId = Fixtures::clientAddon(['hostingid' => $serviceId]);
+        $invoiceId = Fixtures::invoice([], [
+            ['type' => 'Hosting', 'relid' => $serviceId, 'amount' => 10],
+            ['type' => 'Addon', 'relid' => $addonId, 'amount' => 2.5],
+        ]);
+
+        $result = localAPI('GetInvoice', ['invoiceid' => $invoiceId]);
+
+        $items = $result['items']['item'];
+        $this->assertSame([['Hosting', $serviceId], ['Addon', $addonId]], array_map(static fn (array $i): array => [$i['type'], $i['relid']], $items));
+        $this->assertSame(['12.50', '12.50', 'Unpaid', ''], [$result['total'], $result['balance'], $result['status'], $result['transactions']]);
+    }
+
+    public function test_AddInvoicePayment_marks_the_invoice_paid_records_the_transaction_and_runs_InvoicePaid(): void
+    {
+        $invoiceId = Fixtures::invoiceForService(Fixtures::service(), 10.0);
+        $paid = [];
+        add_hook('InvoicePaid', 1, static function (array $vars) use (&$paid): void {
+            $paid[] = [$vars['invoiceid'], $vars['invoice']->status];
+        });
+
+        $result = localAPI('AddInvoicePayment', ['invoiceid' => $invoiceId, 'transid' => 'TX-1', 'gateway' => 'paypal']);
+
+        $this->assertSame(['result' => 'success'], $result);
+        $this->assertSame([[$invoiceId, 'Paid']], $paid);
+        $this->assertSame('TX-1', Capsule::table('tblaccounts')->where('invoiceid', $invoiceId)->value('transid'));
+        $this->assertSame(['AddInvoicePayment', 'InvoicePaidPreEmail', 'InvoicePaid'], array_column(Whmcs::hookRuns(), 'point'));
+    }
+
+    public function test_a_partial_payment_does_not_run_InvoicePaid(): void
+    {
+        $invoiceId = Fixtures::invoiceForService(Fixtures::service(), 10.0);
+
+        localAPI('AddInvoicePayment', ['invoiceid' => $invoiceId, 'transid' => 'TX-2', 'gateway' => 'paypal', 'amount' => 4]);
+
+        $this->assertSame([], Whmcs::hookRuns('InvoicePaid'));
+        $this->assertSame('6.00', localAPI('GetInvoice', ['invoiceid' => $invoiceId])['balance']);
+    }
+
+    public function test_paying_the_first_invoice_of_an_autosetup_on_payment_product_creates_the_service_before_InvoicePaid(): void
+    {
+        $productId = Fixtures::product(['servertype' => 'harnesstest', 'autosetup' => 'payment']);
+        $serviceId = Fixtures::service(['packageid' => $productId]);
+        $invoiceId = Fixtures::invoiceForService($serviceId);
+        $statusSeenByHook = null;
+        add_hook('InvoicePaid', 1, static function () use ($serviceId, &$statusSeenByHook): void {
+            $statusSeenByHook = Capsule::table('tblhosting')->where('id', $serviceId)->value('domainstatus');
+        });
+
+        localAPI('AddInvoicePayment', ['invoiceid' => $invoiceId, 'transid' => 'TX-3', 'gateway' => 'paypal']);
+
+        $this->assertSame(['CreateAccount'], array_column(FakeServerModule::$calls, 'function'));
+        $this->assertSame('Active', $statusSeenByHook);
+    }
+
+    public function test_AddInvoicePayment_refuses_a_cancelled_invoice(): void
+    {
+        $invoiceId = Fixtures::invoice(['status' => 'Cancelled']);
+
+        $result = localAPI('AddInvoicePayment', ['invoiceid' => $invoiceId, 'transid' => 'TX-4', 'gateway' => 'paypal']);
+
+        $this->assertSame('It is not possible to add a payment to an invoice that is Cancelled', $result['message']);
+    }
+
+    public function test_UpdateInvoice_to_Cancelled_does_not_run_InvoiceCancelled_as_in_WHMCS(): void
+    {
+        $invoiceId = Fixtures::invoice();
+
+        $result = localAPI('UpdateInvoice', ['invoiceid' => $invoiceId, 'status' => 'Cancelled']);
+
+        $this->assertSame('success', $result['result']);
+        $this->assertSame('Cancelled', Capsule::table('tblinvoices')->where('id', $invoiceId)->value('status'));
+        $this->assertSame([], Whmcs::hookRuns('InvoiceCancelled'));
+    }
+
+    public function test_cancelling_an_invoice_in_the_admin_area_runs_InvoiceCancelled(): void
+    {
+        $invoiceId = Fixtures::invoice();
+
+        Actions::cancelInvoice($invoiceId);
+
+        $this->assertSame([['invoiceid' => $invoiceId]], array_column(Whmcs::hookRuns('InvoiceCancelled'), 'vars'));
+    }
+
+    public function test_UpdateInvoice_rejects_an_unknown_status(): void
+    {
+        $invoiceId = Fixtures::invoice();
+
+        $this->assertSame('Invalid status Gone', localAPI('UpdateInvoice', ['invoiceid' => $invoiceId, 'status' => 'Gone'])['message']);
+    }
+
+    public function test_a_manual_refund_runs_ManualRefund_with_the_transid_and_amount_only(): void
+    {
+        $invoiceId = Fixtures::invoiceForService(Fixtures::service(), 10.0, ['status' => 'Paid']);
+        $paymentId = Fixtures::transaction(['invoiceid' => $invoiceId, 'transid' => 'PAY-9', 'amountin' => 10]);
+
+        Actions::manualRefund($paymentId);
+
+        $this->assertSame([['transid' => 'PAY-9', 'amount' => 10.0]], array_column(Whmcs::hookRuns('ManualRefund'), 'vars'));
+        $this->assertSame([['invoiceid' => $invoiceId]], array_column(Whmcs::hookRuns('InvoiceRefunded'), 'vars'));
+        $this->assertSame('Refunded', Capsule::table('tblinvoices')->where('id', $invoiceId)->value('status'));
+    }
+
+    // ---- SendEmail (§E) ------------------------------------------------------------------------
+
+    public function test_SendEmail_renders_a_product_template_with_the_service_merge_fields(): void
+    {
+        $templateId = Fixtures::emailTemplate([
+            'name' => 'Aflexi CDN Welcome',
+            'subject' => 'Welcome to {$service_product_name}',
+            'message' => '<p>Hi {$client_name|escape}, login {$service_username} / {$service_password} at {$company_name}</p>',
+        ]);
+        $productId = Fixtures::product(['name' => 'CDN Pro', 'welcomeemail' => $templateId]);
+        $clientId = Fixtures::client(['firstname' => 'Ann', 'lastname' => '<O\'Neil>']);
+        $serviceId = Fixtures::service(['packageid' => $productId, 'userid' => $clientId, 'username' => 'ann_1', 'password' => 'Pw-123']);
+
+        $result = localAPI('SendEmail', ['messagename' => 'Aflexi CDN Welcome', 'id' => $serviceId]);
+
+        $email = Whmcs::emails('Aflexi CDN Welcome')[0];
+        $this->assertSame(['result' => 'success'], $result);
+        $this->assertSame('Welcome to CDN Pro', $email['subject']);
+        $this->assertSame('<p>Hi Ann &lt;O&#039;Neil&gt;, login ann_1 / Pw-123 at Harness Hosting</p>', $email['message']);
+        $this->assertSame(Capsule::table('tblclients')->where('id', $clientId)->value('email'), $email['to']);
+    }
+
+    public function test_SendEmail_runs_EmailPreSend_and_renders_the_merge_fields_it_returns(): void
+    {
+        Fixtures::emailTemplate(['name' => 'Aflexi CDN Welcome', 'message' => 'Your CNAME: {$aflexi_cname}']);
+        $serviceId = Fixtures::service(['domain' => 'shop.example']);
+        add_hook('EmailPreSend', 1, static function (array $vars): array {
+            if ($vars['messagename'] !== 'Aflexi CDN Welcome') {
+                return [];
+            }
+            return ['aflexi_cname' => $vars['mergefields']['service_domain'] . '.cdn.test', 'relid_seen' => $vars['relid']];
+        });
+
+        localAPI('SendEmail', ['messagename' => 'Aflexi CDN Welcome', 'id' => $serviceId]);
+
+        $email = Whmcs::emails()[0];
+        $this->assertSame('Your CNAME: shop.example.cdn.test', $email['message']);
+        $this->assertSame($serviceId, $email['mergefields']['relid_seen']);
+    }
+
+    public function test_SendEmail_is_aborted_by_an_EmailPreSend_hook_returning_abortsend(): void
+    {
+        Fixtures::emailTemplate(['name' => 'Aflexi CDN Welcome']);
+        add_hook('EmailPreSend', 1, static fn (): array => ['abortsend' => true]);
+
+        $result = localAPI('SendEmail', ['messagename' => 'Aflexi CDN Welcome', 'id' => Fixtures::service()]);
+
+        $this->assertSame('Sending Failed. Please see documentation.', $result['message']);
+        $this->assertSame([], Whmcs::emails());
+    }
+
+    public function test_SendEmail_of_an_unknown_template_says_Email_Template_not_found(): void
+    {
+        $result = localAPI('SendEmail', ['messagename' => 'No Such Template', 'id' => Fixtures::service()]);
+
+        $this->assertSame(['result' => 'error', 'message' => 'Email Template not found'], $result);
+    }
+
+    public function test_SendEmail_without_a_related_id_says_A_related_ID_is_required(): void
+    {
+        Fixtures::emailTemplate(['name' => 'Aflexi CDN Welcome']);
+
+        $this->assertSame(['result' => 'error', 'message' => 'A related ID is required'], localAPI('SendEmail', ['messagename' => 'Aflexi CDN Welcome']));
+    }
+
+    public function test_SendEmail_to_a_client_without_an_email_address_fails_and_is_logged(): void
+    {
+        Fixtures::emailTemplate(['name' => 'Aflexi CDN Welcome']);
+        $serviceId = Fixtures::service(['userid' => Fixtures::client(['email' => ''])]);
+
+        $result = localAPI('SendEmail', ['messagename' => 'Aflexi CDN Welcome', 'id' => $serviceId]);
+
+        $this->assertSame('Sending Failed. Please see documentation.', $result['message']);
+        $this->assertStringStartsWith('Email Sending Failed', Whmcs::activityLog()[0]);
+    }
+
+    public function test_SendEmail_accepts_customvars_as_base64_serialized_array(): void
+    {
+        $serviceId = Fixtures::service();
+
+        localAPI('SendEmail', [
+            'customtype' => 'product', 'customsubject' => 'Note', 'custommessage' => 'Value: {$extra}', 'id' => $serviceId,
+            'customvars' => base64_encode(serialize(['extra' => '42'])),
+        ]);
+
+        $this->assertSame('Value: 42', Whmcs::emails()[0]['message']);
+    }
+
+    public function test_a_template_using_smarty_beyond_the_subset_is_refused_loudly(): void
+    {
+        Fixtures::emailTemplate(['name' => 'Fancy', 'message' => '{if $service_username}x{/if} a { literal brace }']);
+
+        $this->expectException(UnsupportedTemplateSyntax::class);
+        localAPI('SendEmail', ['messagename' => 'Fancy', 'id' => Fixtures::service()]);
+    }
+
+    // ---- Module* commands (§A3, §C2) -----------------------------------------------------------
+
+    public function test_ModuleCreate_runs_the_module_then_activates_the_service_and_sends_the_welcome_email(): void
+    {
+        $templateId = Fixtures::emailTemplate(['name' => 'Harness Welcome', 'message' => 'user {$service_username}']);
+        $productId = Fixtures::product(['servertype' => 'harnesstest', 'welcomeemail' => $templateId]);
+        $serviceId = Fixtures::service(['packageid' => $productId, 'username' => 'u1', 'password' => 'p1']);
+        FakeServerModule::$onCreate = static function (array $params): string {
+            // written back before returning success (§A6): the welcome email must see it
+            localAPI('UpdateClientProduct', ['serviceid' => $params['serviceid'], 'serviceusername' => 'remote_u1']);
+            return 'success';
+        };
+
+        $result = localAPI('ModuleCreate', ['serviceid' => $serviceId]);
+
+        $this->assertSame(['result' => 'success'], $result);
+        $this->assertSame('Active', Capsule::table('tblhosting')->where('id', $serviceId)->value('domainstatus'));
+        $this->assertSame('user remote_u1', Whmcs::emails('Harness Welcome')[0]['message']);
+        $this->assertSame([$serviceId], array_map(static fn (array $r): int => $r['vars']['params']['serviceid'], Whmcs::hookRuns('AfterModuleCreate')));
+        $this->assertContains("Module Create Successful - Service ID: $serviceId", Whmcs::activityLog());
+    }
+
+    public function test_ModuleCreate_failure_returns_the_module_message_and_leaves_the_service_pending(): void
+    {
+        $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest'])]);
+        FakeServerModule::$onCreate = static fn (): string => 'Aflexi said no';
+
+        $result = localAPI('ModuleCreate', ['serviceid' => $serviceId]);
+
+        $this->assertSame(['result' => 'error', 'message' => 'Aflexi said no'], $result);
+        $this->assertSame('Pending', Capsule::table('tblhosting')->where('id', $serviceId)->value('domainstatus'));
+        $this->assertSame('Aflexi said no', Whmcs::hookRuns('AfterModuleCreateFailed')[0]['vars']['failureResponseMessage']);
+    }
+
+    public function test_ModuleCreate_gives_a_service_without_credentials_a_username_from_its_domain_and_a_password(): void
+    {
+        $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest']), 'domain' => 'my-shop42.example.com']);
+
+        localAPI('ModuleCreate', ['serviceid' => $serviceId]);
+
+        $params = FakeServerModule::$calls[0]['params'];
+        $this->assertSame('myshopex', $params['username']);
+        $this->assertMatchesRegularExpression('/^[A-Za-z0-9]{10}$/', $params['password']);
+        $this->assertSame($params['password'], decrypt(Capsule::table('tblhosting')->where('id', $serviceId)->value('password')));
+    }
+
+    public function test_a_PreModuleCreate_hook_returning_abortcmd_stops_the_create(): void
+    {
+        $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest'])]);
+        add_hook('PreModuleCreate', 1, static fn (): array => ['abortcmd' => true]);
+
+        $result = localAPI('ModuleCreate', ['serviceid' => $serviceId]);
+
+        $this->assertSame('error', $result['result']);
+        $this->assertSame([], FakeServerModule::$calls);
+    }
+
+    public function test_ModuleSuspend_Unsuspend_and_Terminate_set_the_service_status(): void
+    {
+        $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest']), 'domainstatus' => 'Active']);
+        $status = static fn (): array => (array) Capsule::table('tblhosting')->where('id', $serviceId)->first(['domainstatus', 'suspendreason']);
+
+        localAPI('ModuleSuspend', ['serviceid' => $serviceId, 'suspendreason' => 'Overdue on Payment']);
+        $this->assertSame(['domainstatus' => 'Suspended', 'suspendreason' => 'Overdue on Payment'], $status());
+        localAPI('ModuleUnsuspend', ['serviceid' => $serviceId]);
+        $this->assertSame(['domainstatus' => 'Active', 'suspendreason' => ''], $status());
+        localAPI('ModuleTerminate', ['serviceid' => $serviceId]);
+        $this->assertSame('Terminated', $status()['domainstatus']);
+
+        $this->assertSame(['SuspendAccount', 'UnsuspendAccount', 'TerminateAccount'], array_column(FakeServerModule::$calls, 'function'));
+        $this->assertSame('Overdue on Payment', FakeServerModule::$calls[0]['params']['suspendreason']);
+    }
+
+    public function test_ModuleChangePw_passes_the_new_password_and_saves_it_encrypted(): void
+    {
+        $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest']), 'password' => 'old-pw']);
+
+        localAPI('ModuleChangePw', ['serviceid' => $serviceId, 'servicepassword' => 'new-pw']);
+
+        $this->assertSame('new-pw', FakeServerModule::$calls[0]['params']['password']);
+        $this->assertSame('new-pw', decrypt(Capsule::table('tblhosting')->where('id', $serviceId)->value('password')));
+        $this->assertSame(['serviceid' => $serviceId, 'oldpassword' => 'old-pw', 'newpassword' => 'new-pw'], Whmcs::hookRuns('AfterModuleChangePassword')[0]['vars']);
+    }
+
+    public function test_Module_commands_report_missing_services_and_modules_in_WHMCS_words(): void
+    {
+        $noModule = Fixtures::service(['packageid' => Fixtures::product(['servertype' => ''])]);
+        $noFunction = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest'])]);
+
+        $this->assertSame('Service ID is required', localAPI('ModuleCreate', [])['message']);
+        $this->assertSame('Service ID not found', localAPI('ModuleCreate', ['serviceid' => 42])['message']);
+        $this->assertSame('Service not assigned to a module', localAPI('ModuleCreate', ['serviceid' => $noModule])['message']);
+        $this->assertSame('Function Not Supported by Module', localAPI('ModuleChangePackage', ['serviceid' => $noFunction])['message']);
+    }
+
+    // ---- $params (§A4) -------------------------------------------------------------------------
+
+    public function test_params_for_a_service_hold_decrypted_passwords_and_positional_config_options(): void
+    {
+        $serverId = Fixtures::server(['hostname' => 'api.aflexi.test', 'username' => 'op', 'password' => 'srv-PW', 'accesshash' => 'HASH', 'port' => 8443]);
+        $productId = Fixtures::product(['configoptions' => ['gold-package', '', 'on'], 'type' => 'other']);
+        $clientId = Fixtures::client(['firstname' => 'Émile', 'lastname' => 'Zola', 'companyname' => 'Zola SA']);
+        $serviceId = Fixtures::service(['packageid' => $productId, 'userid' => $clientId, 'server' => $serverId,
+            'domain' => 'zola.example', 'username' => 'emile', 'password' => 'svc-PW', 'domainstatus' => 'Active']);
+        Fixtures::configurableOption($serviceId, 'bandwidth|Bandwidth (TB)', 5, 'quantity');
+        Fixtures::configurableOption($serviceId, 'region', 'eu|Europe');
+
+        $p = Params::forService($serviceId);
+
+        $this->assertSame([$serviceId, $clientId, $productId, $serverId], [$p['serviceid'], $p['userid'], $p['pid'], $p['serverid']]);
+        $this->assertSame(['zola.example', 'emile', 'svc-PW', 'other', 'aflexi', 'Active'],
+            [$p['domain'], $p['username'], $p['password'], $p['producttype'], $p['moduletype'], $p['status']]);
+        $this->assertSame(['gold-package', '', 'on', ''], [$p['configoption1'], $p['configoption2'], $p['configoption3'], $p['configoption24']]);
+        $this->assertSame(['bandwidth' => 5, 'region' => 'eu'], $p['configoptions']);
+        $this->assertSame(['Émile', 'Zola', 'Émile Zola', 'Zola SA'], [
+            $p['clientsdetails']['firstname'], $p['clientsdetails']['lastname'], $p['clientsdetails']['fullname'], $p['clientsdetails']['companyname'],
+        ]);
+        $this->assertSame([true, 'api.aflexi.test', 'op', 'srv-PW', 'HASH', true, 'https', '8443'], [
+            $p['server'], $p['serverhostname'], $p['serverusername'], $p['serverpassword'], $p['serveraccesshash'],
+            $p['serversecure'], $p['serverhttpprefix'], $p['serverport'],
+        ]);
+        $this->assertSame($serviceId, $p['model']->id);
+    }
+
+    public function test_params_model_writes_back_to_tblhosting_and_keeps_service_properties(): void
+    {
+        $serviceId = Fixtures::service();
+        $model = Params::forService($serviceId)['model'];
+
+        $model->username = 'written_back';
+        $model->save();
+        $model->serviceProperties->save(['Password' => 'prop-pw', 'Publisher ID' => '77']);
+
+        $this->assertSame('written_back', Params::forService($serviceId)['username']);
+        $this->assertSame('prop-pw', Params::forService($serviceId)['password']);
+        $this->assertSame('77', Params::forService($serviceId)['customfields']['Publisher ID']);
+    }
+
+    public function test_params_for_a_server_hold_only_its_fields(): void
+    {
+        $serverId = Fixtures::server(['secure' => '', 'password' => 'srv-PW']);
+
+        $p = Params::forServer($serverId);
+
+        $this->assertSame(['serverid', 'serverip', 'serverhostname', 'serverusername', 'serverpassword', 'serveraccesshash',
+            'serversecure', 'serverhttpprefix', 'serverport'], array_keys($p));
+        $this->assertSame([false, 'http', 'srv-PW'], [$p['serversecure'], $p['serverhttpprefix'], $p['serverpassword']]);
+    }
+
+    // ---- database --------------------------------------------------------------------------------
+
+    public function test_reset_empties_the_tables_drops_module_tables_and_restores_the_baseline(): void
+    {
+        Fixtures::service();
+        Capsule::schema()->create('mod_harness_scratch', static function ($t): void {
+            $t->increments('id');
+        });
+
+        Whmcs::reset();
+
+        $this->assertSame(0, Capsule::table('tblhosting')->count() + Capsule::table('tblclients')->count());
+        $this->assertFalse(Capsule::schema()->hasTable('mod_harness_scratch'));
+        $this->assertSame('admin', Capsule::table('tbladmins')->where('id', 1)->value('username'));
+        $this->assertSame('on', Capsule::table('tblconfiguration')->where('setting', 'ModuleDebugMode')->value('value'));
+    }
+
+    public function test_ids_of_clients_services_and_invoices_never_coincide(): void
+    {
+        $serviceId = Fixtures::service();
+        $clientId = (int) Capsule::table('tblhosting')->where('id', $serviceId)->value('userid');
+        $invoiceId = Fixtures::invoiceForService($serviceId);
+
+        $this->assertCount(3, array_unique([$serviceId, $clientId, $invoiceId]));
+    }
+
+    public function test_strict_mode_rejects_a_service_status_WHMCS_does_not_know(): void
+    {
+        $serviceId = Fixtures::service();
+
+        $this->expectException(\Illuminate\Database\QueryException::class);
+        Capsule::table('tblhosting')->where('id', $serviceId)->update(['domainstatus' => 'Sleeping']);
+    }
+
+    // ---- addon modules (§B) ----------------------------------------------------------------------
+
+    public function test_activating_an_addon_stores_version_access_and_field_defaults(): void
+    {
+        $result = Addon::activate('harnessaddon', ['apiKey' => 'K-addon-secret']);
+
+        $settings = Capsule::table('tbladdonmodules')->where('module', 'harnessaddon')->pluck('value', 'setting')->all();
+        $this->assertSame('success', $result['status']);
+        $this->assertSame(['1.2.0', '1', 'https://api.aflexi.test'], [$settings['version'], $settings['access'], $settings['apiUrl']]);
+        $this->assertNotSame('K-addon-secret', $settings['apiKey']);
+        $this->assertTrue(Capsule::schema()->hasTable('mod_harnessaddon'));
+    }
+
+    public function test_addon_vars_hold_the_settings_modulelink_version_and_language_strings(): void
+    {
+        Addon::activate('harnessaddon', ['apiKey' => 'K-addon-secret']);
+
+        $vars = Addon::vars('harnessaddon');
+
+        $this->assertSame('K-addon-secret', $vars['apiKey']);
+        $this->assertSame('addonmodules.php?module=harnessaddon', $vars['modulelink']);
+        $this->assertSame('1.2.0', $vars['version']);
+        $this->assertSame('Hello from the language file', $vars['_lang']['hello']);
+        $this->assertSame('index.php?m=harnessaddon', Addon::vars('harnessaddon', 'client')['modulelink']);
+    }
+
+    public function test_an_addon_form_post_with_the_session_token_passes_and_sees_html_encoded_input(): void
+    {
+        Addon::activate('harnessaddon');
+
+        $html = AddonPage::post('harnessaddon', ['name' => '<b>Tom & "Jerry"</b>'], ['action' => 'save']);
+
+        $this->assertSame('saved:&lt;b&gt;Tom &amp; &quot;Jerry&quot;&lt;/b&gt;', $html);
+    }
+
+    public function test_an_addon_form_post_without_the_token_is_rejected(): void
+    {
+        Addon::activate('harnessaddon');
+
+        $this->expectException(TokenRejected::class);
+        AddonPage::post('harnessaddon', ['name' => 'x'], ['action' => 'save'], false);
+    }
+
+    public function test_an_admin_whose_role_lacks_access_cannot_open_the_addon(): void
+    {
+        Addon::activate('harnessaddon', [], '1');
+        $supportAdmin = Fixtures::admin(['roleid' => 3]);
+
+        $this->expectException(\RuntimeException::class);
+        AddonPage::get('harnessaddon', [], $supportAdmin);
+    }
+
+    public function test_module_lib_classes_autoload_like_WHMCS(): void
+    {
+        $this->assertSame('greetings', (new \WHMCS\Module\Addon\Harnessaddon\Greeter())->greet());
+    }
+
+    // ---- admin actions and cron (§C2, §C3) -------------------------------------------------------
+
+    public function test_editing_a_client_runs_ClientEdit_with_the_new_values_and_olddata(): void
+    {
+        $clientId = Fixtures::client(['email' => 'old@example.com']);
+
+        Actions::editClient($clientId, ['email' => 'new@example.com']);
+
+        $vars = Whmcs::hookRuns('ClientEdit')[0]['vars'];
+        $this->assertSame([$clientId, 'new@example.com', 'old@example.com'], [$vars['userid'], $vars['email'], $vars['olddata']['email']]);
+    }
+
+    public function test_closing_a_client_sets_statuses_without_module_calls_and_runs_ClientClose(): void
+    {
+        $productId = Fixtures::product(['servertype' => 'harnesstest']);
+        $clientId = Fixtures::client();
+        $active = Fixtures::service(['userid' => $clientId, 'packageid' => $productId, 'domainstatus' => 'Active']);
+        $pending = Fixtures::service(['userid' => $clientId, 'packageid' => $productId]);
+
+        Actions::closeClient($clientId);
+
+        $statuses = Capsule::table('tblhosting')->whereIn('id', [$active, $pending])->orderBy('id')->pluck('domainstatus')->all();
+        $this->assertSame(['Terminated', 'Cancelled'], $statuses);
+        $this->assertSame([], FakeServerModule::$calls);
+        $this->assertSame([['userid' => $clientId]], array_column(Whmcs::hookRuns('ClientClose'), 'vars'));
+    }
+
+    public function test_changing_a_service_status_in_the_admin_area_runs_ServiceEdit_and_no_module_function(): void
+    {
+        $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest']), 'domainstatus' => 'Active']);
+
+        Actions::setServiceStatus($serviceId, 'Suspended');
+
+        $this->assertSame([], FakeServerModule::$calls);
+        $this->assertSame($serviceId, Whmcs::hookRuns('ServiceEdit')[0]['vars']['serviceid']);
+    }
+
+    public function test_the_daily_cron_runs_UsageUpdate_once_per_server_with_server_params(): void
+    {
+        $first = Fixtures::server(['type' => 'harnesstest']);
+        $second = Fixtures::server(['type' => 'harnesstest', 'hostname' => 'b.test']);
+        Fixtures::server(['type' => 'harnesstest', 'disabled' => 1]);
+
+        Actions::runDailyCron();
+
+        $calls = FakeServerModule::$calls;
+        $this->assertSame([$first, $second], array_map(static fn (array $c): int => $c['params']['serverid'], $calls));
+        $this->assertArrayNotHasKey('serviceid', $calls[0]['params']);
+        $this->assertSame(['DailyCronJob', 'AfterCronJob'], array_column(Whmcs::hookRuns(), 'point'));
+    }
+}
+
+/**
+ * The fake server module `harnesstest`: records each call with its params and returns
+ * 'success' (or what $onCreate decides for CreateAccount).
+ */
+final class FakeServerModule
+{
+    /** @var list<array{function: string, params: array<string, mixed>}> */
+    public static array $calls = [];
+    /** @var (callable(array<string, mixed>): string)|null */
+    public static $onCreate = null;
+
+    public static function reset(): void
+    {
+        self::$calls = [];
+        self::$onCreate = null;
+    }
+
+    public static function call(string $function, array $params): string
+    {
+        self::$calls[] = ['function' => $function, 'params' => $params];
+        if ($function === 'CreateAccount' && self::$onCreate !== null) {
+            return (self::$onCreate)($params);
+        }
+        return 'success';
+    }
+}
+
+function harnesstest_CreateAccount(array $params): string
+{
+    return FakeServerModule::call('CreateAccount', $params);
+}
+
+function harnesstest_SuspendAccount(array $params): string
+{
+    return FakeServerModule::call('SuspendAccount', $params);
+}
+
+function harnesstest_UnsuspendAccount(array $params): string
+{
+    return FakeServerModule::call('UnsuspendAccount', $params);
+}
+
+function harnesstest_TerminateAccount(array $params): string
+{
+    return FakeServerModule::call('TerminateAccount', $params);
+}
+
+function harnesstest_ChangePassword(array $params): string
+{
+    return FakeServerModule::call('ChangePassword', $params);
+}
+
+function harnesstest_UsageUpdate(array $params): void
+{
+    FakeServerModule::call('UsageUpdate', $params);
+}
+
+/**
+ * The fake addon `harnessaddon`, written into ROOTDIR/modules/addons/harnessaddon/: a config
+ * with a text, a password and a yes/no field, an activate that creates mod_harnessaddon, an
+ * output page that checks the CSRF token on POST, a ClientClose hook, a language file and a
+ * lib/ class.
+ */
+final class FakeAddon
+{
+    public static function install(): void
+    {
+        $dir = ROOTDIR . '/modules/addons/harnessaddon';
+        if (is_dir($dir)) {
+            return;
+        }
+        mkdir("$dir/lang", 0777, true);
+        mkdir("$dir/lib", 0777, true);
+        file_put_contents("$dir/harnessaddon.php", <<<'PHP'
+            <?php
+            if (!defined('WHMCS')) { die('no direct access'); }
+            function harnessaddon_config() {
+                return ['name' => 'Harness Addon', 'version' => '1.2.0', 'language' => 'english', 'fields' => [
+                    'apiUrl' => ['FriendlyName' => 'API URL', 'Type' => 'text', 'Default' => 'https://api.aflexi.test'],
+                    'apiKey' => ['FriendlyName' => 'API key', 'Type' => 'password'],
+                    'enabled' => ['FriendlyName' => 'Enabled', 'Type' => 'yesno'],
+                ]];
+            }
+            function harnessaddon_activate() {
+                \WHMCS\Database\Capsule::schema()->create('mod_harnessaddon', function ($t) { $t->increments('id'); });
+                return ['status' => 'success', 'description' => 'activated'];
+            }
+            function harnessaddon_output($vars) {
+                if (($_GET['action'] ?? '') === 'save') {
+                    check_token('WHMCS.admin.default');
+                    echo 'saved:' . $_POST['name'];
+                    return;
+                }
+                echo $vars['_lang']['hello'];
+            }
+            PHP);
+        file_put_contents("$dir/hooks.php", <<<'PHP'
+            <?php
+            add_hook('ClientClose', 1, function ($vars) { return 'harnessaddon saw client ' . $vars['userid']; });
+            PHP);
+        file_put_contents("$dir/lang/english.php", "<?php\n\$_ADDONLANG['hello'] = 'Hello from the language file';\n");
+        file_put_contents("$dir/lib/Greeter.php", <<<'PHP'
+            <?php
+            namespace WHMCS\Module\Addon\Harnessaddon;
+            class Greeter { public function greet(): string { return 'greetings'; } }
+            PHP);
+    }
+}

@@ -1,0 +1,56 @@
+<?php
+/**
+ * `encrypt()` / `decrypt()` as WHMCS offers them: reversible encryption with the install's
+ * secret, used for tblhosting.password and tblservers.password (§A4, §A6). The stand-in is
+ * real AES-256-CBC with a random IV and an HMAC-SHA256, base64-encoded, under a key made per
+ * PHPUnit process, so a test can assert that a stored password is not the plaintext.
+ * Encrypting the same string twice gives different values (as EncryptPassword documents).
+ * Decrypting anything that is not one of its own ciphertexts returns '' - which is what WHMCS
+ * does for plaintext or garbage, and what the "try decrypt(), else use raw" pattern of §B6
+ * relies on. The format is not WHMCS's (which is proprietary); nothing may depend on it.
+ */
+
+declare(strict_types=1);
+
+namespace WhmcsHarness;
+
+final class Crypto
+{
+    private const CIPHER = 'aes-256-cbc';
+    private const IV_BYTES = 16;
+    private const MAC_BYTES = 32;
+
+    private static ?string $key = null;
+
+    public static function encrypt(string $plain): string
+    {
+        $iv = random_bytes(self::IV_BYTES);
+        $cipher = openssl_encrypt($plain, self::CIPHER, self::key(), OPENSSL_RAW_DATA, $iv);
+        if ($cipher === false) {
+            throw new \RuntimeException('openssl_encrypt failed');
+        }
+        $mac = hash_hmac('sha256', $iv . $cipher, self::key(), true);
+        return base64_encode($iv . $cipher . $mac);
+    }
+
+    public static function decrypt(string $encoded): string
+    {
+        $raw = base64_decode($encoded, true);
+        if ($raw === false || strlen($raw) < self::IV_BYTES + 16 + self::MAC_BYTES) {
+            return '';
+        }
+        $iv = substr($raw, 0, self::IV_BYTES);
+        $cipher = substr($raw, self::IV_BYTES, -self::MAC_BYTES);
+        $mac = substr($raw, -self::MAC_BYTES);
+        if (!hash_equals(hash_hmac('sha256', $iv . $cipher, self::key(), true), $mac)) {
+            return '';
+        }
+        $plain = openssl_decrypt($cipher, self::CIPHER, self::key(), OPENSSL_RAW_DATA, $iv);
+        return $plain === false ? '' : $plain;
+    }
+
+    private static function key(): string
+    {
+        return self::$key ??= random_bytes(32);
+    }
+}

@@ -1,0 +1,13 @@
+<?php
+/**
+ * Stand-in for WHMCS's `WHMCS\Database\Capsule`: in WHMCS it is Laravel's Capsule Manager
+ * (§D1), so the stand-in is a plain subclass. WhmcsHarness\Database connects it.
+ */
+
+declare(strict_types=1);
+
+namespace WHMCS\Database;
+
+class Capsule extends \Illuminate\Database\Capsule\Manager
+{
+}

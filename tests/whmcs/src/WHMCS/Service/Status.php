@@ -1,0 +1,19 @@
+<?php
+/**
+ * Stand-in for `WHMCS\Service\Status`: the service status names ListAccounts reports (§A3).
+ */
+
+declare(strict_types=1);
+
+namespace WHMCS\Service;
+
+final class Status
+{
+    public const PENDING = 'Pending';
+    public const ACTIVE = 'Active';
+    public const SUSPENDED = 'Suspended';
+    public const TERMINATED = 'Terminated';
+    public const CANCELLED = 'Cancelled';
+    public const FRAUD = 'Fraud';
+    public const COMPLETED = 'Completed';
+}
