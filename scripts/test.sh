@@ -15,5 +15,7 @@ echo "== benchmarks (quick mode: proves they run; figures come from 'make bench'
 cargo run --quiet -p aflexi-bench -- --quick
 echo "== the PHP extension (PHPUnit, fork, PHP-FPM, memory)"
 scripts/test-php-ext.sh
+echo "== the WHMCS stand-in's own suite (MariaDB)"
+tests/whmcs/run-phpunit.sh
 echo "== demo"
 scripts/demo.sh
