@@ -14,7 +14,7 @@ need_rust_component clippy clippy
 # harness uses (MariaDB, Illuminate Database, the PDO drivers).
 apt_packages=(
   php8.2-cli php8.2-dev php8.2-fpm php8.2-mysql php8.2-sqlite3 php8.2-xml php8.2-mbstring
-  libclang-dev phpunit php-illuminate-database mariadb-server-core mariadb-client-core libfcgi-bin
+  libclang-dev phpunit php-illuminate-database mariadb-server-core mariadb-client-core libfcgi-bin smarty3
 )
 missing=()
 for package in "${apt_packages[@]}"; do

@@ -17,5 +17,7 @@ echo "== the PHP extension (PHPUnit, fork, PHP-FPM, memory)"
 scripts/test-php-ext.sh
 echo "== the WHMCS stand-in's own suite (MariaDB)"
 tests/whmcs/run-phpunit.sh
+echo "== the WHMCS server module (PHPUnit on the stand-in, MariaDB, sandbox)"
+tests/php/module/run.sh
 echo "== demo"
 scripts/demo.sh

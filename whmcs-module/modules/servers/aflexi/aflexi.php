@@ -1,0 +1,232 @@
+<?php
+/**
+ * Aflexi CDN — WHMCS server (provisioning) module `aflexi`.
+ *
+ * WHMCS sells CDN accounts ("publishers") of an Aflexi operator: each WHMCS service of a
+ * product using this module is one publisher on Aflexi. The server record holds the
+ * operator's credentials (hostname = API host, username = operator login, password or access
+ * hash = auth key).
+ *
+ * This file only maps WHMCS's entry points onto the shared library in lib/ (namespace
+ * WHMCS\Module\Server\Aflexi, also used by the addon aflexi_cdn), which calls the PHP
+ * extension `aflexi`, where every rule lives (usernames, passwords, package names, endpoint,
+ * create-or-revive, not-found semantics). Each entry point runs inside ModuleCall, the one
+ * wrapper that checks the extension, catches every failure, writes the module log (one entry
+ * per Aflexi API call, secrets masked) and returns WHMCS's convention for that function.
+ */
+
+declare(strict_types=1);
+
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
+require_once __DIR__ . '/lib/autoload.php';
+
+use WHMCS\Module\Server\Aflexi\AccountList;
+use WHMCS\Module\Server\Aflexi\Context;
+use WHMCS\Module\Server\Aflexi\ModuleCall;
+use WHMCS\Module\Server\Aflexi\Provisioner;
+use WHMCS\Module\Server\Aflexi\ServiceView;
+use WHMCS\Module\Server\Aflexi\WelcomeTemplate;
+
+/**
+ * Module metadata, read by WHMCS when it lists and configures modules.
+ *
+ * @return array<string, mixed>
+ */
+function aflexi_MetaData(): array
+{
+    return [
+        'DisplayName' => 'Aflexi CDN',
+        'APIVersion' => '1.1',
+        'RequiresServer' => true,
+        // Server Sync Tool (ListAccounts): accounts are matched on the service username, and
+        // the remote package is compared with the product's "Package name" (configoption1).
+        'ListAccountsUniqueIdentifierDisplayName' => 'CDN username',
+        'ListAccountsUniqueIdentifierField' => 'username',
+        'ListAccountsProductField' => 'configoption1',
+    ];
+}
+
+/**
+ * The product's Module Settings, shown when an admin edits a product that uses this module.
+ * Also installs the "Aflexi CDN Welcome Mail" template if missing and sets it as the welcome
+ * e-mail of Aflexi products that have none.
+ *
+ * ORDER IS APPEND-ONLY: WHMCS stores these by position as tblproducts.configoption1..24, so
+ * an option must never be removed, reordered or inserted before another; new options go at
+ * the end. configoption1 = "Package name" (also the ListAccountsProductField above).
+ *
+ * @return array<string, array<string, mixed>>
+ */
+function aflexi_ConfigOptions(): array
+{
+    $options = [
+        'Package name' => [
+            'Type' => 'text',
+            'Size' => '40',
+            'Default' => '',
+            'Description' => 'The Aflexi bandwidth package of this product (created on Aflexi when missing). Empty: the product name.',
+            'SimpleMode' => true,
+        ],
+    ];
+    ModuleCall::background(new Context('ConfigOptions'), static function (): void {
+        WelcomeTemplate::ensure();
+    }, null, false);
+    return $options;
+}
+
+/**
+ * "Test Connection" on the server record form: the credentials must be accepted and belong
+ * to an OPERATOR account. Remembers the operator id for later calls.
+ *
+ * @return array{success: bool, error: string}
+ */
+function aflexi_TestConnection(array $params): array
+{
+    return ModuleCall::test('TestConnection', $params, static function (Context $c): void {
+        $operator = $c->client()->verifyCredentials();
+        $c->connection()->rememberOperatorId((int) $operator['id']);
+        $c->note('operator_id', $operator['id']);
+        WelcomeTemplate::ensure();
+    });
+}
+
+/**
+ * Create (order accepted/paid per the product's auto-setup, admin "Create", API
+ * ModuleCreate): creates the CDN account, or re-creates it when it exists (e.g. after a
+ * Terminate). Username: the service username, else the client's e-mail as
+ * user_domain.com_<serviceid>; password: the service password, generated when empty; both
+ * written back to the service before returning so the welcome e-mail shows them.
+ *
+ * @return string 'success' or an error message
+ */
+function aflexi_CreateAccount(array $params): string
+{
+    return ModuleCall::command('CreateAccount', $params, static function (Context $c): void {
+        try {
+            WelcomeTemplate::ensure();
+        } catch (\Throwable $e) {
+            $c->note('welcome_template_failed', $e->getMessage());
+        }
+        (new Provisioner($c))->create($c->service());
+    });
+}
+
+/**
+ * Suspend (overdue cron, admin "Suspend", API ModuleSuspend): suspends the CDN account.
+ *
+ * @return string 'success' or an error message (also when the account is not found on Aflexi)
+ */
+function aflexi_SuspendAccount(array $params): string
+{
+    return ModuleCall::command('SuspendAccount', $params, static fn (Context $c) => (new Provisioner($c))->suspend($c->service()));
+}
+
+/**
+ * Unsuspend (overdue invoice paid, admin "Unsuspend"): re-activates the CDN account.
+ *
+ * @return string 'success' or an error message (also when the account is not found on Aflexi)
+ */
+function aflexi_UnsuspendAccount(array $params): string
+{
+    return ModuleCall::command('UnsuspendAccount', $params, static fn (Context $c) => (new Provisioner($c))->unsuspend($c->service()));
+}
+
+/**
+ * Terminate (termination cron, admin "Terminate"): deletes the CDN account. An account that
+ * is already gone counts as done.
+ *
+ * @return string 'success' or an error message
+ */
+function aflexi_TerminateAccount(array $params): string
+{
+    return ModuleCall::command('TerminateAccount', $params, static fn (Context $c) => (new Provisioner($c))->terminate($c->service()));
+}
+
+/**
+ * Change Package (paid upgrade/downgrade, admin "Change Package"): moves the CDN account to
+ * the package of the service's (new) product, created on Aflexi when missing.
+ *
+ * @return string 'success' or an error message
+ */
+function aflexi_ChangePackage(array $params): string
+{
+    return ModuleCall::command('ChangePackage', $params, static fn (Context $c) => (new Provisioner($c))->changePackage($c->service()));
+}
+
+/**
+ * Change Password (client or admin): sets the service's new password on the CDN account.
+ *
+ * @return string 'success' or an error message
+ */
+function aflexi_ChangePassword(array $params): string
+{
+    return ModuleCall::command('ChangePassword', $params, static fn (Context $c) => (new Provisioner($c))->changePassword($c->service()));
+}
+
+/**
+ * Server Sync Tool (Utilities > Server Sync): every CDN account of the operator, read page by
+ * page; terminated ones are left out.
+ *
+ * @return array{success: bool, accounts?: list<array<string, string>>, error?: string}
+ */
+function aflexi_ListAccounts(array $params): array
+{
+    return ModuleCall::listing('ListAccounts', $params, static fn (Context $c): array => AccountList::forServer($c));
+}
+
+/**
+ * The client's product details page: CDN username, status, package and the portal login
+ * link (templates/clientarea.tpl; every value escaped there).
+ *
+ * @return array template and variables, or the error template
+ */
+function aflexi_ClientArea(array $params): array
+{
+    return ModuleCall::render(
+        'ClientArea',
+        $params,
+        static fn (Context $c): array => ServiceView::clientArea($c),
+        static fn (): array => ServiceView::clientAreaError($params),
+    );
+}
+
+/**
+ * The admin service page: publisher id, link status, package, last sync and last error of
+ * the service's CDN account (escaped HTML).
+ *
+ * @return array<string, string> label => HTML; [] on error
+ */
+function aflexi_AdminServicesTabFields(array $params): array
+{
+    return ModuleCall::render(
+        'AdminServicesTabFields',
+        $params,
+        static fn (Context $c): array => ServiceView::adminFields($c),
+        static fn (): array => [],
+    );
+}
+
+/**
+ * Extra buttons on the admin service page (label => function suffix, i.e. aflexi_<suffix>).
+ * No suffix may start with "cdn_": aflexi_cdn_* are the addon's functions.
+ *
+ * @return array<string, string>
+ */
+function aflexi_AdminCustomButtonArray(): array
+{
+    return ['Resync' => 'Resync'];
+}
+
+/**
+ * Admin button "Resync": re-reads the CDN account from Aflexi and updates the service's
+ * record (status, package); reports an account not found on Aflexi.
+ *
+ * @return string 'success' or an error message
+ */
+function aflexi_Resync(array $params): string
+{
+    return ModuleCall::command('Resync', $params, static fn (Context $c) => (new Provisioner($c))->resync($c->service()));
+}

@@ -1,0 +1,22 @@
+<?php
+/**
+ * Client area strings of the Aflexi CDN module (English). Copy this file as <language>.php
+ * to translate; keys missing there fall back to these.
+ */
+
+return [
+    'title' => 'CDN account',
+    'username' => 'CDN username',
+    'status' => 'Status',
+    'package' => 'Package',
+    'portal' => 'CDN portal',
+    'portal_login' => 'Log in to the CDN portal',
+    'portal_unavailable' => 'The CDN portal link is not available right now. Please try again later.',
+    'status_ACTIVE' => 'Active',
+    'status_SUSPENDED' => 'Suspended',
+    'status_DELETED' => 'Terminated',
+    'status_PENDING' => 'Being set up',
+    'status_NOT_FOUND' => 'Not available',
+    'status_unknown' => 'Not set up yet',
+    'error' => 'Your CDN account details are not available right now. Please try again later or contact support.',
+];

@@ -1,0 +1,84 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Server\Aflexi;
+
+use Illuminate\Database\Schema\Blueprint;
+use WHMCS\Database\Capsule;
+
+/**
+ * The module's own tables, created on first use with Capsule's schema builder (InnoDB,
+ * utf8mb4). Whether a table exists is asked once per request.
+ *
+ * mod_aflexi_publishers  one row per WHMCS service: the Aflexi publisher it is linked to (see
+ *                        PublisherRecords). The addon aflexi_cdn keeps its own table beside it.
+ * mod_aflexi_servers     one row per WHMCS server record: the operator id (saves a lookup on
+ *                        every call) and the operator's portal URL (see ServerRecords).
+ */
+final class Schema
+{
+    public const PUBLISHERS = 'mod_aflexi_publishers';
+    public const SERVERS = 'mod_aflexi_servers';
+
+    /** @var array<string, true> tables known to exist in this request */
+    private static array $present = [];
+
+    /** Creates the module's tables that are missing. */
+    public static function ensure(): void
+    {
+        self::ensureTable(self::PUBLISHERS, static function (Blueprint $table): void {
+            $table->increments('id');
+            $table->unsignedInteger('service_id')->unique();
+            $table->unsignedInteger('server_id')->default(0)->index();
+            $table->unsignedInteger('client_id')->default(0)->index();
+            $table->unsignedBigInteger('publisher_id')->nullable()->index();
+            $table->string('username', 191)->default('');
+            $table->string('package', 191)->default('');
+            $table->string('status', 16)->default(PublisherRecords::PENDING);
+            $table->dateTime('last_sync')->nullable();
+            $table->text('last_error')->nullable();
+            $table->timestamps();
+            $table->index(['server_id', 'username']);
+        });
+        self::ensureTable(self::SERVERS, static function (Blueprint $table): void {
+            $table->unsignedInteger('server_id')->primary();
+            $table->text('endpoint');
+            $table->string('login', 255)->default('');
+            $table->unsignedBigInteger('operator_id')->nullable();
+            $table->text('portal_url')->nullable();
+            $table->dateTime('portal_checked_at')->nullable();
+            $table->timestamps();
+        });
+    }
+
+    /** Forgets what this request knows (tests drop tables between cases). */
+    public static function forget(): void
+    {
+        self::$present = [];
+    }
+
+    private static function ensureTable(string $name, \Closure $columns): void
+    {
+        if (isset(self::$present[$name])) {
+            return;
+        }
+        $schema = Capsule::schema();
+        if (!$schema->hasTable($name)) {
+            try {
+                $schema->create($name, static function (Blueprint $table) use ($columns): void {
+                    $table->engine = 'InnoDB';
+                    $table->charset = 'utf8mb4';
+                    $table->collation = 'utf8mb4_unicode_ci';
+                    $columns($table);
+                });
+            } catch (\Throwable $e) {
+                // Another request may have created it at the same moment.
+                if (!$schema->hasTable($name)) {
+                    throw $e;
+                }
+            }
+        }
+        self::$present[$name] = true;
+    }
+}

@@ -1,0 +1,56 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Server\Aflexi;
+
+/** Small text helpers: escaping at output and bounded lengths for what is stored or logged. */
+final class Text
+{
+    /** HTML-escapes a value for output (quotes too; invalid UTF-8 is replaced, not dropped). */
+    public static function e(mixed $value): string
+    {
+        return htmlspecialchars((string) $value, ENT_QUOTES | ENT_SUBSTITUTE, 'UTF-8');
+    }
+
+    /** At most $max characters of $text, with a note of how much was cut. */
+    public static function cap(string $text, int $max = 2000): string
+    {
+        if (strlen($text) <= $max) {
+            return $text;
+        }
+        $head = mb_strcut($text, 0, $max, 'UTF-8');
+        return $head . sprintf('... (%d bytes in all)', strlen($text));
+    }
+
+    /**
+     * A value for the module log: every string capped, as JSON (readable, and the shape
+     * logModuleCall stores without loss).
+     */
+    public static function forLog(mixed $data, int $maxString = 4000): string
+    {
+        $capped = self::capAll($data, $maxString);
+        $json = json_encode($capped, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE | JSON_PARTIAL_OUTPUT_ON_ERROR);
+        return $json === false ? '' : $json;
+    }
+
+    private static function capAll(mixed $data, int $max): mixed
+    {
+        if (is_string($data)) {
+            return self::cap($data, $max);
+        }
+        if (is_array($data)) {
+            return array_map(static fn ($v) => self::capAll($v, $max), $data);
+        }
+        return $data;
+    }
+
+    /**
+     * A value WHMCS stored HTML-encoded (WHMCS entity-encodes form input before saving it,
+     * so a client named O'Brien is stored as O&#039;Brien), as plain text for Aflexi.
+     */
+    public static function decoded(mixed $value): string
+    {
+        return trim(html_entity_decode((string) $value, ENT_QUOTES | ENT_HTML401, 'UTF-8'));
+    }
+}

@@ -1,0 +1,132 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Server\Aflexi;
+
+use WHMCS\Database\Capsule;
+
+/**
+ * The product welcome e-mail "Aflexi CDN Welcome Mail": installed when missing (never
+ * overwriting an administrator's edits: it is looked up by name first), set as the welcome
+ * e-mail of Aflexi products that have none (an administrator's choice wins), and given its
+ * merge fields by the EmailPreSend hook (hooks.php):
+ *
+ *   {$service_username}   the CDN username (tblhosting.username)
+ *   {$service_password}   the CDN password (tblhosting.password, decrypted)
+ *   {$aflexi_portal_url}  where the client logs in (the operator's portal)
+ *
+ * The addon aflexi_cdn calls install() from its activation.
+ */
+final class WelcomeTemplate
+{
+    public const NAME = 'Aflexi CDN Welcome Mail';
+    public const TYPE = 'product';
+
+    /** The template's id once known in this request. */
+    private static ?int $installedId = null;
+
+    /**
+     * Installs the template (if missing; looked up once per request) and sets it on Aflexi
+     * products without a welcome e-mail (one UPDATE, every time: a product may have switched
+     * to the module since).
+     */
+    public static function ensure(): void
+    {
+        self::$installedId ??= self::install();
+        self::assignToProducts(self::$installedId);
+    }
+
+    /** Forgets what this request knows (tests reset the database between cases). */
+    public static function forget(): void
+    {
+        self::$installedId = null;
+    }
+
+    /** The template's id, inserting the template when no template of that name exists. */
+    public static function install(): int
+    {
+        $existing = Capsule::table('tblemailtemplates')
+            ->where('type', self::TYPE)
+            ->where('name', self::NAME)
+            ->orderBy('id')
+            ->value('id');
+        if ($existing !== null) {
+            return (int) $existing;
+        }
+        $now = PublisherRecords::now();
+        $row = [
+            'type' => self::TYPE,
+            'name' => self::NAME,
+            'subject' => 'Your Aflexi CDN account is ready',
+            'message' => self::body(),
+            'attachments' => '',
+            'fromname' => '',
+            'fromemail' => '',
+            'disabled' => 0,
+            'custom' => 1,
+            'language' => '',
+            'copyto' => '',
+            'blind_copy_to' => '',
+            'plaintext' => 0,
+            'created_at' => $now,
+            'updated_at' => $now,
+        ];
+        // The column set differs between WHMCS versions: write the columns this one has.
+        $columns = array_flip(Capsule::schema()->getColumnListing('tblemailtemplates'));
+        return (int) Capsule::table('tblemailtemplates')->insertGetId(array_intersect_key($row, $columns));
+    }
+
+    /**
+     * Sets the template as the welcome e-mail of every product using the aflexi module that
+     * has none. Returns how many products were changed.
+     */
+    public static function assignToProducts(?int $templateId = null): int
+    {
+        $templateId ??= self::install();
+        return Capsule::table('tblproducts')
+            ->where('servertype', 'aflexi')
+            ->where(static function ($q): void {
+                $q->whereNull('welcomeemail')->orWhere('welcomeemail', 0);
+            })
+            ->update(['welcomeemail' => $templateId]);
+    }
+
+    /**
+     * The merge fields of the template for a service (EmailPreSend, relid = service id). The
+     * portal URL is remembered per server for an hour; when Aflexi cannot be asked it is
+     * left empty and the failure is logged by the caller.
+     *
+     * @return array<string, string>
+     */
+    public static function mergeFields(Context $context, ServiceData $service): array
+    {
+        $fields = [
+            'service_username' => $service->username,
+            'service_password' => $service->password,
+            'aflexi_portal_url' => '',
+        ];
+        try {
+            $fields['aflexi_portal_url'] = $context->connection()->portalUrl();
+        } catch (\Throwable $e) {
+            $context->note('portal_url_unavailable', Messages::describe($e, $context->action, $context->connectionIfMade()));
+        }
+        return $fields;
+    }
+
+    /** The template's HTML (Smarty merge fields only; no {php}). */
+    public static function body(): string
+    {
+        return <<<'HTML'
+<p>Dear {$client_name},</p>
+<p>Your Aflexi CDN account for <strong>{$service_product_name}</strong> is ready.</p>
+<p>
+Portal: <a href="{$aflexi_portal_url}">{$aflexi_portal_url}</a><br />
+Username: {$service_username}<br />
+Password: {$service_password}
+</p>
+<p>Please change your password after your first login.</p>
+<p>{$signature}</p>
+HTML;
+    }
+}

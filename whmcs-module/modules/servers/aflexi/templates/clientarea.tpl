@@ -1,0 +1,29 @@
+{* Aflexi CDN: the CDN account on the client's product details page.
+   Every value is escaped here, at output. Variables: see ServiceView::clientArea(). *}
+<div class="aflexi-cdn">
+    <h3>{$aflexiLang.title|escape:'html':'UTF-8'}</h3>
+    <table class="table table-striped">
+        <tr>
+            <th>{$aflexiLang.username|escape:'html':'UTF-8'}</th>
+            <td class="aflexi-username">{$aflexiUsername|escape:'html':'UTF-8'}</td>
+        </tr>
+        <tr>
+            <th>{$aflexiLang.status|escape:'html':'UTF-8'}</th>
+            <td class="aflexi-status">{$aflexiStatus|escape:'html':'UTF-8'}</td>
+        </tr>
+        <tr>
+            <th>{$aflexiLang.package|escape:'html':'UTF-8'}</th>
+            <td class="aflexi-package">{$aflexiPackage|escape:'html':'UTF-8'}</td>
+        </tr>
+        <tr>
+            <th>{$aflexiLang.portal|escape:'html':'UTF-8'}</th>
+            <td class="aflexi-portal">
+                {if $aflexiPortalUrl}
+                    <a href="{$aflexiPortalUrl|escape:'html':'UTF-8'}" target="_blank" rel="noopener noreferrer" class="btn btn-default">{$aflexiLang.portal_login|escape:'html':'UTF-8'}</a>
+                {else}
+                    {$aflexiLang.portal_unavailable|escape:'html':'UTF-8'}
+                {/if}
+            </td>
+        </tr>
+    </table>
+</div>
