@@ -19,5 +19,7 @@ echo "== the WHMCS stand-in's own suite (MariaDB)"
 tests/whmcs/run-phpunit.sh
 echo "== the WHMCS server module (PHPUnit on the stand-in, MariaDB, sandbox)"
 tests/php/module/run.sh
+echo "== the WHMCS addon (PHPUnit on the stand-in, MariaDB, sandbox)"
+tests/php/addon/run.sh
 echo "== demo"
 scripts/demo.sh

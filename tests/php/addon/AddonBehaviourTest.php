@@ -1,0 +1,393 @@
+<?php
+/**
+ * The addon around the seed: enabling and disabling products, every hook with WHMCS's real
+ * payload keys (through the stand-in's actions), hooks fired twice, CSRF, escaping, faults,
+ * the stepped Save Settings run and its resumption, the cron reconcile, the lifecycle.
+ */
+
+declare(strict_types=1);
+
+namespace AflexiAddonTests;
+
+use AflexiAddonTests\Support\AddonTestCase;
+use WHMCS\Database\Capsule;
+use WHMCS\Module\Addon\AflexiCdn\Schema;
+use WhmcsHarness\Actions;
+use WhmcsHarness\Addon;
+use WhmcsHarness\AddonPage;
+use WhmcsHarness\Fixtures;
+use WhmcsHarness\Hooks;
+use WhmcsHarness\TokenRejected;
+use WhmcsHarness\Whmcs;
+
+final class AddonBehaviourTest extends AddonTestCase
+{
+    public function test_the_products_page_lists_products_with_a_cdn_enabled_checkbox_but_not_aflexi_module_products(): void
+    {
+        $hosting = $this->product('Shared Hosting');
+        $moduleProduct = Fixtures::product(['name' => 'Aflexi Module Product', 'servertype' => 'aflexi']);
+
+        $html = AddonPage::get(self::MODULE);
+
+        self::assertStringContainsString('Shared Hosting', $html);
+        self::assertStringContainsString('name="products[]" value="' . $hosting . '"', $html);
+        self::assertStringNotContainsString('value="' . $moduleProduct . '"', $html);
+        self::assertStringContainsString('class="table table-striped', $html);
+        self::assertStringContainsString('name="token"', $html);
+    }
+
+    public function test_save_settings_shows_a_preview_and_changes_nothing_before_apply(): void
+    {
+        $product = $this->product('Gold', 'gold');
+        $service = $this->activeService($product, ['username' => 'previewme']);
+
+        $html = $this->save([$product]);
+
+        self::assertStringContainsString('aflexi-count-create">1<', $html);
+        self::assertStringContainsString('previewme', $html);
+        self::assertStringContainsString('action=apply', $html);
+        self::assertNull($this->publisher('previewme'), 'the preview writes nothing to Aflexi');
+        self::assertNull($this->record($service));
+        self::assertTrue(Capsule::table(Schema::PRODUCTS)->where('product_id', $product)->exists(), 'the choice is stored');
+    }
+
+    public function test_disabling_a_product_suspends_its_publishers_in_the_same_run(): void
+    {
+        $keep = $this->product('Keep', 'keep');
+        $drop = $this->product('Drop', 'drop');
+        $kept = $this->activeService($keep, ['username' => 'kept1']);
+        $dropped = $this->activeService($drop, ['username' => 'dropped1']);
+        $this->saveAndApply([$keep, $drop]);
+
+        $preview = $this->save([$keep]);
+        self::assertStringContainsString('aflexi-count-suspend">1<', $preview);
+        $html = $this->saveAndApply([$keep]);
+
+        self::assertStringContainsString('aflexi-count-suspend">1<', $html);
+        self::assertSame('SUSPENDED', strtoupper($this->publisher('dropped1')['status']));
+        self::assertSame('ACTIVE', strtoupper($this->publisher('kept1')['status']));
+        self::assertSame('SUSPENDED', $this->record($dropped)->status);
+
+        $this->saveAndApply([$keep, $drop]);
+        self::assertSame('ACTIVE', strtoupper($this->publisher('dropped1')['status']), 're-enabling re-activates');
+    }
+
+    public function test_services_that_are_not_active_get_no_publisher(): void
+    {
+        $product = $this->product();
+        $pending = $this->activeService($product, ['domainstatus' => 'Pending', 'username' => 'pending1']);
+        $this->saveAndApply([$product]);
+        self::assertNull($this->publisher('pending1'));
+        self::assertNull($this->record($pending));
+    }
+
+    public function test_client_status_away_from_active_suspends_and_back_reactivates(): void
+    {
+        $product = $this->product();
+        $client = Fixtures::client();
+        $this->activeService($product, ['userid' => $client, 'username' => 'status1']);
+        $this->saveAndApply([$product]);
+
+        Actions::editClient($client, ['status' => 'Inactive']);
+        self::assertSame('SUSPENDED', strtoupper($this->publisher('status1')['status']));
+
+        Actions::editClient($client, ['status' => 'Active']);
+        self::assertSame('ACTIVE', strtoupper($this->publisher('status1')['status']));
+    }
+
+    public function test_manual_refund_payload_without_invoiceid_suspends_through_the_transaction(): void
+    {
+        $product = $this->product();
+        $service = $this->activeService($product, ['username' => 'refund1']);
+        $this->saveAndApply([$product]);
+        $invoice = Fixtures::invoiceForService($service);
+        $this->pay($invoice, 'TXN-PARTIAL-1');
+        $payment = (int) Capsule::table('tblaccounts')->where('transid', 'TXN-PARTIAL-1')->value('id');
+
+        Actions::manualRefund($payment, 1.00); // partial: only ManualRefund fires, not InvoiceRefunded
+
+        self::assertSame([], Whmcs::hookRuns('InvoiceRefunded'));
+        self::assertSame(['transid', 'amount'], array_keys(Whmcs::hookRuns('ManualRefund')[0]['vars']));
+        self::assertSame('SUSPENDED', strtoupper($this->publisher('refund1')['status']));
+    }
+
+    public function test_hooks_fired_twice_make_no_extra_writes(): void
+    {
+        $product = $this->product();
+        $client = Fixtures::client();
+        $service = $this->activeService($product, ['userid' => $client, 'username' => 'twice1']);
+        $this->saveAndApply([$product]);
+        $invoice = Fixtures::invoiceForService($service);
+        $this->pay($invoice);
+
+        $cases = [
+            ['InvoicePaid', ['invoiceid' => $invoice]],
+            ['InvoiceCancelled', ['invoiceid' => $invoice]],
+            ['InvoiceUnpaid', ['invoiceid' => $invoice]],
+            ['InvoiceRefunded', ['invoiceid' => $invoice]],
+            ['ClientClose', ['userid' => $client]],
+            ['PreDeleteClient', ['userid' => $client]],
+            ['ClientDelete', ['userid' => $client]],
+        ];
+        foreach ($cases as [$hook, $vars]) {
+            Hooks::run($hook, $vars);
+            $writes = $this->writeCalls();
+            $row = (array) $this->record($service);
+            Hooks::run($hook, $vars);
+            self::assertSame($writes, $this->writeCalls(), "$hook fired twice wrote to Aflexi again");
+            $again = (array) $this->record($service);
+            unset($row['last_sync'], $row['updated_at'], $again['last_sync'], $again['updated_at']);
+            self::assertSame($row, $again, "$hook fired twice changed the record");
+        }
+        self::assertSame(1, count(array_filter($this->aflexi()->listPublishers(), static fn (array $p): bool => str_starts_with($p['username'], 'twice1'))));
+    }
+
+    public function test_client_edit_without_email_name_or_status_change_calls_nothing(): void
+    {
+        $product = $this->product();
+        $client = Fixtures::client();
+        $this->activeService($product, ['userid' => $client]);
+        $this->saveAndApply([$product]);
+        $before = $this->sandbox->totalCalls();
+
+        Actions::editClient($client, ['phonenumber' => '0999', 'city' => 'Elsewhere']);
+
+        self::assertSame($before, $this->sandbox->totalCalls());
+    }
+
+    public function test_hooks_of_services_without_cdn_call_nothing(): void
+    {
+        $plain = $this->product('Not CDN');
+        $service = $this->activeService($plain);
+        $invoice = Fixtures::invoiceForService($service);
+        $before = $this->sandbox->totalCalls();
+
+        $this->pay($invoice);
+        Actions::cancelInvoice($invoice);
+        Actions::closeClient((int) Capsule::table('tblhosting')->where('id', $service)->value('userid'));
+
+        self::assertSame($before, $this->sandbox->totalCalls());
+        self::assertSame(0, Capsule::table(Schema::PUBLISHERS)->count());
+    }
+
+    public function test_a_hook_failure_never_breaks_the_page_and_is_logged(): void
+    {
+        $product = $this->product();
+        $service = $this->activeService($product);
+        $this->saveAndApply([$product]);
+        Capsule::table('tblservers')->where('id', $this->serverId)->update(['password' => encrypt('wrong-key')]);
+
+        Actions::cancelInvoice(Fixtures::invoiceForService($service)); // must not throw
+
+        $log = implode("\n", array_map(static fn ($l): string => is_array($l) ? (string) ($l['description'] ?? json_encode($l)) : (string) $l, Whmcs::activityLog()));
+        self::assertStringContainsString('Aflexi CDN', $log);
+        self::assertNotSame('', (string) $this->record($service)->last_error);
+    }
+
+    public function test_a_post_without_the_csrf_token_is_rejected_and_changes_nothing(): void
+    {
+        $product = $this->product();
+        $this->activeService($product, ['username' => 'csrf1']);
+        try {
+            AddonPage::post(self::MODULE, ['products' => [(string) $product]], ['action' => 'save'], false);
+            self::fail('TokenRejected expected');
+        } catch (TokenRejected) {
+        }
+        self::assertSame(0, Capsule::table(Schema::PRODUCTS)->count());
+        self::assertNull($this->publisher('csrf1'));
+        foreach ([['action' => 'apply'], ['action' => 'publishers']] as $query) {
+            try {
+                AddonPage::post(self::MODULE, ['show' => '1'], $query, false);
+                self::fail('TokenRejected expected');
+            } catch (TokenRejected) {
+            }
+        }
+        self::assertSame(0, Capsule::table(Schema::RUNS)->count());
+    }
+
+    public function test_an_xss_payload_in_a_product_or_client_name_is_rendered_escaped(): void
+    {
+        $payload = '<script>alert("x")</script><img src=x onerror=alert(1)>';
+        $product = $this->product('Evil ' . $payload, 'evilpkg');
+        $client = Fixtures::client(['firstname' => $payload, 'lastname' => "O'Brien"]);
+        $this->activeService($product, ['userid' => $client, 'username' => 'xss1']);
+        $this->saveAndApply([$product]);
+
+        foreach ([AddonPage::get(self::MODULE), AddonPage::get(self::MODULE, ['action' => 'publishers']), $this->save([$product])] as $html) {
+            self::assertStringNotContainsString('<script>alert', $html);
+            self::assertStringNotContainsString('<img src=x', $html);
+        }
+        self::assertStringContainsString('&lt;script&gt;alert(&quot;x&quot;)', AddonPage::get(self::MODULE, ['action' => 'publishers']));
+    }
+
+    public function test_a_sync_under_ten_percent_faults_converges_within_two_runs_without_duplicates(): void
+    {
+        $product = $this->product('Faulty', 'faulty');
+        $n = 40;
+        for ($i = 0; $i < $n; $i++) {
+            $this->activeService($product, ['username' => sprintf('fault%03d', $i)]);
+        }
+        Capsule::table(Schema::PRODUCTS)->insert(['product_id' => $product]);
+        $this->sandbox->configure(['fault_rate' => 0.1, 'seed' => 7]);
+
+        Actions::runDailyCron();
+        Actions::runDailyCron();
+
+        $this->sandbox->calm();
+        $mine = array_filter($this->aflexi()->listPublishers(), static fn (array $p): bool => str_starts_with($p['username'], 'fault'));
+        $names = array_map(static fn (array $p): string => strtolower(explode('/', $p['username'])[0]), $mine);
+        self::assertCount($n, $names);
+        self::assertCount($n, array_unique($names), 'no duplicate publisher');
+        foreach ($mine as $p) {
+            self::assertSame('ACTIVE', strtoupper($p['status']));
+        }
+        self::assertSame($n, Capsule::table(Schema::PUBLISHERS)->where('status', 'ACTIVE')->whereNotNull('publisher_id')->count());
+    }
+
+    public function test_a_run_of_300_services_completes_over_several_steps_and_resumes_after_the_tab_is_closed(): void
+    {
+        $product = $this->product('Bulk', 'bulk');
+        for ($i = 0; $i < 300; $i++) {
+            $this->activeService($product, ['username' => sprintf('bulk%03d', $i)]);
+        }
+        Addon::configure(self::MODULE, ['step_seconds' => '1', 'concurrency' => '2']);
+        $this->sandbox->configure(['latency_ms' => 15]);
+        $this->save([$product]);
+
+        $first = AddonPage::post(self::MODULE, [], ['action' => 'apply']);
+        $runId = $this->pendingRun($first);
+        self::assertNotNull($runId, 'one step is not enough');
+        self::assertStringContainsString('class="progress"', $first);
+        self::assertStringContainsString('.submit()', $first, 'the page moves to the next step by itself');
+        $afterFirst = (int) Capsule::table(Schema::RUNS)->where('id', $runId)->value('finished');
+        self::assertGreaterThan(0, $afterFirst);
+        self::assertLessThan(300, $afterFirst);
+
+        // The tab is closed; later the admin opens the addon page: the run is offered for resumption.
+        self::assertStringContainsString('action=step&amp;run=' . $runId, AddonPage::get(self::MODULE));
+        $html = AddonPage::get(self::MODULE, ['action' => 'step', 'run' => (string) $runId]);
+        self::assertSame($afterFirst, (int) Capsule::table(Schema::RUNS)->where('id', $runId)->value('finished'), 'showing the run does no work');
+        $steps = 1;
+        while (($next = $this->pendingRun($html)) !== null) {
+            self::assertSame($runId, $next);
+            self::assertLessThan(100, ++$steps);
+            $html = AddonPage::post(self::MODULE, [], ['action' => 'step', 'run' => (string) $runId]);
+        }
+
+        $run = Capsule::table(Schema::RUNS)->where('id', $runId)->first();
+        self::assertSame('done', $run->status);
+        self::assertGreaterThanOrEqual(3, (int) $run->steps);
+        self::assertSame(300, (int) $run->finished);
+        self::assertStringContainsString('aflexi-count-create">300<', $html);
+        $this->sandbox->calm();
+        $mine = array_filter($this->aflexi()->listPublishers(), static fn (array $p): bool => str_starts_with($p['username'], 'bulk'));
+        self::assertCount(300, $mine);
+        self::assertCount(300, array_unique(array_map(static fn (array $p): string => strtolower($p['username']), $mine)));
+    }
+
+    public function test_cron_reconcile_repairs_drift_made_by_direct_database_status_changes(): void
+    {
+        $product = $this->product();
+        $a = $this->activeService($product, ['username' => 'drift1']);
+        $b = $this->activeService($product, ['username' => 'drift2']);
+        $this->saveAndApply([$product]);
+
+        Capsule::table('tblhosting')->where('id', $a)->update(['domainstatus' => 'Suspended']);   // no hook fires
+        Actions::setServiceStatus($b, 'Terminated');                                               // ServiceEdit only
+        self::assertSame('ACTIVE', strtoupper($this->publisher('drift1')['status']));
+
+        Actions::runDailyCron();
+
+        self::assertSame('SUSPENDED', strtoupper($this->publisher('drift1')['status']));
+        self::assertSame('SUSPENDED', strtoupper($this->publisher('drift2')['status']));
+
+        Capsule::table('tblhosting')->where('id', $a)->update(['domainstatus' => 'Active']);
+        $this->aflexi()->suspend((int) $this->record($b)->publisher_id); // already suspended: no change
+        Actions::runDailyCron();
+        self::assertSame('ACTIVE', strtoupper($this->publisher('drift1')['status']));
+        self::assertSame('SUSPENDED', strtoupper($this->publisher('drift2')['status']));
+    }
+
+    public function test_cron_reconcile_follows_an_invoice_cancelled_through_the_api_without_a_hook(): void
+    {
+        $product = $this->product();
+        $service = $this->activeService($product, ['username' => 'apicancel']);
+        $invoice = Fixtures::invoiceForService($service);
+        $this->saveAndApply([$product]);
+        $this->pay($invoice);
+
+        localAPI('UpdateInvoice', ['invoiceid' => $invoice, 'status' => 'Cancelled']); // CORE-14322: no InvoiceCancelled
+        self::assertSame('ACTIVE', strtoupper($this->publisher('apicancel')['status']));
+        Actions::runDailyCron();
+
+        self::assertSame('SUSPENDED', strtoupper($this->publisher('apicancel')['status']));
+    }
+
+    public function test_api_calls_are_in_the_module_log_without_the_auth_key(): void
+    {
+        $product = $this->product();
+        $this->activeService($product);
+        $this->saveAndApply([$product]);
+
+        self::assertNotSame([], Whmcs::moduleLog());
+        self::assertSame([], Whmcs::leaksOf($this->authKey));
+    }
+
+    public function test_the_explicit_endpoint_settings_work_without_a_server_record(): void
+    {
+        Addon::configure(self::MODULE, ['server' => 'explicit', 'endpoint' => $this->sandbox->coreUrl(), 'login' => $this->operatorLogin, 'authkey' => $this->authKey]);
+        Capsule::table('tblservers')->delete();
+        $product = $this->product();
+        $this->activeService($product, ['username' => 'explicit1']);
+
+        $this->saveAndApply([$product]);
+
+        self::assertNotNull($this->publisher('explicit1'));
+    }
+
+    public function test_activate_creates_innodb_tables_the_welcome_template_and_the_free_addon(): void
+    {
+        foreach (Schema::ALL as $table) {
+            self::assertTrue(Capsule::schema()->hasTable($table), $table);
+            $engine = Capsule::select('SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [$table])[0]->ENGINE ?? null;
+            self::assertSame('InnoDB', $engine);
+        }
+        self::assertTrue(Capsule::table('tblemailtemplates')->where('name', 'Aflexi CDN Welcome Mail')->exists());
+        self::assertSame(1, Capsule::table('tbladdons')->where('name', 'Aflexi CDN')->count());
+        aflexi_cdn_activate();
+        self::assertSame(1, Capsule::table('tbladdons')->where('name', 'Aflexi CDN')->count(), 'activating again adds nothing');
+    }
+
+    public function test_deactivate_keeps_the_synchronized_data_unless_asked_to_drop_it(): void
+    {
+        $product = $this->product();
+        $service = $this->activeService($product);
+        $this->saveAndApply([$product]);
+
+        $kept = aflexi_cdn_deactivate();
+        self::assertSame('success', $kept['status']);
+        self::assertStringContainsString('kept', $kept['description']);
+        self::assertNotNull($this->record($service));
+
+        Addon::configure(self::MODULE, ['drop_on_deactivate' => 'on']);
+        $dropped = aflexi_cdn_deactivate();
+        self::assertStringContainsString('deleted', $dropped['description']);
+        self::assertFalse(Capsule::schema()->hasTable(Schema::PUBLISHERS));
+    }
+
+    public function test_upgrade_from_an_older_version_brings_the_tables(): void
+    {
+        \WHMCS\Module\Addon\AflexiCdn\Schema::drop();
+        aflexi_cdn_upgrade(['version' => '0.9.0']);
+        self::assertTrue(Capsule::schema()->hasTable(Schema::RUNS));
+    }
+
+    public function test_config_offers_the_aflexi_servers_and_defaults_to_the_first_active_one(): void
+    {
+        $config = aflexi_cdn_config();
+        self::assertSame('Aflexi CDN', $config['name']);
+        self::assertArrayHasKey((string) $this->serverId, $config['fields']['server']['Options']);
+        self::assertSame((string) $this->serverId, $config['fields']['server']['Default']);
+        self::assertStringContainsString('Show Synchronized Publishers', AddonPage::sidebar(self::MODULE));
+    }
+}

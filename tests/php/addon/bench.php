@@ -1,0 +1,97 @@
+<?php
+/**
+ * Figures of the addon (not part of the PHPUnit suite):
+ *
+ *   php -d extension=target/release/libaflexi.so tests/php/addon/bench.php save <services> <latency_ms> <concurrency>
+ *       a Save Settings run (preview, then steps of 3 s as the page drives them): wall time, steps
+ *   php -d extension=target/release/libaflexi.so tests/php/addon/bench.php memory <services>
+ *       the cron reconcile of that many publishers in one PHP process: peak memory, time
+ *
+ * Needs the WHMCS_DB_* environment of tests/whmcs/mariadb.sh (the stand-in recreates its tables).
+ */
+
+declare(strict_types=1);
+
+require_once dirname(__DIR__, 2) . '/whmcs/bootstrap.php';
+require_once dirname(__DIR__) . '/module/support/SandboxProcess.php';
+
+use AflexiModuleTests\Support\SandboxProcess;
+use WHMCS\Database\Capsule;
+use WHMCS\Module\Addon\AflexiCdn\Desired;
+use WHMCS\Module\Addon\AflexiCdn\Engine;
+use WHMCS\Module\Addon\AflexiCdn\Reconcile;
+use WHMCS\Module\Addon\AflexiCdn\Runs;
+use WHMCS\Module\Addon\AflexiCdn\Schema;
+use WHMCS\Module\Addon\AflexiCdn\Settings;
+use WhmcsHarness\Addon;
+use WhmcsHarness\Fixtures;
+
+[$mode, $count] = [$argv[1] ?? 'save', (int) ($argv[2] ?? 1000)];
+$latency = (int) ($argv[3] ?? 20);
+$concurrency = (int) ($argv[4] ?? 16);
+
+WhmcsHarness\Whmcs::reset();
+Fixtures::config('ModuleDebugMode', ''); // the module log of 100k calls is not what is measured
+$sandbox = SandboxProcess::shared();
+$login = 'bench' . bin2hex(random_bytes(3));
+$key = 'AK' . bin2hex(random_bytes(10));
+$sandbox->addOperator($login, $key);
+$server = Fixtures::server(['hostname' => $sandbox->hostPort(), 'secure' => '', 'username' => $login, 'password' => $key]);
+Addon::activate('aflexi_cdn', ['server' => (string) $server, 'concurrency' => (string) $concurrency, 'cron_seconds' => '600']);
+$product = Fixtures::product(['name' => 'Bench Hosting', 'servertype' => 'cpanel', 'configoptions' => ['bench_pkg'], 'autosetup' => '']);
+Capsule::table(Schema::PRODUCTS)->insert(['product_id' => $product]);
+
+// $count clients with one Active service each, inserted in bulk.
+$gid = (int) Capsule::table('tblproducts')->where('id', $product)->value('gid');
+for ($start = 0; $start < $count; $start += 1000) {
+    $clients = [];
+    for ($i = $start; $i < min($count, $start + 1000); $i++) {
+        $clients[] = ['firstname' => 'Bench', 'lastname' => "Client $i", 'email' => "bench$i@example.com", 'status' => 'Active', 'currency' => 1, 'datecreated' => date('Y-m-d')];
+    }
+    Capsule::table('tblclients')->insert($clients);
+}
+$clientIds = Capsule::table('tblclients')->where('email', 'like', 'bench%@example.com')->orderBy('id')->pluck('id')->all();
+foreach (array_chunk($clientIds, 1000) as $chunk) {
+    $rows = [];
+    foreach ($chunk as $clientId) {
+        $rows[] = ['userid' => $clientId, 'packageid' => $product, 'domainstatus' => 'Active', 'regdate' => date('Y-m-d'),
+            'billingcycle' => 'Monthly', 'amount' => 10, 'firstpaymentamount' => 10, 'paymentmethod' => 'mailin', 'username' => '', 'password' => ''];
+    }
+    Capsule::table('tblhosting')->insert($rows);
+}
+$sandbox->configure(['latency_ms' => $latency]);
+$settings = Settings::load();
+printf("%d services, sandbox latency %d ms, concurrency %d\n", $count, $latency, $concurrency);
+
+if ($mode === 'save') {
+    $t0 = microtime(true);
+    $engine = new Engine($settings);
+    $planned = 0;
+    foreach ((new Desired())->all() as $set) {
+        $planned += array_sum($engine->plan($set)['plan']['counts'] ?? []);
+    }
+    $preview = microtime(true) - $t0;
+    $runs = new Runs($settings);
+    $run = $runs->start(1);
+    $steps = 0;
+    $longest = 0.0;
+    do {
+        $s = microtime(true);
+        $state = $runs->step($run);
+        $longest = max($longest, microtime(true) - $s);
+        $steps++;
+    } while ($state !== Runs::DONE && $steps < 10000);
+    $total = microtime(true) - $t0;
+    $report = $runs->report($run);
+    printf("preview %.1f s (%d planned); apply %d steps, longest step %.1f s; total %.1f s; created %d, failed %d; peak memory %.1f MB\n",
+        $preview, $planned, $steps, $longest, $total, $report['counts']['create'], $report['counts']['failed'], memory_get_peak_usage(true) / 1048576);
+} else {
+    $t0 = microtime(true);
+    $result = (new Reconcile($settings))->run(600000);
+    printf("reconcile %.1f s: %s, pending %d, errors %d; peak memory %.1f MB (memory_get_peak_usage(true))\n",
+        microtime(true) - $t0, json_encode($result['counts']), $result['pending'], count($result['errors']), memory_get_peak_usage(true) / 1048576);
+    $t1 = microtime(true);
+    $again = (new Reconcile($settings))->run(600000);
+    printf("second reconcile %.1f s: %s; peak memory %.1f MB\n", microtime(true) - $t1, json_encode($again['counts']), memory_get_peak_usage(true) / 1048576);
+}
+$sandbox->stop();

@@ -1,0 +1,23 @@
+<?php
+/**
+ * PHPUnit bootstrap of the addon's suite: the WHMCS stand-in (tests/whmcs), the extension
+ * under test (must be loaded), the Aflexi sandbox of the module's suite (one for the run),
+ * and the addon loaded the way WHMCS loads it (aflexi_cdn.php + hooks.php).
+ *
+ * Run with tests/php/addon/run.sh.
+ */
+
+declare(strict_types=1);
+
+if (!extension_loaded('aflexi')) {
+    fwrite(STDERR, "The aflexi extension is not loaded. Run tests/php/addon/run.sh, or\n"
+        . "  php -d extension=\$PWD/target/release/libaflexi.so \$(command -v phpunit) -c tests/php/addon/phpunit.xml\n");
+    exit(1);
+}
+
+require_once dirname(__DIR__, 2) . '/whmcs/bootstrap.php';
+require_once dirname(__DIR__) . '/module/support/SandboxProcess.php';
+require_once __DIR__ . '/support/AddonTestCase.php';
+
+AflexiModuleTests\Support\SandboxProcess::shared();
+WhmcsHarness\Modules::loadAddon('aflexi_cdn');

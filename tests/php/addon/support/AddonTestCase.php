@@ -1,0 +1,143 @@
+<?php
+/**
+ * Base of the addon's tests: a clean WHMCS (the harness's TestCase), the request-level
+ * caches of the addon and the shared library forgotten, a fresh Aflexi operator on the
+ * shared sandbox (a new operator per test: nothing a previous test did can be mistaken for
+ * this one's), a WHMCS server record of type aflexi pointing at it, and the addon activated
+ * with that server.
+ */
+
+declare(strict_types=1);
+
+namespace AflexiAddonTests\Support;
+
+use AflexiModuleTests\Support\SandboxProcess;
+use WHMCS\Database\Capsule;
+use WHMCS\Module\Addon\AflexiCdn\Schema;
+use WhmcsHarness\Addon;
+use WhmcsHarness\AddonPage;
+use WhmcsHarness\Fixtures;
+
+abstract class AddonTestCase extends \WhmcsHarness\TestCase
+{
+    public const MODULE = 'aflexi_cdn';
+    private static int $operators = 0;
+
+    protected SandboxProcess $sandbox;
+    protected string $operatorLogin;
+    protected string $authKey;
+    protected int $operatorId;
+    protected int $serverId;
+
+    protected function setUp(): void
+    {
+        parent::setUp();
+        Schema::forget();
+        \WHMCS\Module\Server\Aflexi\Schema::forget();
+        \WHMCS\Module\Server\Aflexi\WelcomeTemplate::forget();
+        $this->sandbox = SandboxProcess::shared();
+        $this->sandbox->calm();
+        $n = ++self::$operators;
+        $this->operatorLogin = "cdn$n-" . bin2hex(random_bytes(3));
+        $this->authKey = 'AK' . bin2hex(random_bytes(10)) . '-auth-key';
+        $this->operatorId = $this->sandbox->addOperator($this->operatorLogin, $this->authKey);
+        $this->serverId = Fixtures::server([
+            'name' => 'Aflexi sandbox', 'hostname' => $this->sandbox->hostPort(), 'secure' => '',
+            'username' => $this->operatorLogin, 'password' => $this->authKey,
+        ]);
+        $result = Addon::activate(self::MODULE, ['server' => (string) $this->serverId]);
+        self::assertSame('success', $result['status'] ?? null, (string) ($result['description'] ?? ''));
+    }
+
+    protected function tearDown(): void
+    {
+        $this->sandbox->calm();
+        parent::tearDown();
+    }
+
+    /** A client of this test's operator, to look at (or change) Aflexi behind WHMCS's back. */
+    protected function aflexi(): \Aflexi\Client
+    {
+        return new \Aflexi\Client($this->sandbox->coreUrl(), $this->operatorLogin, $this->authKey);
+    }
+
+    /** The publisher of that local username on Aflexi, or null. */
+    protected function publisher(string $username): ?array
+    {
+        return $this->aflexi()->findPublisher($username);
+    }
+
+    /** A cPanel-like product (configoption1 = the hosting package), priced 10.00 monthly unless told otherwise. */
+    protected function product(string $name = 'Web Hosting Gold', string $hostingPackage = '', array $o = []): int
+    {
+        return Fixtures::product($o + ['name' => $name, 'servertype' => 'cpanel', 'configoptions' => [$hostingPackage], 'autosetup' => '']);
+    }
+
+    /** An Active service of the product (a new client unless given). */
+    protected function activeService(int $productId, array $o = []): int
+    {
+        return Fixtures::service($o + ['packageid' => $productId, 'domainstatus' => 'Active', 'server' => 0]);
+    }
+
+    /** Save Settings with these products ticked: the preview page. */
+    protected function save(array $productIds): string
+    {
+        return AddonPage::post(self::MODULE, ['products' => array_map('strval', $productIds)], ['action' => 'save']);
+    }
+
+    /** Save Settings, then Apply, then every step until the run is done: the final page. */
+    protected function saveAndApply(array $productIds, int $maxSteps = 200): string
+    {
+        $this->save($productIds);
+        $html = AddonPage::post(self::MODULE, [], ['action' => 'apply']);
+        $steps = 0;
+        while (($runId = $this->pendingRun($html)) !== null) {
+            self::assertLessThan($maxSteps, ++$steps, 'the run does not finish');
+            $html = AddonPage::post(self::MODULE, [], ['action' => 'step', 'run' => (string) $runId]);
+        }
+        self::assertStringContainsString('progress-bar-success', $html, $html);
+        return $html;
+    }
+
+    /** The run a progress page asks to continue, or null when it shows a finished run. */
+    protected function pendingRun(string $html): ?int
+    {
+        return preg_match('~id="aflexi-step" action="[^"]*run=(\d+)"~', $html, $m) === 1 ? (int) $m[1] : null;
+    }
+
+    /** The addon's record of a service. */
+    protected function record(int $serviceId): ?object
+    {
+        return Capsule::table(Schema::PUBLISHERS)->where('service_id', $serviceId)->first();
+    }
+
+    /** The client's e-mail turned into the addon's username rule. */
+    protected function usernameOf(int $serviceId): string
+    {
+        $row = Capsule::table('tblhosting as h')->join('tblclients as c', 'c.id', '=', 'h.userid')
+            ->where('h.id', $serviceId)->select(['h.username', 'c.email'])->first();
+        return \Aflexi\username_for_addon((string) $row->username, (string) $row->email);
+    }
+
+    /** XML-RPC calls the sandbox received that change something (creates, updates, suspends...). */
+    protected function writeCalls(): int
+    {
+        $writes = 0;
+        foreach ($this->sandbox->calls() as $method => $n) {
+            if ($method !== 'total' && preg_match('/(create|update|delete|suspend|activate|add|set|change|save|remove|link)/i', (string) $method) === 1
+                && preg_match('/(get|list|find|search)/i', (string) $method) !== 1) {
+                $writes += (int) $n;
+            }
+        }
+        return $writes;
+    }
+
+    /** Pays an invoice as a gateway would (AddInvoicePayment): InvoicePaid fires with its real payload. */
+    protected function pay(int $invoiceId, string $transid = ''): void
+    {
+        $total = (float) Capsule::table('tblinvoices')->where('id', $invoiceId)->value('total');
+        $result = localAPI('AddInvoicePayment', ['invoiceid' => $invoiceId, 'transid' => $transid !== '' ? $transid : 'TX' . bin2hex(random_bytes(4)),
+            'amount' => $total, 'gateway' => 'mailin']);
+        self::assertSame('success', $result['result'] ?? null, json_encode($result));
+    }
+}

@@ -1,0 +1,157 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\AflexiCdn;
+
+use WHMCS\Database\Capsule;
+
+/**
+ * The products side of "who gets CDN": which products are listed on the addon page (every
+ * product not provisioned by the `aflexi` server module), which are CDN-enabled, which are
+ * free (paytype free, or no price above zero in any currency or cycle), and the product addon
+ * "Aflexi CDN" (free by default; when the operator prices it, only services that have it
+ * active get CDN).
+ */
+final class Catalog
+{
+    public const ADDON_NAME = 'Aflexi CDN';
+    private const CYCLES = ['msetupfee', 'qsetupfee', 'ssetupfee', 'asetupfee', 'bsetupfee', 'tsetupfee',
+        'monthly', 'quarterly', 'semiannually', 'annually', 'biennially', 'triennially'];
+
+    /** @return list<\stdClass> products that can be CDN-enabled (id, name, servertype, paytype, configoption1, group) */
+    public static function listable(): array
+    {
+        return Capsule::table('tblproducts as p')
+            ->leftJoin('tblproductgroups as g', 'g.id', '=', 'p.gid')
+            ->where(static function ($q): void {
+                $q->where('p.servertype', '!=', 'aflexi')->orWhereNull('p.servertype');
+            })
+            ->orderBy('g.name')->orderBy('p.name')->orderBy('p.id')
+            ->select(['p.id', 'p.name', 'p.servertype', 'p.paytype', 'p.configoption1', 'g.name as group_name'])
+            ->get()->all();
+    }
+
+    /** @return array<int, true> the CDN-enabled product ids */
+    public static function enabled(): array
+    {
+        Schema::ensure();
+        $ids = Capsule::table(Schema::PRODUCTS)->pluck('product_id')->all();
+        return array_fill_keys(array_map('intval', $ids), true);
+    }
+
+    /**
+     * Stores the CDN-enabled products (only listable ones count) and lets the "Aflexi CDN"
+     * product addon be ordered with them. Returns [enabled now, disabled now].
+     *
+     * @param list<int> $productIds
+     * @return array{0: list<int>, 1: list<int>}
+     */
+    public static function setEnabled(array $productIds): array
+    {
+        Schema::ensure();
+        $listable = array_map(static fn ($p): int => (int) $p->id, self::listable());
+        $wanted = array_values(array_intersect(array_unique(array_map('intval', $productIds)), $listable));
+        $before = array_keys(self::enabled());
+        $now = date('Y-m-d H:i:s');
+        Capsule::connection()->transaction(static function () use ($wanted, $now): void {
+            Capsule::table(Schema::PRODUCTS)->whereNotIn('product_id', $wanted ?: [0])->delete();
+            foreach ($wanted as $id) {
+                if (!Capsule::table(Schema::PRODUCTS)->where('product_id', $id)->exists()) {
+                    Capsule::table(Schema::PRODUCTS)->insert(['product_id' => $id, 'created_at' => $now, 'updated_at' => $now]);
+                }
+            }
+        });
+        $addonId = self::addonId();
+        if ($addonId > 0) {
+            sort($wanted);
+            Capsule::table('tbladdons')->where('id', $addonId)->update(['packages' => implode(',', $wanted)]);
+        }
+        return [array_values(array_diff($wanted, $before)), array_values(array_diff($before, $wanted))];
+    }
+
+    /**
+     * Which of the given products are free: paytype free, or no price above zero.
+     *
+     * @param list<int> $productIds
+     * @return array<int, true>
+     */
+    public static function free(array $productIds): array
+    {
+        if ($productIds === []) {
+            return [];
+        }
+        $free = [];
+        $paytypes = Capsule::table('tblproducts')->whereIn('id', $productIds)->pluck('paytype', 'id')->all();
+        $priced = [];
+        foreach (Capsule::table('tblpricing')->where('type', 'product')->whereIn('relid', $productIds)->get() as $row) {
+            if (self::hasPrice($row)) {
+                $priced[(int) $row->relid] = true;
+            }
+        }
+        foreach ($paytypes as $id => $paytype) {
+            if (strtolower((string) $paytype) === 'free' || !isset($priced[(int) $id])) {
+                $free[(int) $id] = true;
+            }
+        }
+        return $free;
+    }
+
+    /** The id of the "Aflexi CDN" product addon, 0 when there is none. */
+    public static function addonId(): int
+    {
+        return (int) Capsule::table('tbladdons')->where('name', self::ADDON_NAME)->orderBy('id')->value('id');
+    }
+
+    /** Creates the "Aflexi CDN" product addon when missing: free, auto-activated. Returns its id. */
+    public static function installAddon(): int
+    {
+        $id = self::addonId();
+        if ($id > 0) {
+            return $id;
+        }
+        $row = [
+            'packages' => implode(',', array_keys(self::enabled())),
+            'name' => self::ADDON_NAME,
+            'description' => 'Aflexi CDN account (publisher) for this service.',
+            'billingcycle' => 'Free',
+            'autoactivate' => 'on',
+            'showorder' => 1,
+            'hidden' => 0,
+            'retired' => 0,
+        ];
+        $columns = array_flip(Capsule::schema()->getColumnListing('tbladdons'));
+        return (int) Capsule::table('tbladdons')->insertGetId(array_intersect_key($row, $columns));
+    }
+
+    /**
+     * Whether the operator charges for the "Aflexi CDN" addon: a billing cycle other than
+     * free and a price above zero. Then a service needs the addon active to get CDN.
+     */
+    public static function addonPriced(int $addonId): bool
+    {
+        if ($addonId <= 0) {
+            return false;
+        }
+        $cycle = strtolower(trim((string) Capsule::table('tbladdons')->where('id', $addonId)->value('billingcycle')));
+        if ($cycle === '' || str_starts_with($cycle, 'free')) {
+            return false;
+        }
+        foreach (Capsule::table('tblpricing')->where('type', 'addon')->where('relid', $addonId)->get() as $row) {
+            if (self::hasPrice($row)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static function hasPrice(object $row): bool
+    {
+        foreach (self::CYCLES as $cycle) {
+            if ((float) ($row->$cycle ?? 0) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

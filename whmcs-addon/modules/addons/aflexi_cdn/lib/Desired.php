@@ -1,0 +1,258 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\AflexiCdn;
+
+use WHMCS\Database\Capsule;
+use WHMCS\Module\Server\Aflexi\Text;
+
+/**
+ * Who gets CDN, read from WHMCS: the desired publishers handed to the sync engine
+ * (README.md of whmcs-addon states the rule).
+ *
+ * A service is entitled (desired Active) when its product is CDN-enabled, the product is not
+ * free, the service is Active, its client is Active, no hook has put it on hold (an invoice
+ * of it was marked unpaid, refunded or cancelled), the latest invoice of it is not Refunded or
+ * Cancelled, and, when the "Aflexi CDN" product addon has a price, the service has that addon
+ * Active. A service that is not entitled but has a synchronized publisher is desired
+ * Suspended; one that never had a publisher is left out (free products and their users are
+ * not synchronized).
+ *
+ * The username is sticky: once a service has a publisher, the recorded username is used (an
+ * e-mail change must not create a second publisher); before that it is
+ * Aflexi\username_for_addon(service username, client e-mail). The package is
+ * Aflexi\package_name('', hosting package (configoption1 of a provisioning module), product name).
+ */
+final class Desired
+{
+    /** Clients read per batch (their services are synchronized in one engine call). */
+    public const CLIENT_BATCH = 400;
+
+    /** @var array<int, true> */
+    private array $enabled;
+    /** @var array<int, true> */
+    private array $free;
+    private int $addonId;
+    private bool $addonPriced;
+
+    public function __construct()
+    {
+        Schema::ensure();
+        $this->enabled = Catalog::enabled();
+        $this->free = Catalog::free(array_keys($this->enabled));
+        $this->addonId = Catalog::addonId();
+        $this->addonPriced = Catalog::addonPriced($this->addonId);
+    }
+
+    /** Whether anything can concern CDN at all (no enabled product and no publisher: hooks return at once). */
+    public function anything(): bool
+    {
+        return $this->enabled !== [] || Capsule::table(Schema::PUBLISHERS)->exists();
+    }
+
+    /**
+     * Every desired publisher, batch by batch (clients in id order, then publishers whose
+     * service is gone). Bounded memory whatever the number of services.
+     *
+     * @return \Generator<int, DesiredSet>
+     */
+    public function all(): \Generator
+    {
+        $lastClient = 0;
+        while (true) {
+            $clients = $this->candidateClients($lastClient, self::CLIENT_BATCH);
+            if ($clients === []) {
+                break;
+            }
+            $lastClient = end($clients);
+            yield $this->forClients($clients);
+        }
+        yield $this->orphans();
+    }
+
+    /**
+     * The desired publishers of these clients' services. Services in $suspend are desired
+     * Suspended whatever the rule says (the hook's event has not reached the tables yet).
+     *
+     * @param list<int> $clientIds
+     * @param array<int, string> $suspend service id => reason
+     */
+    public function forClients(array $clientIds, array $suspend = []): DesiredSet
+    {
+        $set = new DesiredSet();
+        if ($clientIds === []) {
+            return $set;
+        }
+        $enabled = array_keys($this->enabled) ?: [0];
+        $rows = Capsule::table('tblhosting as h')
+            ->join('tblproducts as p', 'p.id', '=', 'h.packageid')
+            ->leftJoin('tblclients as c', 'c.id', '=', 'h.userid')
+            ->leftJoin(Schema::PUBLISHERS . ' as r', 'r.service_id', '=', 'h.id')
+            ->whereIn('h.userid', $clientIds)
+            ->where(static function ($q) use ($enabled): void {
+                $q->whereIn('h.packageid', $enabled)->orWhereNotNull('r.service_id');
+            })
+            ->orderBy('h.userid')->orderBy('h.id')
+            ->select([
+                'h.id', 'h.userid', 'h.packageid', 'h.username', 'h.domainstatus',
+                'p.name as product_name', 'p.servertype', 'p.configoption1',
+                'c.email', 'c.firstname', 'c.lastname', 'c.companyname', 'c.status as client_status',
+                'r.service_id as record', 'r.username as record_username', 'r.package as record_package', 'r.hold',
+            ])
+            ->get()->all();
+        $serviceIds = array_map(static fn ($r): int => (int) $r->id, $rows);
+        $badInvoice = $this->refundedOrCancelled($serviceIds);
+        $withAddon = $this->addonPriced ? $this->activeAddon($serviceIds) : [];
+
+        foreach ($rows as $row) {
+            $id = (int) $row->id;
+            $why = $suspend[$id] ?? $this->notEntitled($row, $badInvoice, $withAddon);
+            $hasRecord = $row->record !== null;
+            if ($why !== null && !$hasRecord) {
+                continue;
+            }
+            $email = Text::decoded($row->email ?? '');
+            $name = trim(Text::decoded($row->firstname ?? '') . ' ' . Text::decoded($row->lastname ?? ''));
+            $name = $name !== '' ? $name : Text::decoded($row->companyname ?? '');
+            $hosting = trim((string) ($row->servertype ?? '')) !== '' ? Text::decoded($row->configoption1 ?? '') : '';
+            $key = (string) $id;
+            try {
+                $username = trim((string) $row->record_username) !== ''
+                    ? (string) $row->record_username
+                    : \Aflexi\username_for_addon(Text::decoded($row->username ?? ''), $email);
+                $package = \Aflexi\package_name('', $hosting, Text::decoded($row->product_name ?? ''));
+            } catch (\Aflexi\Exception $e) {
+                $set->problem($key, (int) $row->userid, 'Aflexi CDN: service #' . $id . ' cannot be synchronized: ' . $e->getMessage());
+                continue;
+            }
+            $set->add([
+                'key' => $key,
+                'username' => $username,
+                'email' => $email,
+                'name' => $name,
+                'package' => $package,
+                'status' => $why === null ? 'Active' : 'Suspended',
+            ], (int) $row->userid, $why);
+        }
+        return $set;
+    }
+
+    /** Publishers still active on record whose WHMCS service is gone (deleted client or service): Suspended. */
+    public function orphans(): DesiredSet
+    {
+        $set = new DesiredSet();
+        $rows = Capsule::table(Schema::PUBLISHERS . ' as r')
+            ->leftJoin('tblhosting as h', 'h.id', '=', 'r.service_id')
+            ->whereNull('h.id')
+            ->where('r.status', 'ACTIVE')
+            ->where('r.username', '!=', '')
+            ->orderBy('r.service_id')
+            ->select(['r.service_id', 'r.client_id', 'r.username', 'r.package'])
+            ->get();
+        foreach ($rows as $row) {
+            $set->add([
+                'key' => (string) $row->service_id,
+                'username' => (string) $row->username,
+                'email' => '',
+                'name' => '',
+                'package' => (string) $row->package !== '' ? (string) $row->package : 'default',
+                'status' => 'Suspended',
+            ], (int) $row->client_id, 'the service no longer exists in WHMCS');
+        }
+        return $set;
+    }
+
+    /**
+     * Client ids above $after that have a service of an enabled product or a synchronized
+     * publisher, ascending, at most $limit.
+     *
+     * @return list<int>
+     */
+    public function candidateClients(int $after, int $limit): array
+    {
+        $enabled = array_keys($this->enabled);
+        $fromServices = $enabled === [] ? [] : Capsule::table('tblhosting')->whereIn('packageid', $enabled)
+            ->where('userid', '>', $after)->distinct()->orderBy('userid')->limit($limit)->pluck('userid')->all();
+        $fromRecords = Capsule::table(Schema::PUBLISHERS)->where('client_id', '>', $after)
+            ->distinct()->orderBy('client_id')->limit($limit)->pluck('client_id')->all();
+        $ids = array_values(array_unique(array_map('intval', array_merge($fromServices, $fromRecords))));
+        sort($ids);
+        return array_slice($ids, 0, $limit);
+    }
+
+    /** Why a service is not entitled, or null when it is. */
+    private function notEntitled(object $row, array $badInvoice, array $withAddon): ?string
+    {
+        $pid = (int) $row->packageid;
+        return match (true) {
+            !isset($this->enabled[$pid]) => 'the product is not CDN enabled',
+            isset($this->free[$pid]) => 'the product is free',
+            (string) $row->domainstatus !== 'Active' => 'the service is ' . $row->domainstatus,
+            (string) ($row->client_status ?? '') !== 'Active' => 'the client is ' . ($row->client_status ?? 'gone'),
+            $row->hold !== null && (string) $row->hold !== '' => (string) $row->hold,
+            isset($badInvoice[(int) $row->id]) => $badInvoice[(int) $row->id],
+            $this->addonPriced && !isset($withAddon[(int) $row->id]) => 'the "Aflexi CDN" addon is not active on the service',
+            default => null,
+        };
+    }
+
+    /**
+     * Services whose latest invoice (a Hosting line of the service, or an Addon line of its
+     * "Aflexi CDN" addon) is Refunded or Cancelled, with the reason.
+     *
+     * @param list<int> $serviceIds
+     * @return array<int, string>
+     */
+    private function refundedOrCancelled(array $serviceIds): array
+    {
+        if ($serviceIds === []) {
+            return [];
+        }
+        $latest = [];
+        $note = static function (int $serviceId, int $invoiceId, string $status) use (&$latest): void {
+            if (!isset($latest[$serviceId]) || $latest[$serviceId][0] < $invoiceId) {
+                $latest[$serviceId] = [$invoiceId, $status];
+            }
+        };
+        $hosting = Capsule::table('tblinvoiceitems as ii')->join('tblinvoices as i', 'i.id', '=', 'ii.invoiceid')
+            ->where('ii.type', 'Hosting')->whereIn('ii.relid', $serviceIds)
+            ->select(['ii.relid', 'i.id', 'i.status'])->get();
+        foreach ($hosting as $item) {
+            $note((int) $item->relid, (int) $item->id, (string) $item->status);
+        }
+        if ($this->addonId > 0) {
+            $addons = Capsule::table('tblhostingaddons')->where('addonid', $this->addonId)
+                ->whereIn('hostingid', $serviceIds)->pluck('hostingid', 'id')->all();
+            if ($addons !== []) {
+                $items = Capsule::table('tblinvoiceitems as ii')->join('tblinvoices as i', 'i.id', '=', 'ii.invoiceid')
+                    ->where('ii.type', 'Addon')->whereIn('ii.relid', array_keys($addons))
+                    ->select(['ii.relid', 'i.id', 'i.status'])->get();
+                foreach ($items as $item) {
+                    $note((int) $addons[(int) $item->relid], (int) $item->id, (string) $item->status);
+                }
+            }
+        }
+        $bad = [];
+        foreach ($latest as $serviceId => [$invoiceId, $status]) {
+            if (in_array($status, ['Refunded', 'Cancelled'], true)) {
+                $bad[$serviceId] = sprintf('invoice #%d is %s', $invoiceId, $status);
+            }
+        }
+        return $bad;
+    }
+
+    /**
+     * @param list<int> $serviceIds
+     * @return array<int, true> services with the "Aflexi CDN" addon Active
+     */
+    private function activeAddon(array $serviceIds): array
+    {
+        if ($serviceIds === [] || $this->addonId <= 0) {
+            return [];
+        }
+        $ids = Capsule::table('tblhostingaddons')->where('addonid', $this->addonId)->where('status', 'Active')
+            ->whereIn('hostingid', $serviceIds)->pluck('hostingid')->all();
+        return array_fill_keys(array_map('intval', $ids), true);
+    }
+}

@@ -1,0 +1,228 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\AflexiCdn;
+
+use WHMCS\Database\Capsule;
+use WHMCS\Module\Server\Aflexi\ModuleCall;
+
+/**
+ * What each WHMCS hook of the addon does (hooks.php registers them). Every handler:
+ *  - returns at once when the event concerns no CDN service (no API call);
+ *  - hands the engine the desired state of the clients concerned, so that firing twice
+ *    writes nothing the second time;
+ *  - is fail-open (a failure goes to the activity log; the WHMCS page carries on);
+ *  - does not re-enter itself within one request (WHMCS fires InvoicePaid again when an
+ *    InvoicePaid handler creates invoices or applies credit, §C3).
+ */
+final class HookHandlers
+{
+    private static bool $running = false;
+    /** Hook work budget (ms): a page must not wait for long. */
+    public const BUDGET_MS = 20000;
+
+    /** InvoicePaid: the paid services' clients are synchronized (created, re-activated, package changed). */
+    public static function invoicePaid(int $invoiceId): void
+    {
+        self::guard('InvoicePaid', static function () use ($invoiceId): void {
+            $services = self::cdnServices(self::servicesOfInvoice($invoiceId));
+            if ($services === []) {
+                return;
+            }
+            (new Records())->hold($services, null);
+            self::syncClients('InvoicePaid', self::clientsOf($services));
+        });
+    }
+
+    /** InvoiceUnpaid / InvoiceCancelled / InvoiceRefunded: the invoice's services are suspended. */
+    public static function invoiceReversed(string $hook, int $invoiceId, string $what): void
+    {
+        self::guard($hook, static function () use ($hook, $invoiceId, $what): void {
+            self::suspendInvoice($hook, $invoiceId, $what);
+        });
+    }
+
+    /** ManualRefund (transid + amount, no invoice id): the refunded payment's invoices' services are suspended. */
+    public static function manualRefund(string $transid): void
+    {
+        self::guard('ManualRefund', static function () use ($transid): void {
+            if (trim($transid) === '') {
+                return;
+            }
+            $invoices = Capsule::table('tblaccounts')->where('transid', $transid)->where('invoiceid', '>', 0)
+                ->distinct()->pluck('invoiceid')->all();
+            foreach ($invoices as $invoiceId) {
+                self::suspendInvoice('ManualRefund', (int) $invoiceId, 'refunded');
+            }
+        });
+    }
+
+    /**
+     * ClientEdit: a changed e-mail or name is synchronized to the client's publishers; a status
+     * change away from / back to Active suspends / re-activates them.
+     */
+    public static function clientEdit(array $vars): void
+    {
+        self::guard('ClientEdit', static function () use ($vars): void {
+            $old = is_array($vars['olddata'] ?? null) ? $vars['olddata'] : [];
+            $changed = false;
+            foreach (['email', 'firstname', 'lastname', 'companyname', 'status'] as $field) {
+                if (array_key_exists($field, $old) && (string) $old[$field] !== (string) ($vars[$field] ?? '')) {
+                    $changed = true;
+                }
+            }
+            $clientId = (int) ($vars['userid'] ?? 0);
+            if ($changed && $clientId > 0) {
+                self::syncClients('ClientEdit', [$clientId]);
+            }
+        });
+    }
+
+    /** ClientClose / PreDeleteClient / ClientDelete: the client's publishers are suspended. */
+    public static function clientGone(string $hook, int $clientId): void
+    {
+        self::guard($hook, static function () use ($hook, $clientId): void {
+            if ($clientId <= 0) {
+                return;
+            }
+            $services = array_map('intval', Capsule::table('tblhosting')->where('userid', $clientId)->pluck('id')->all());
+            $reason = $hook === 'ClientClose' ? 'the client was closed' : 'the client was deleted';
+            $suspend = array_fill_keys($services, $reason);
+            self::syncClients($hook, [$clientId], $suspend, true);
+        });
+    }
+
+    /** DailyCronJob / AfterCronJob: reconcile everything within the cron budget. */
+    public static function cron(string $hook): void
+    {
+        self::guard($hook, static function () use ($hook): void {
+            $settings = Settings::load();
+            if (!(new Desired())->anything()) {
+                return;
+            }
+            $result = (new Reconcile($settings))->run(null, $hook);
+            ModuleCall::activity(sprintf(
+                'Aflexi CDN: %s reconcile: %s; %d pending for the next run%s',
+                $hook,
+                json_encode($result['counts']),
+                $result['pending'],
+                $result['errors'] === [] ? '' : '; errors: ' . implode(' | ', $result['errors'])
+            ));
+        });
+    }
+
+    private static function suspendInvoice(string $hook, int $invoiceId, string $what): void
+    {
+        $services = self::cdnServices(self::servicesOfInvoice($invoiceId));
+        if ($services === []) {
+            return;
+        }
+        $reason = sprintf('invoice #%d was %s', $invoiceId, $what);
+        (new Records())->hold($services, $reason);
+        self::syncClients($hook, self::clientsOf($services), array_fill_keys($services, $reason));
+    }
+
+    /**
+     * @param list<int> $clientIds
+     * @param array<int, string> $suspend
+     */
+    private static function syncClients(string $hook, array $clientIds, array $suspend = [], bool $withOrphans = false): void
+    {
+        $desired = new Desired();
+        $set = $desired->forClients($clientIds, $suspend);
+        $settings = Settings::load();
+        $engine = new Engine($settings);
+        if (!$set->isEmpty()) {
+            $result = $engine->sync($hook, $set, self::BUDGET_MS);
+            self::report($hook, $result, $clientIds);
+        }
+        if ($withOrphans) {
+            $orphans = $desired->orphans();
+            if (!$orphans->isEmpty()) {
+                self::report($hook, $engine->sync($hook, $orphans, self::BUDGET_MS), $clientIds);
+            }
+        }
+    }
+
+    private static function report(string $hook, array $result, array $clientIds): void
+    {
+        $clientId = count($clientIds) === 1 ? (int) $clientIds[0] : 0;
+        if ($result['error'] !== null) {
+            ModuleCall::activity($result['error'] . " [$hook]", $clientId);
+            return;
+        }
+        $failed = array_filter($result['report']['results'] ?? [], static fn (array $r): bool => ($r['outcome'] ?? '') === 'failed');
+        foreach ($failed as $r) {
+            ModuleCall::activity(sprintf('Aflexi CDN: %s: publisher %s failed: %s (the cron reconcile retries it)', $hook, $r['username'] ?? '?', $r['error'] ?? ''), $clientId);
+        }
+    }
+
+    /**
+     * The services an invoice bills: Hosting lines (relid = service id) and Addon lines
+     * (relid = tblhostingaddons.id → its hostingid).
+     *
+     * @return list<int>
+     */
+    public static function servicesOfInvoice(int $invoiceId): array
+    {
+        if ($invoiceId <= 0) {
+            return [];
+        }
+        $items = Capsule::table('tblinvoiceitems')->where('invoiceid', $invoiceId)->whereIn('type', ['Hosting', 'Addon'])
+            ->select(['type', 'relid'])->get();
+        $services = [];
+        $addons = [];
+        foreach ($items as $item) {
+            if ($item->type === 'Hosting') {
+                $services[] = (int) $item->relid;
+            } else {
+                $addons[] = (int) $item->relid;
+            }
+        }
+        if ($addons !== []) {
+            $services = array_merge($services, array_map('intval', Capsule::table('tblhostingaddons')->whereIn('id', $addons)->pluck('hostingid')->all()));
+        }
+        return array_values(array_unique(array_filter($services)));
+    }
+
+    /**
+     * Of these services, those that concern CDN: product CDN-enabled, or a publisher on record.
+     *
+     * @param list<int> $serviceIds
+     * @return list<int>
+     */
+    private static function cdnServices(array $serviceIds): array
+    {
+        if ($serviceIds === []) {
+            return [];
+        }
+        $enabled = array_keys(Catalog::enabled());
+        $ofEnabled = $enabled === [] ? [] : Capsule::table('tblhosting')->whereIn('id', $serviceIds)->whereIn('packageid', $enabled)->pluck('id')->all();
+        $recorded = Capsule::table(Schema::PUBLISHERS)->whereIn('service_id', $serviceIds)->pluck('service_id')->all();
+        return array_values(array_unique(array_map('intval', array_merge($ofEnabled, $recorded))));
+    }
+
+    /** @param list<int> $serviceIds @return list<int> */
+    private static function clientsOf(array $serviceIds): array
+    {
+        $ids = Capsule::table('tblhosting')->whereIn('id', $serviceIds)->distinct()->pluck('userid')->all();
+        return array_values(array_unique(array_map('intval', array_merge($ids, (new Records())->clientsOf($serviceIds)))));
+    }
+
+    /** Runs a handler once per request at a time; any failure is logged, never thrown. */
+    private static function guard(string $hook, \Closure $body): void
+    {
+        if (self::$running) {
+            return;
+        }
+        self::$running = true;
+        try {
+            $body();
+        } catch (\Throwable $e) {
+            ModuleCall::activity(sprintf('Aflexi CDN: the %s hook failed (%s: %s); the cron reconcile will catch up.', $hook, get_class($e), $e->getMessage()));
+        } finally {
+            self::$running = false;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\AflexiCdn;
+
+use Illuminate\Database\Schema\Blueprint;
+use WHMCS\Database\Capsule;
+
+/**
+ * The addon's own tables (InnoDB, utf8mb4), created by _activate and on first use:
+ *
+ * mod_aflexi_cdn_products    the products ticked "CDN enabled" on the addon page
+ * mod_aflexi_cdn_publishers  one row per synchronized WHMCS service: its Aflexi publisher, the
+ *                            password as of sync time (encrypt()), last sync, last error, and a
+ *                            hold (why a hook suspended it: an unpaid/refunded/cancelled invoice)
+ * mod_aflexi_cdn_runs        one row per Save Settings sync run, stepped from the page
+ * mod_aflexi_cdn_run_items   the services a run has finished (done, unchanged, failed), so that
+ *                            a run resumes where it stopped
+ */
+final class Schema
+{
+    public const PRODUCTS = 'mod_aflexi_cdn_products';
+    public const PUBLISHERS = 'mod_aflexi_cdn_publishers';
+    public const RUNS = 'mod_aflexi_cdn_runs';
+    public const RUN_ITEMS = 'mod_aflexi_cdn_run_items';
+    public const ALL = [self::RUN_ITEMS, self::RUNS, self::PUBLISHERS, self::PRODUCTS];
+
+    /** @var array<string, true> */
+    private static array $present = [];
+
+    public static function ensure(): void
+    {
+        self::table(self::PRODUCTS, static function (Blueprint $t): void {
+            $t->unsignedInteger('product_id')->primary();
+            $t->timestamps();
+        });
+        self::table(self::PUBLISHERS, static function (Blueprint $t): void {
+            $t->increments('id');
+            $t->unsignedInteger('service_id')->unique();
+            $t->unsignedInteger('client_id')->default(0)->index();
+            $t->unsignedBigInteger('publisher_id')->nullable()->index();
+            $t->string('username', 191)->default('');
+            $t->string('package', 191)->default('');
+            $t->string('status', 16)->default('');
+            $t->text('password')->nullable();
+            $t->dateTime('password_set_at')->nullable();
+            $t->dateTime('last_sync')->nullable();
+            $t->text('last_error')->nullable();
+            $t->string('hold', 191)->nullable();
+            $t->timestamps();
+        });
+        self::table(self::RUNS, static function (Blueprint $t): void {
+            $t->increments('id');
+            $t->string('kind', 16)->default('save');
+            $t->string('status', 16)->default('running');
+            $t->unsignedInteger('total')->default(0);
+            $t->unsignedInteger('finished')->default(0);
+            $t->unsignedInteger('steps')->default(0);
+            $t->text('error')->nullable();
+            $t->dateTime('locked_until')->nullable();
+            $t->unsignedInteger('admin_id')->default(0);
+            $t->dateTime('finished_at')->nullable();
+            $t->timestamps();
+        });
+        self::table(self::RUN_ITEMS, static function (Blueprint $t): void {
+            $t->increments('id');
+            $t->unsignedInteger('run_id')->index();
+            $t->string('item_key', 64);
+            $t->string('username', 191)->default('');
+            $t->string('outcome', 16);
+            $t->string('actions', 191)->default('');
+            $t->text('error')->nullable();
+            $t->unique(['run_id', 'item_key']);
+        });
+    }
+
+    public static function drop(): void
+    {
+        foreach (self::ALL as $table) {
+            Capsule::schema()->dropIfExists($table);
+        }
+        self::$present = [];
+    }
+
+    /** Forgets what this request knows (tests drop tables between cases). */
+    public static function forget(): void
+    {
+        self::$present = [];
+    }
+
+    private static function table(string $name, \Closure $columns): void
+    {
+        if (isset(self::$present[$name])) {
+            return;
+        }
+        $schema = Capsule::schema();
+        if (!$schema->hasTable($name)) {
+            try {
+                $schema->create($name, static function (Blueprint $t) use ($columns): void {
+                    $t->engine = 'InnoDB';
+                    $t->charset = 'utf8mb4';
+                    $t->collation = 'utf8mb4_unicode_ci';
+                    $columns($t);
+                });
+            } catch (\Throwable $e) {
+                if (!$schema->hasTable($name)) {
+                    throw $e;
+                }
+            }
+        }
+        self::$present[$name] = true;
+    }
+}

@@ -1,0 +1,161 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\AflexiCdn;
+
+use WHMCS\Database\Capsule;
+
+/**
+ * The addon's settings (tbladdonmodules rows of `aflexi_cdn`, §B6) and what follows from them:
+ * which Aflexi operator account to use (a WHMCS server record of type aflexi, else the
+ * explicit endpoint/login/auth key), the concurrency and time budgets.
+ */
+final class Settings
+{
+    public const MODULE = 'aflexi_cdn';
+
+    /** @param array<string, string> $values setting => value */
+    public function __construct(private readonly array $values)
+    {
+    }
+
+    /** From the module's $vars (_output, _sidebar): values already usable. */
+    public static function fromVars(array $vars): self
+    {
+        return new self(array_map(static fn ($v): string => is_scalar($v) ? (string) $v : '', $vars));
+    }
+
+    /** From tbladdonmodules (hooks, cron). The auth key may be stored encrypted or plain (§B6). */
+    public static function load(): self
+    {
+        $values = Capsule::table('tbladdonmodules')->where('module', self::MODULE)->pluck('value', 'setting')->all();
+        $values = array_map('strval', $values);
+        if (($values['authkey'] ?? '') !== '') {
+            $plain = (string) decrypt($values['authkey']);
+            if ($plain !== '' && preg_match('/^[\x20-\x7E]+$/', $plain) === 1) {
+                $values['authkey'] = $plain;
+            }
+        }
+        return new self($values);
+    }
+
+    /** Whether the addon is active (its version row exists). */
+    public static function active(): bool
+    {
+        return Capsule::table('tbladdonmodules')->where('module', self::MODULE)->where('setting', 'version')->exists();
+    }
+
+    public function get(string $key, string $default = ''): string
+    {
+        $value = trim($this->values[$key] ?? '');
+        return $value === '' ? $default : $value;
+    }
+
+    public function int(string $key, int $default, int $min, int $max): int
+    {
+        $value = $this->get($key);
+        return is_numeric($value) ? max($min, min($max, (int) $value)) : $default;
+    }
+
+    public function yes(string $key): bool
+    {
+        return in_array(strtolower($this->get($key)), ['on', '1', 'yes', 'true'], true);
+    }
+
+    public function concurrency(): int
+    {
+        return $this->int('concurrency', 16, 1, 256);
+    }
+
+    /** Time budget of one Save Settings step (ms). */
+    public function stepBudgetMs(): int
+    {
+        return $this->int('step_seconds', 3, 1, 20) * 1000;
+    }
+
+    /** Time budget of one cron reconcile (ms). */
+    public function cronBudgetMs(): int
+    {
+        return $this->int('cron_seconds', 60, 5, 600) * 1000;
+    }
+
+    /** The server record id of the operator account, 0 for the explicit settings. */
+    public function serverId(): int
+    {
+        $chosen = $this->get('server');
+        if ($chosen !== '' && ctype_digit($chosen)) {
+            return (int) $chosen;
+        }
+        if ($chosen === '' && $this->get('endpoint') === '') {
+            return self::defaultServerId();
+        }
+        return 0;
+    }
+
+    /**
+     * The operator account as WHMCS hands a server record to a module (server* params, the
+     * password decrypted), for the shared call wrapper (ModuleCall / Connection::fromParams).
+     *
+     * @return array<string, mixed>
+     */
+    public function connectionParams(): array
+    {
+        $serverId = $this->serverId();
+        if ($serverId > 0) {
+            $row = Capsule::table('tblservers')->where('id', $serverId)->where('type', 'aflexi')->first();
+            if ($row !== null) {
+                $password = (string) ($row->password ?? '');
+                return [
+                    'serverid' => $serverId,
+                    'serverhostname' => (string) $row->hostname,
+                    'serverip' => (string) $row->ipaddress,
+                    'serversecure' => (string) $row->secure,
+                    'serverusername' => (string) $row->username,
+                    'serverpassword' => $password === '' ? '' : (string) decrypt($password),
+                    'serveraccesshash' => (string) ($row->accesshash ?? ''),
+                ];
+            }
+        }
+        $endpoint = $this->get('endpoint');
+        return [
+            'serverid' => 0,
+            'serverhostname' => $endpoint,
+            'serversecure' => str_starts_with(strtolower($endpoint), 'http://') ? '' : 'on',
+            'serverusername' => $this->get('login'),
+            'serverpassword' => $this->get('authkey'),
+        ];
+    }
+
+    /** The first active, enabled server record of type aflexi, or 0. */
+    public static function defaultServerId(): int
+    {
+        return (int) Capsule::table('tblservers')->where('type', 'aflexi')->where('disabled', 0)
+            ->orderByDesc('active')->orderBy('id')->value('id');
+    }
+
+    /** defaultServerId(), or 0 when the database cannot be read (the config is also read outside a request). */
+    public static function safeDefaultServerId(): int
+    {
+        try {
+            return self::defaultServerId();
+        } catch (\Throwable) {
+            return 0;
+        }
+    }
+
+    /** @return array<string, string> the dropdown of Aflexi server records (id => label) */
+    public static function serverOptions(): array
+    {
+        $options = [];
+        try {
+            foreach (Capsule::table('tblservers')->where('type', 'aflexi')->orderByDesc('active')->orderBy('id')->get() as $row) {
+                $options[(string) $row->id] = sprintf('%s (%s)', html_entity_decode((string) $row->name, ENT_QUOTES, 'UTF-8'), (string) ($row->hostname ?: $row->ipaddress));
+            }
+        } catch (\Throwable) {
+            // No database yet: only the explicit settings.
+        }
+        $options['explicit'] = 'None: use the endpoint, login and auth key below';
+        return $options;
+    }
+}
