@@ -28,6 +28,13 @@ final class Records
      */
     public function apply(array $report, DesiredSet $set): void
     {
+        // One transaction: thousands of rows, one commit (and one disk flush) instead of one each.
+        Capsule::connection()->transaction(fn () => $this->write($report, $set));
+    }
+
+    /** @param array<string, mixed> $report */
+    private function write(array $report, DesiredSet $set): void
+    {
         $keys = array_map('intval', array_keys($set->clients));
         $existing = [];
         foreach (array_chunk($keys, 1000) as $chunk) {
