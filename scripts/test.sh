@@ -21,5 +21,7 @@ echo "== the WHMCS server module (PHPUnit on the stand-in, MariaDB, sandbox)"
 tests/php/module/run.sh
 echo "== the WHMCS addon (PHPUnit on the stand-in, MariaDB, sandbox)"
 tests/php/addon/run.sh
+echo "== the addon's admin pages in headless Chromium (screenshots in docs/screenshots)"
+tests/php/addon/browser/run.sh
 echo "== demo"
 scripts/demo.sh

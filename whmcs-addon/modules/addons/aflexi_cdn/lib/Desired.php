@@ -27,7 +27,7 @@ use WHMCS\Module\Server\Aflexi\Text;
 final class Desired
 {
     /** Clients read per batch (their services are synchronized in one engine call). */
-    public const CLIENT_BATCH = 400;
+    public const CLIENT_BATCH = 2000;
 
     /** @var array<int, true> */
     private array $enabled;
