@@ -42,7 +42,7 @@ echo "== php -l"
 lint_failed=0
 while IFS= read -r -d '' file; do
   php -l "$file" >/dev/null || lint_failed=1
-done < <(find tests/php/ext aflexi-php-ext -name '*.php' -print0)
+done < <(find tests/php/ext tests/php/support aflexi-php-ext -name '*.php' -print0)
 [ "$lint_failed" = 0 ] || { echo "PHP syntax errors" >&2; exit 1; }
 
 echo "== the extension loads"

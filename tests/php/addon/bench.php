@@ -13,9 +13,9 @@
 declare(strict_types=1);
 
 require_once dirname(__DIR__, 2) . '/whmcs/bootstrap.php';
-require_once dirname(__DIR__) . '/module/support/SandboxProcess.php';
+require_once dirname(__DIR__) . '/support/SandboxProcess.php';
 
-use AflexiModuleTests\Support\SandboxProcess;
+use AflexiTests\Support\SandboxProcess;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\AflexiCdn\Desired;
 use WHMCS\Module\Addon\AflexiCdn\Engine;

@@ -1,7 +1,7 @@
 <?php
 /**
  * PHPUnit bootstrap of the addon's suite: the WHMCS stand-in (tests/whmcs), the extension
- * under test (must be loaded), the Aflexi sandbox of the module's suite (one for the run),
+ * under test (must be loaded), the Aflexi sandbox (tests/php/support, one for the run),
  * and the addon loaded the way WHMCS loads it (aflexi_cdn.php + hooks.php).
  *
  * Run with tests/php/addon/run.sh.
@@ -16,8 +16,8 @@ if (!extension_loaded('aflexi')) {
 }
 
 require_once dirname(__DIR__, 2) . '/whmcs/bootstrap.php';
-require_once dirname(__DIR__) . '/module/support/SandboxProcess.php';
+require_once dirname(__DIR__) . '/support/SandboxProcess.php';
 require_once __DIR__ . '/support/AddonTestCase.php';
 
-AflexiModuleTests\Support\SandboxProcess::shared();
+AflexiTests\Support\SandboxProcess::shared();
 WhmcsHarness\Modules::loadAddon('aflexi_cdn');

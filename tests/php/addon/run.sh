@@ -41,7 +41,7 @@ echo "== php -l"
 lint_failed=0
 while IFS= read -r -d '' file; do
   php -l "$file" >/dev/null || lint_failed=1
-done < <(find whmcs-addon tests/php/addon -name '*.php' -print0)
+done < <(find whmcs-addon tests/php/addon tests/php/support -name '*.php' -print0)
 [ "$lint_failed" = 0 ] || { echo "PHP syntax errors" >&2; exit 1; }
 
 # Every child the suite starts records its pid here; the trap kills what is left.

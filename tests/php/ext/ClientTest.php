@@ -11,6 +11,7 @@ namespace Aflexi\Tests;
 use Aflexi\Client;
 use Aflexi\InvalidInputException;
 use Aflexi\NotFoundException;
+use AflexiTests\Support\SandboxProcess;
 
 final class ClientTest extends ExtensionTestCase
 {
@@ -20,7 +21,7 @@ final class ClientTest extends ExtensionTestCase
     {
         $operator = $this->client()->verifyCredentials();
         self::assertSame(['id', 'username', 'email', 'name'], array_keys($operator));
-        self::assertSame(Sandbox::OPERATOR, $operator['username']);
+        self::assertSame(SandboxProcess::OPERATOR, $operator['username']);
         self::assertIsInt($operator['id']);
     }
 
@@ -300,7 +301,7 @@ final class ClientTest extends ExtensionTestCase
         self::assertContains('user.create', array_column($log, 'method'));
         $text = json_encode($log);
         self::assertStringNotContainsString('Logged-Passw0rd-secret', $text);
-        self::assertStringNotContainsString(Sandbox::AUTH_KEY, $text);
+        self::assertStringNotContainsString(SandboxProcess::AUTH_KEY, $text);
         self::assertSame([], $client->takeCallLog());
     }
 

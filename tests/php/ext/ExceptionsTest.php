@@ -16,6 +16,7 @@ use Aflexi\FaultException;
 use Aflexi\InvalidInputException;
 use Aflexi\NotFoundException;
 use Aflexi\TransportException;
+use AflexiTests\Support\SandboxProcess;
 
 final class ExceptionsTest extends ExtensionTestCase
 {
@@ -92,7 +93,7 @@ final class ExceptionsTest extends ExtensionTestCase
 
     public function testAWrongAuthKeyIsAnAuthenticationExceptionThatDoesNotQuoteTheKey(): void
     {
-        $client = new Client($this->sandbox->coreUrl(), Sandbox::OPERATOR, 'wrong-key-Zx9-never-print');
+        $client = new Client($this->sandbox->coreUrl(), SandboxProcess::OPERATOR, 'wrong-key-Zx9-never-print');
         try {
             $client->verifyCredentials();
             self::fail('wrong key accepted');
@@ -153,14 +154,14 @@ final class ExceptionsTest extends ExtensionTestCase
         $socket = stream_socket_server('tcp://127.0.0.1:0');
         $port = (int) substr(strrchr(stream_socket_get_name($socket, false), ':'), 1);
         fclose($socket);
-        $client = new Client("http://127.0.0.1:$port/core/xmlrpc", 'acme', Sandbox::AUTH_KEY, ['retries' => 0]);
+        $client = new Client("http://127.0.0.1:$port/core/xmlrpc", 'acme', SandboxProcess::AUTH_KEY, ['retries' => 0]);
         $started = microtime(true);
         try {
             $client->verifyCredentials();
             self::fail('no error');
         } catch (TransportException $e) {
             self::assertStringContainsString('connection failed', $e->getMessage());
-            self::assertStringNotContainsString(Sandbox::AUTH_KEY, (string) $e);
+            self::assertStringNotContainsString(SandboxProcess::AUTH_KEY, (string) $e);
         }
         self::assertLessThan(5.0, microtime(true) - $started);
     }
@@ -227,18 +228,18 @@ final class ExceptionsTest extends ExtensionTestCase
     {
         foreach ([['timeout' => 'soon'], ['nonsense' => 1], ['concurrency' => 0], ['verify_tls' => []]] as $options) {
             try {
-                new Client($this->sandbox->coreUrl(), 'acme', Sandbox::AUTH_KEY, $options);
+                new Client($this->sandbox->coreUrl(), 'acme', SandboxProcess::AUTH_KEY, $options);
                 self::fail('accepted ' . json_encode($options));
             } catch (InvalidInputException $e) {
-                self::assertStringNotContainsString(Sandbox::AUTH_KEY, (string) $e);
+                self::assertStringNotContainsString(SandboxProcess::AUTH_KEY, (string) $e);
             }
         }
         try {
-            new Client('ftp://' . Sandbox::AUTH_KEY, 'acme', Sandbox::AUTH_KEY);
+            new Client('ftp://' . SandboxProcess::AUTH_KEY, 'acme', SandboxProcess::AUTH_KEY);
             self::fail('accepted');
         } catch (InvalidInputException $e) {
             self::assertStringContainsString('endpoint', $e->getMessage());
-            self::assertStringNotContainsString(Sandbox::AUTH_KEY, $e->getMessage());
+            self::assertStringNotContainsString(SandboxProcess::AUTH_KEY, $e->getMessage());
         }
     }
 }

@@ -15,6 +15,8 @@ declare(strict_types=1);
 
 namespace Aflexi\Tests;
 
+use AflexiTests\Support\SandboxProcess;
+
 final class FpmTest extends ExtensionTestCase
 {
     private const REQUESTS = 1000;
@@ -47,7 +49,7 @@ final class FpmTest extends ExtensionTestCase
                 proc_terminate($this->fpm, SIGKILL);
             }
             proc_close($this->fpm);
-            Sandbox::forgetPid($pid);
+            SandboxProcess::forgetPid($pid);
         }
         foreach (glob($this->dir . '/*') ?: [] as $file) {
             @unlink($file);
@@ -70,7 +72,7 @@ final class FpmTest extends ExtensionTestCase
             'REQUEST_METHOD' => 'GET',
             'SERVER_PROTOCOL' => 'HTTP/1.1',
             'AFLEXI_SANDBOX_URL' => $this->sandbox->coreUrl(),
-            'AFLEXI_AUTH_KEY' => Sandbox::AUTH_KEY,
+            'AFLEXI_AUTH_KEY' => SandboxProcess::AUTH_KEY,
             'AFLEXI_PUBLISHER_ID' => (string) $publisherId,
         ];
         $command = ['timeout', '-s', 'KILL', (string) self::REQUEST_LIMIT, $cgiFcgi, '-bind', '-connect', $socket];
@@ -165,7 +167,7 @@ final class FpmTest extends ExtensionTestCase
         );
         $this->fpm = proc_open($command, [0 => ['file', '/dev/null', 'r'], 1 => ['file', $this->dir . '/fpm.out', 'a'], 2 => ['file', $this->dir . '/fpm.out', 'a']], $pipes);
         self::assertIsResource($this->fpm, 'cannot start php-fpm');
-        Sandbox::rememberPid(proc_get_status($this->fpm)['pid']);
+        SandboxProcess::rememberPid(proc_get_status($this->fpm)['pid']);
         $deadline = microtime(true) + 15;
         while (microtime(true) < $deadline) {
             if (file_exists($socket) && ($probe = @stream_socket_client("unix://$socket", $errno, $error, 1)) !== false) {

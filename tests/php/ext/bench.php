@@ -13,7 +13,7 @@
  *
  * --quick uses 10,000 calls and 500 publishers, to check that the script works; --rules or
  * --sync runs only that part. The sandbox
- * binary is found as in the tests ($AFLEXI_SANDBOX_BIN, else target/{debug,release}); use a
+ * binary is found as in the tests ($AFLEXI_SANDBOX_BIN, else target/{release,debug}); use a
  * release build of both for figures.
  */
 
@@ -22,9 +22,9 @@ declare(strict_types=1);
 namespace Aflexi\Bench;
 
 use Aflexi\Client;
-use Aflexi\Tests\Sandbox;
+use AflexiTests\Support\SandboxProcess;
 
-require_once __DIR__ . '/support/Sandbox.php';
+require_once dirname(__DIR__) . '/support/SandboxProcess.php';
 
 if (!extension_loaded('aflexi')) {
     fwrite(STDERR, "load the extension: php -d extension=\$PWD/target/release/libaflexi.so tests/php/ext/bench.php\n");
@@ -201,7 +201,7 @@ function rules(int $calls): void
 /** Part 2: a bulk sync at 20 ms latency, concurrency 16 against 1. */
 function sync(int $publishers): void
 {
-    $sandbox = new Sandbox(['--latency-ms', '20']);
+    $sandbox = new SandboxProcess(['--latency-ms', '20']);
     try {
         $desired = [];
         for ($i = 1; $i <= $publishers; $i++) {
@@ -215,7 +215,7 @@ function sync(int $publishers): void
             if ($reset) {
                 $sandbox->control('POST', '/_sandbox/reset');
             }
-            $client = new Client($sandbox->coreUrl(), Sandbox::OPERATOR, Sandbox::AUTH_KEY, ['operation_timeout' => 600]);
+            $client = new Client($sandbox->coreUrl(), SandboxProcess::OPERATOR, SandboxProcess::AUTH_KEY, ['operation_timeout' => 600]);
             $client->operator();
             $client->resetCallCounts();
             $started = hrtime(true);

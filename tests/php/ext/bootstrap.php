@@ -13,7 +13,7 @@ if (!extension_loaded('aflexi')) {
     exit(1);
 }
 
-require_once __DIR__ . '/support/Sandbox.php';
+require_once dirname(__DIR__) . '/support/SandboxProcess.php';
 require_once __DIR__ . '/support/ExtensionTestCase.php';
 
-Aflexi\Tests\Sandbox::shared();
+AflexiTests\Support\SandboxProcess::shared();

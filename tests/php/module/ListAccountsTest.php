@@ -7,7 +7,7 @@
 declare(strict_types=1);
 
 use AflexiModuleTests\Support\ModuleTestCase;
-use AflexiModuleTests\Support\SandboxProcess;
+use AflexiTests\Support\SandboxProcess;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Server\Aflexi\Schema;
 use WHMCS\Service\Status;

@@ -16,11 +16,11 @@
 
 declare(strict_types=1);
 
-require_once __DIR__ . '/support/SandboxProcess.php';
+require_once dirname(__DIR__) . '/support/SandboxProcess.php';
 require_once __DIR__ . '/support/RawXmlRpc.php';
 
 use AflexiModuleTests\Support\RawXmlRpc;
-use AflexiModuleTests\Support\SandboxProcess;
+use AflexiTests\Support\SandboxProcess;
 
 if (!extension_loaded('aflexi')) {
     fwrite(STDERR, "the aflexi extension is not loaded: php -d extension=target/release/libaflexi.so " . $argv[0] . "\n");

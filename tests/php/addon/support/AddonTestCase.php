@@ -11,7 +11,7 @@ declare(strict_types=1);
 
 namespace AflexiAddonTests\Support;
 
-use AflexiModuleTests\Support\SandboxProcess;
+use AflexiTests\Support\SandboxProcess;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\AflexiCdn\Schema;
 use WhmcsHarness\Addon;

@@ -8,21 +8,22 @@ declare(strict_types=1);
 namespace Aflexi\Tests;
 
 use Aflexi\Client;
+use AflexiTests\Support\SandboxProcess;
 use PHPUnit\Framework\TestCase;
 
 abstract class ExtensionTestCase extends TestCase
 {
-    protected Sandbox $sandbox;
+    protected SandboxProcess $sandbox;
 
     protected function setUp(): void
     {
-        $this->sandbox = Sandbox::shared();
+        $this->sandbox = SandboxProcess::shared();
     }
 
     /** A client of the shared sandbox as the operator 'acme'. */
     protected function client(array $options = []): Client
     {
-        return new Client($this->sandbox->coreUrl(), Sandbox::OPERATOR, Sandbox::AUTH_KEY, $options);
+        return new Client($this->sandbox->coreUrl(), SandboxProcess::OPERATOR, SandboxProcess::AUTH_KEY, $options);
     }
 
     /** A name no other test uses, so tests need not reset the shared sandbox. */

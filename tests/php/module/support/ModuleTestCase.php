@@ -15,6 +15,7 @@ declare(strict_types=1);
 
 namespace AflexiModuleTests\Support;
 
+use AflexiTests\Support\SandboxProcess;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Server\Aflexi\Schema;
 use WHMCS\Module\Server\Aflexi\WelcomeTemplate;

@@ -1,21 +1,24 @@
 <?php
 /**
- * The Aflexi sandbox (tests/aflexi-sandbox) as the module's tests and bench use it: a child
- * process on a free loopback port, started with proc_open and stopped at the end, and its
- * /_sandbox controls (state, calls, reset, config, seed-publishers, theme).
+ * The Aflexi sandbox (tests/aflexi-sandbox) as every PHP test suite and bench sees it
+ * (tests/php/ext, tests/php/module, tests/php/addon): a child process started with proc_open
+ * on a free loopback port and stopped at the end, and its /_sandbox controls (state, calls,
+ * reset, config, seed-publishers, theme, operators).
  */
 
 declare(strict_types=1);
 
-namespace AflexiModuleTests\Support;
+namespace AflexiTests\Support;
 
 final class SandboxProcess
 {
+    /** The operator the tests act as (the module's and addon's tests add their own as well). */
     public const OPERATOR = 'acme';
-    /** Distinctive, so that a test can look for it in every log entry. */
-    public const AUTH_KEY = 'acme-AUTHKEY-5f3e9c1d-must-never-be-logged';
+    /** Its auth key: distinctive, so that a test can check no message or log entry ever carries it. */
+    public const AUTH_KEY = 'acme-KEY-0f8c2b5e-never-print';
     /** A second operator, whose publishers must never show up in the first one's lists. */
     public const OTHER_OPERATOR = 'viewer';
+    private const OTHER_AUTH_KEY = 'viewer-key-2';
 
     private static ?self $shared = null;
 
@@ -24,11 +27,17 @@ final class SandboxProcess
     private int $pid;
     private string $url;
 
-    public function __construct()
+    /**
+     * @param list<string> $extraArgs further command-line options, e.g. ['--latency-ms', '20']
+     */
+    public function __construct(array $extraArgs = [])
     {
-        $command = [self::binary(), '--listen', '127.0.0.1:0',
-            '--operator', self::OPERATOR . ':' . self::AUTH_KEY,
-            '--operator', self::OTHER_OPERATOR . ':viewer-key-2'];
+        $command = array_merge(
+            [self::binary(), '--listen', '127.0.0.1:0',
+             '--operator', self::OPERATOR . ':' . self::AUTH_KEY,
+             '--operator', self::OTHER_OPERATOR . ':' . self::OTHER_AUTH_KEY],
+            $extraArgs,
+        );
         $stderr = tempnam(sys_get_temp_dir(), 'aflexi-sandbox-err-');
         $process = proc_open($command, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['file', $stderr, 'a']], $pipes);
         if (!is_resource($process)) {
@@ -36,7 +45,7 @@ final class SandboxProcess
         }
         $this->process = $process;
         $this->pid = (int) proc_get_status($process)['pid'];
-        self::notePid($this->pid, true);
+        self::rememberPid($this->pid);
         $line = self::readLine($pipes[1], 20.0);
         fclose($pipes[1]);
         if (!preg_match('~^listening on (http://\S+)$~', $line, $m)) {
@@ -47,13 +56,14 @@ final class SandboxProcess
         $this->url = $m[1];
     }
 
-    /** The sandbox of this process, started on first use and stopped at shutdown. */
+    /** The sandbox of this process (PHPUnit run, bench), started on first use and stopped at shutdown. */
     public static function shared(): self
     {
         if (self::$shared === null) {
             self::$shared = new self();
             $owner = getmypid();
             register_shutdown_function(static function () use ($owner): void {
+                // A forked child (ext's ForkTest) exits through here too: only the parent stops it.
                 if (getmypid() === $owner) {
                     self::$shared?->stop();
                 }
@@ -62,20 +72,20 @@ final class SandboxProcess
         return self::$shared;
     }
 
-    /** $AFLEXI_SANDBOX_BIN, else the workspace's release or debug build. */
+    /** The sandbox binary: $AFLEXI_SANDBOX_BIN, else the workspace's release or debug build. */
     public static function binary(): string
     {
         $fromEnv = getenv('AFLEXI_SANDBOX_BIN');
         if (is_string($fromEnv) && $fromEnv !== '') {
             return $fromEnv;
         }
-        $target = getenv('CARGO_TARGET_DIR') ?: dirname(__DIR__, 4) . '/target';
+        $target = getenv('CARGO_TARGET_DIR') ?: dirname(__DIR__, 3) . '/target';
         foreach (['release', 'debug'] as $profile) {
             if (is_executable("$target/$profile/aflexi-sandbox")) {
                 return "$target/$profile/aflexi-sandbox";
             }
         }
-        throw new \RuntimeException('aflexi-sandbox not found: cargo build -p aflexi-sandbox, or set AFLEXI_SANDBOX_BIN');
+        throw new \RuntimeException('aflexi-sandbox not found: build it (cargo build -p aflexi-sandbox) or set AFLEXI_SANDBOX_BIN');
     }
 
     public function url(): string
@@ -89,9 +99,15 @@ final class SandboxProcess
         return (string) parse_url($this->url, PHP_URL_HOST) . ':' . (string) parse_url($this->url, PHP_URL_PORT);
     }
 
+    /** The core XML-RPC endpoint, as Aflexi\Client takes it. */
     public function coreUrl(): string
     {
         return $this->url . '/core/xmlrpc';
+    }
+
+    public function pid(): int
+    {
+        return $this->pid;
     }
 
     /** @return array<string, mixed> */
@@ -100,7 +116,7 @@ final class SandboxProcess
         return $this->control('GET', '/_sandbox/state');
     }
 
-    /** @return array<string, int> calls received by method, and 'total' */
+    /** @return array<string, int> XML-RPC calls received, by method, and 'total' */
     public function calls(): array
     {
         return $this->control('GET', '/_sandbox/calls');
@@ -122,7 +138,7 @@ final class SandboxProcess
         $this->control('POST', '/_sandbox/config', $settings);
     }
 
-    /** No latency, no faults. */
+    /** Back to no latency and no faults. */
     public function calm(): void
     {
         $this->configure(['latency_ms' => 0, 'fault_rate' => 0.0, 'hang_ms' => 30000,
@@ -148,12 +164,23 @@ final class SandboxProcess
         return (int) $this->control('POST', '/_sandbox/operators', ['username' => $username, 'authKey' => $authKey])['id'];
     }
 
-    /** The sandbox's link of a publisher (by publisher id), or null. */
+    /** The sandbox's record of a publisher link, by publisher id, or null. */
     public function link(int $publisherId): ?array
     {
         foreach ($this->state()['links'] ?? [] as $link) {
             if ((int) $link['publisher'] === $publisherId) {
                 return $link;
+            }
+        }
+        return null;
+    }
+
+    /** The sandbox's record of a (publisher) user, by id, or null. */
+    public function user(int $id): ?array
+    {
+        foreach ($this->state()['publishers'] ?? [] as $user) {
+            if ((int) $user['id'] === $id) {
+                return $user;
             }
         }
         return null;
@@ -225,20 +252,11 @@ final class SandboxProcess
             proc_terminate($this->process, 9);
         }
         proc_close($this->process);
-        self::notePid($this->pid, false);
+        self::forgetPid($this->pid);
     }
 
-    /** Records (or forgets) a child pid in $AFLEXI_TEST_TMP, whose cleanup trap (run.sh) kills leftovers. */
-    private static function notePid(int $pid, bool $running): void
-    {
-        $dir = getenv('AFLEXI_TEST_TMP');
-        if (is_string($dir) && is_dir($dir)) {
-            $running ? file_put_contents("$dir/child-$pid.pid", (string) $pid) : @unlink("$dir/child-$pid.pid");
-        }
-    }
-
-    /** One line from a pipe, waiting at most $seconds. */
-    private static function readLine($pipe, float $seconds): string
+    /** Reads one line from a pipe, giving up after $seconds. */
+    public static function readLine($pipe, float $seconds): string
     {
         $line = '';
         $deadline = microtime(true) + $seconds;
@@ -255,5 +273,27 @@ final class SandboxProcess
             }
         }
         return trim(strtok($line, "\n") ?: '');
+    }
+
+    /**
+     * Records a child's pid as $AFLEXI_TEST_TMP/child-<pid>.pid (the directory is set by
+     * scripts/test-php-ext.sh, tests/php/module/run.sh and tests/php/addon/run.sh), whose
+     * cleanup trap kills whatever is left there if PHPUnit itself dies.
+     */
+    public static function rememberPid(int $pid): void
+    {
+        $dir = getenv('AFLEXI_TEST_TMP');
+        if (is_string($dir) && is_dir($dir)) {
+            file_put_contents("$dir/child-$pid.pid", (string) $pid);
+        }
+    }
+
+    /** Forgets a pid recorded by rememberPid() (the child was stopped). */
+    public static function forgetPid(int $pid): void
+    {
+        $dir = getenv('AFLEXI_TEST_TMP');
+        if (is_string($dir) && is_dir($dir)) {
+            @unlink("$dir/child-$pid.pid");
+        }
     }
 }
