@@ -26,41 +26,15 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-for tool in php php-config phpunit; do
-  command -v "$tool" >/dev/null || { echo "$tool not found: run scripts/install-deps.sh" >&2; exit 1; }
-done
-
-echo "== build the extension and the sandbox ($profile)"
-cargo_profile=()
-[ "$profile" = release ] && cargo_profile=(--release)
-cargo build "${cargo_profile[@]}" -p aflexi-php-ext -p aflexi-sandbox
-target_dir=$(cargo metadata --format-version 1 --no-deps | php -r 'echo json_decode(stream_get_contents(STDIN))->target_directory;')
-so="$target_dir/$profile/libaflexi.so"
-sandbox="$target_dir/$profile/aflexi-sandbox"
-
-echo "== php -l"
-lint_failed=0
-while IFS= read -r -d '' file; do
-  php -l "$file" >/dev/null || lint_failed=1
-done < <(find tests/php/ext tests/php/support aflexi-php-ext -name '*.php' -print0)
-[ "$lint_failed" = 0 ] || { echo "PHP syntax errors" >&2; exit 1; }
+. scripts/php-suite.sh
+php_suite_build "$profile"
+php_suite_lint tests/php/ext tests/php/support aflexi-php-ext
 
 echo "== the extension loads"
 php -n -d extension="$so" -r 'exit(extension_loaded("aflexi") ? 0 : 1);'
 php -n -d extension="$so" --ri aflexi
 
-# Every child the suite starts records its pid here; the trap kills what is left.
-AFLEXI_TEST_TMP=$(mktemp -d)
-export AFLEXI_TEST_TMP
-cleanup() {
-  local f
-  for f in "$AFLEXI_TEST_TMP"/child-*.pid; do
-    [ -e "$f" ] || continue
-    kill -TERM "$(cat "$f")" 2>/dev/null || true
-  done
-  rm -rf "$AFLEXI_TEST_TMP"
-}
-trap cleanup EXIT INT TERM
+php_suite_children
 
 # If the extension is also enabled in PHP's configuration (scripts/install-extension.sh),
 # PHP would load that copy and warn about the second one: test with a copy of the scanned INI

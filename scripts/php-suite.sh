@@ -1,0 +1,44 @@
+# Shared steps of the PHP test runners (scripts/test-php-ext.sh, tests/php/module/run.sh,
+# tests/php/addon/run.sh). Source it from the repository root; it defines functions only.
+
+# Checks the tools, builds the extension and the sandbox for PROFILE (release|debug) and sets
+# $so and $sandbox to what was built.
+php_suite_build() {
+  local profile=$1 tool target_dir
+  for tool in php php-config phpunit cargo; do
+    command -v "$tool" >/dev/null || { echo "$tool not found: run scripts/install-deps.sh" >&2; exit 1; }
+  done
+  echo "== build the extension and the sandbox ($profile)"
+  local cargo_profile=()
+  [ "$profile" = release ] && cargo_profile=(--release)
+  cargo build "${cargo_profile[@]}" -p aflexi-php-ext -p aflexi-sandbox
+  target_dir=$(cargo metadata --format-version 1 --no-deps | php -r 'echo json_decode(stream_get_contents(STDIN))->target_directory;')
+  so="$target_dir/$profile/libaflexi.so"
+  sandbox="$target_dir/$profile/aflexi-sandbox"
+}
+
+# Runs `php -l` on every PHP file below the given folders; exits on a syntax error.
+php_suite_lint() {
+  echo "== php -l"
+  local failed=0 file
+  while IFS= read -r -d '' file; do
+    php -l "$file" >/dev/null || failed=1
+  done < <(find "$@" -name '*.php' -print0)
+  [ "$failed" = 0 ] || { echo "PHP syntax errors" >&2; exit 1; }
+}
+
+# Every child a suite starts records its pid in $AFLEXI_TEST_TMP; the trap kills what is left.
+php_suite_children() {
+  AFLEXI_TEST_TMP=$(mktemp -d)
+  export AFLEXI_TEST_TMP
+  trap php_suite_cleanup EXIT INT TERM
+}
+
+php_suite_cleanup() {
+  local f
+  for f in "$AFLEXI_TEST_TMP"/child-*.pid; do
+    [ -e "$f" ] || continue
+    kill -TERM "$(cat "$f")" 2>/dev/null || true
+  done
+  rm -rf "$AFLEXI_TEST_TMP"
+}
