@@ -12,3 +12,14 @@ test:
 # The benchmark figures of docs/BENCHMARKS.md (takes several minutes).
 bench:
 	cargo run --release -p aflexi-bench
+
+# The release package dist/aflexi-whmcs-<version>-php<X.Y>-<arch>.tar.gz (scripts/dist.sh), and
+# installing or upgrading it on this host (as root): make install WHMCS_ROOT=/var/www/whmcs
+.PHONY: dist install
+dist:
+	scripts/dist.sh
+
+install:
+	@test -n "$(WHMCS_ROOT)" || { echo "usage: make install WHMCS_ROOT=/path/to/whmcs" >&2; exit 2; }
+	scripts/dist.sh
+	dist/current/install.sh "$(WHMCS_ROOT)"

@@ -15,6 +15,7 @@ echo "== benchmarks (quick mode: proves they run; figures come from 'make bench'
 cargo run --quiet -p aflexi-bench -- --quick
 echo "== the PHP extension (PHPUnit, fork, PHP-FPM, memory)"
 scripts/test-php-ext.sh
+echo "== one-step install: package, install, upgrade, uninstall on a scratch WHMCS root"; tests/install/run.sh
 echo "== the WHMCS stand-in's own suite (MariaDB)"
 tests/whmcs/run-phpunit.sh
 echo "== the WHMCS server module (PHPUnit on the stand-in, MariaDB, sandbox)"
