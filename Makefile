@@ -1,7 +1,9 @@
 # The two commands of the README, and a few more for developers.
 .PHONY: demo test bench
 
-# The main job: the end-to-end demo on the local sandbox.
+# The main job: the seeds' story through the real server module and addon on the WHMCS
+# stand-in, against the local Aflexi sandbox (scripts/demo.sh --serve [PORT] then serves the
+# addon's admin pages for a browser).
 demo:
 	scripts/demo.sh
 
