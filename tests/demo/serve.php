@@ -26,8 +26,9 @@ function serveAdminPages(string $port, SandboxProcess $sandbox, array $data): vo
     }
     // The harness encrypts with a key made per process: the router restores this one, so it
     // can read the server's auth key and the passwords the story stored.
-    $key = (new ReflectionProperty(WhmcsHarness\Crypto::class, 'key'))->getValue();
-    file_put_contents($stateFile, json_encode($data + ['crypto_key' => base64_encode((string) $key)]));
+    $key = method_exists(WhmcsHarness\Crypto::class, 'exportKey') ? WhmcsHarness\Crypto::exportKey()
+        : base64_encode((string) (new ReflectionProperty(WhmcsHarness\Crypto::class, 'key'))->getValue());
+    file_put_contents($stateFile, json_encode($data + ['crypto_key' => $key]));
 
     $log = $stateFile . '.php-server.log';
     $router = dirname(__DIR__) . '/php/addon/browser/router.php';

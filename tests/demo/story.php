@@ -290,6 +290,11 @@ if (function_exists('aflexi_UsageUpdate')) {
 } else {
     $n->say('(the module defines no UsageUpdate yet: no bandwidth figures)');
 }
+$view = aflexi_ClientArea(Params::forService($aliceBasic))['templateVariables'] ?? [];
+$n->say(sprintf("Alice's product details page (client area): username %s, %s, package %s, bandwidth %s, log in at %s",
+    $view['aflexiUsername'] ?? '?', $view['aflexiStatus'] ?? '?', $view['aflexiPackage'] ?? '?', $view['aflexiBandwidth'] ?? '?', $view['aflexiPortalUrl'] ?? '?'));
+$n->same([$aliceUser, 'CDN Pro 1TB', $portal], [$view['aflexiUsername'] ?? null, $view['aflexiPackage'] ?? null, $view['aflexiPortalUrl'] ?? null],
+    'the client area shows her CDN username, package and portal');
 $n->check($aflexi->fingerprint() === $fingerprint, 'the cron finds WHMCS and Aflexi in agreement: nothing to change on Aflexi');
 
 // ---------------------------------------------------------------------------------------------
