@@ -9,8 +9,9 @@
 # WHMCS_ROOT is the folder of WHMCS's init.php; it must also hold configuration.php (an
 # installed WHMCS), modules/servers and modules/addons. Running it again upgrades in place:
 # our two folders are made identical to this package (files no longer shipped are removed from
-# them), nothing else under modules/ is touched. Files take the owner and group of
-# WHMCS_ROOT/modules/servers, mode 0644 (folders 0755).
+# them), nothing else under modules/ is touched; our folders must not be symbolic links. Files
+# take the owner and group of WHMCS_ROOT/modules/servers (when run as root), mode 0644
+# (folders 0755).
 #
 # The extension is installed for the PHP of `php-config` (or --php-config PATH): the .so into
 # its extension dir; on Debian/Ubuntu (/etc/php/X.Y/mods-available and phpenmod) an aflexi.ini
@@ -100,6 +101,10 @@ if [ "$modules" = 1 ]; then
   for f in init.php configuration.php; do [ -f "$root/$f" ] || missing+=("$f"); done
   for d in modules/servers modules/addons; do [ -d "$root/$d" ] || missing+=("$d/"); done
   [ ${#missing[@]} = 0 ] || die "$root does not look like a WHMCS root (no ${missing[*]}): pass the folder of WHMCS's init.php and configuration.php"
+  for dir in "$root/modules/servers/$name" "$root/modules/addons/$addon"; do
+    # A link (a development set-up pointing at a checkout) is not ours to write through or delete.
+    [ ! -L "$dir" ] || die "$dir is a symbolic link (to $(readlink "$dir")): remove the link first, this script installs real folders"
+  done
   if [ "$dry" = 0 ] && { [ ! -w "$root/modules/servers" ] || [ ! -w "$root/modules/addons" ]; }; then
     die "cannot write to $root/modules/servers and $root/modules/addons: run as their owner or root"
   fi
@@ -153,6 +158,7 @@ sync_tree() {
 install_modules() {
   local owner before
   owner=$(stat -c '%u:%g' "$root/modules/servers")
+  [ "$(id -u)" = 0 ] || owner="$(id -u):$(id -g)"   # only root can give files away
   before=''
   [ -f "$root/modules/servers/$name/lib/Version.php" ] \
     && before=$(module_version "$root/modules/servers/$name/lib/Version.php" 2>/dev/null || echo unknown)

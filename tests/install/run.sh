@@ -140,6 +140,11 @@ refused "SHA256SUMS" "$tmp/damaged/install.sh" "$root" --no-reload
 variant drift modules/servers/aflexi/lib/Version.php "s/'$version'/'9.9.9'/"
 refused "modules are version 9.9.9" "$tmp/drift/install.sh" "$root" --no-reload
 refused "usage" "$pkg/install.sh" --no-reload
+ln -s "$tmp/notwhmcs" "$root/modules/servers/aflexi"
+refused "symbolic link" "$pkg/install.sh" "$root" --no-reload
+refused "symbolic link" "$pkg/install.sh" "$root" --uninstall --no-reload
+[ -L "$root/modules/servers/aflexi" ] || fail "the link was removed"
+rm "$root/modules/servers/aflexi"
 [ "$(everything)" = "$before_all" ] || fail "a refused run changed the WHMCS root"
 php_lists_aflexi && fail "a refused run enabled aflexi"
 [ -e "$ext_dir/aflexi.so" ] && fail "a refused run installed aflexi.so"
@@ -188,7 +193,7 @@ mkdir -p "$root/modules/addons/aflexi_cdn/old/deeper"
 echo '<?php' > "$root/modules/addons/aflexi_cdn/old/deeper/gone.php"
 echo '// edited' >> "$root/modules/servers/aflexi/aflexi.php"
 chmod 0600 "$root/modules/servers/aflexi/hooks.php"
-"$pkg/install.sh" "$root" --no-reload | tee "$tmp/upgrade.log"
+"$pkg/install.sh" "$root" --no-reload --php-config "$(command -v php-config)" | tee "$tmp/upgrade.log"
 grep -q "upgrading from $version" "$tmp/upgrade.log" || fail "the upgrade does not say from which version"
 [ ! -e "$root/modules/servers/aflexi/lib/Stale.php" ] || fail "a file no longer shipped was kept"
 [ ! -e "$root/modules/addons/aflexi_cdn/old" ] || fail "a folder no longer shipped was kept"
@@ -209,6 +214,21 @@ php_lists_aflexi && fail "php -m still lists aflexi"
 [ -z "$(find /etc/php/"$php_xy" -name '*aflexi*')" ] || fail "aflexi left in /etc/php: $(find /etc/php/"$php_xy" -name '*aflexi*')"
 "$pkg/install.sh" "$root" --uninstall --no-reload >/dev/null || fail "a second uninstall fails"
 ok "ours gone, others untouched, php -m without aflexi, nothing left in /etc/php; twice"
+
+echo "== --no-extension as the web root's owner (not root)"
+root2=$tmp/whmcs2
+mkdir -p "$root2/modules/servers" "$root2/modules/addons"
+touch "$root2/init.php" "$root2/configuration.php"
+chown -R nobody: "$root2"
+chmod 0755 "$tmp"
+runuser -u nobody -- "$pkg/install.sh" "$root2" --no-extension > "$tmp/nobody.log" 2>&1 \
+  || fail "--no-extension as nobody failed: $(cat "$tmp/nobody.log")"
+grep "WARNING: php -m does not list aflexi" "$tmp/nobody.log" >/dev/null || fail "no warning that the extension is missing"
+diff -r "$pkg/modules/addons/aflexi_cdn" "$root2/modules/addons/aflexi_cdn" || fail "addon not copied"
+[ -z "$(find "$root2/modules" ! -user nobody)" ] || fail "files not owned by nobody"
+runuser -u nobody -- "$pkg/install.sh" "$root2" --no-extension --uninstall >/dev/null
+[ -z "$(find "$root2/modules" -mindepth 2)" ] || fail "--no-extension --uninstall left files"
+ok "modules copied and removed without root, with a warning that PHP lacks the extension"
 
 echo "== a PHP without phpenmod: the php.ini line"
 nodeb_path=$(echo "$PATH" | tr ':' '\n' | grep -v sbin | paste -sd:)
