@@ -9,6 +9,7 @@
 //! | `POST /_sandbox/seed-publishers` | `{"operator", "count", "package", "prefix", "status"}` | `{"first", "last", "count", "package"}` |
 //! | `POST /_sandbox/theme` | `{"operator", "portalUrl", "portalName"}` | the theme |
 //! | `POST /_sandbox/operators` | `{"username", "authKey"}` | `{"id"}` |
+//! | `GET /_sandbox/usage?year=Y&month=M&publisher=ID[,ID...]` | | `{"year", "month", "mb": {"<id>": n}}` |
 //!
 //! Errors are `{"error": "..."}` with status 400 (bad body), 404 (unknown operator) or 409
 //! (taken username).
@@ -17,6 +18,7 @@ use serde_json::{json, Map, Value};
 
 use crate::faults::FaultKind;
 use crate::state::{LinkStatus, Role, Theme};
+use crate::stats::{format_day, parse_day, usage_mb, DATA_EPOCH};
 use crate::Shared;
 
 /// An HTTP status and a JSON body.
@@ -61,6 +63,68 @@ pub fn state(shared: &Shared) -> Answer {
 /// `GET /_sandbox/calls`.
 pub fn calls(shared: &Shared) -> Answer {
     (200, json!(shared.calls()))
+}
+
+/// `GET /_sandbox/usage?year=Y&month=M&publisher=ID[,ID...]`: for each publisher, the MB
+/// that `stats.getSummaries` reports for that whole calendar month with the current seed,
+/// HTTP and RTMP added (days before the data epoch count 0). Read-only: lets a test outside
+/// Rust know the exact figure a monthly usage reader must find.
+pub fn usage(shared: &Shared, query: &str) -> Answer {
+    let mut year = None;
+    let mut month = None;
+    let mut ids = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = value.replace("%2C", ",").replace("%2c", ",");
+        match key {
+            "year" => {
+                year = value
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|y| (1970..=9999).contains(y))
+            }
+            "month" => month = value.parse::<i64>().ok().filter(|m| (1..=12).contains(m)),
+            "publisher" => {
+                for id in value.split(',') {
+                    match id.trim().parse::<i64>() {
+                        Ok(id) => ids.push(id),
+                        Err(_) => return error(400, format!("publisher {id:?} is not an integer")),
+                    }
+                }
+            }
+            other => return error(400, format!("unknown parameter {other:?}")),
+        }
+    }
+    let (Some(year), Some(month)) = (year, month) else {
+        return error(400, "year (1970-9999) and month (1-12) are required");
+    };
+    if ids.is_empty() {
+        return error(
+            400,
+            "publisher (one id or a comma-separated list) is required",
+        );
+    }
+    let first = parse_day(&format!("{year:04}{month:02}01")).unwrap_or(0);
+    let (next_year, next_month) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    let next = parse_day(&format!("{next_year:04}{next_month:02}01")).unwrap_or(first);
+    let start = first.max(parse_day(DATA_EPOCH).unwrap_or(0));
+    let seed = shared.settings().seed;
+    let mut mb = Map::new();
+    for id in ids {
+        let mut total = 0i64;
+        for day in start..next {
+            let name = format_day(day);
+            for kind in ["HTTP", "RTMP"] {
+                total += usage_mb(seed, id, &name, kind)[2];
+            }
+        }
+        mb.insert(id.to_string(), json!(total));
+    }
+    (200, json!({"year": year, "month": month, "mb": mb}))
 }
 
 /// `POST /_sandbox/reset`.

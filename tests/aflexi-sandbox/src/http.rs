@@ -164,6 +164,9 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
     let answer = match (method, path.as_str()) {
         (Method::GET, "/_sandbox/state") => control::state(&shared),
         (Method::GET, "/_sandbox/calls") => control::calls(&shared),
+        (Method::GET, "/_sandbox/usage") => {
+            control::usage(&shared, req.uri().query().unwrap_or(""))
+        }
         (Method::POST, "/_sandbox/reset") => control::reset(&shared),
         (
             Method::POST,

@@ -507,3 +507,54 @@ fn list_methods_names_every_method_and_unknown_methods_are_32601() {
     let f = fault(acme(&sb, "prefs.get", &[]));
     assert_eq!(f.code, -32601);
 }
+
+#[test]
+fn the_usage_control_is_the_month_total_of_stats_get_summaries() {
+    let sb = sandbox();
+    let ids = sb.seed_publishers("acme", 2, "gold", "g");
+    let month_total = |id: i64| -> i64 {
+        ["HTTP", "RTMP"]
+            .iter()
+            .map(|kind| {
+                let r = summaries(&sb, "20240201T00:00:00", "20240229T23:59:59", kind);
+                r["-1"]["1"]["-1"][id.to_string()][2].as_i64().unwrap()
+            })
+            .sum()
+    };
+    let path = format!(
+        "/_sandbox/usage?year=2024&month=2&publisher={}%2C{}",
+        ids[0], ids[1]
+    );
+    let (status, body) = control(&sb, "GET", &path, Value::Null);
+    assert_eq!(status, 200);
+    assert_eq!(body["year"], 2024);
+    assert_eq!(body["month"], 2);
+    for id in &ids {
+        let expected = month_total(*id);
+        assert!(expected > 0);
+        assert_eq!(body["mb"][id.to_string()], json!(expected));
+    }
+    // Before the data epoch there is no traffic; a new seed gives other figures.
+    let (_, old) = control(
+        &sb,
+        "GET",
+        &format!("/_sandbox/usage?year=1970&month=1&publisher={}", ids[0]),
+        Value::Null,
+    );
+    assert_eq!(old["mb"][ids[0].to_string()], json!(0));
+    let (_, _) = control(&sb, "POST", "/_sandbox/config", json!({"seed": 9}));
+    let (_, reseeded) = control(&sb, "GET", &path, Value::Null);
+    assert_ne!(reseeded["mb"], body["mb"]);
+    // Bad queries are 400 and say why.
+    for bad in [
+        "/_sandbox/usage?year=2024&publisher=1",
+        "/_sandbox/usage?year=2024&month=13&publisher=1",
+        "/_sandbox/usage?year=2024&month=2",
+        "/_sandbox/usage?year=2024&month=2&publisher=x",
+        "/_sandbox/usage?year=2024&month=2&publisher=1&what=1",
+    ] {
+        let (status, body) = control(&sb, "GET", bad, Value::Null);
+        assert_eq!(status, 400, "{bad}");
+        assert!(body["error"].is_string(), "{bad}");
+    }
+}

@@ -7,7 +7,8 @@
 #
 #   tests/php/module/run.sh                     release build (what ships)
 #   tests/php/module/run.sh --debug             debug build
-#   tests/php/module/run.sh --bench             then also tests/php/module/bench-calls.php
+#   tests/php/module/run.sh --bench             then also tests/php/module/bench-calls.php and
+#                                               bench-usage.php (10,000 services, 20 ms)
 #   tests/php/module/run.sh -- --filter Seed    extra arguments go to PHPUnit
 #
 # Needs php8.2-cli, phpunit, php-illuminate-database, mariadb-server-core, smarty3, cargo
@@ -42,4 +43,13 @@ PHPUNIT="php -d extension=$so $(command -v phpunit)" \
 if [ "$bench" = 1 ]; then
   echo "== bench: API calls per action, module vs the original plugin"
   php -d extension="$so" tests/php/module/bench-calls.php
+  echo "== bench: UsageUpdate of 10,000 services, sandbox at 20 ms (private MariaDB)"
+  (
+    AFLEXI_MARIADB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/aflexi-mariadb-bench-XXXXXX")
+    export AFLEXI_MARIADB_DIR
+    trap 'tests/whmcs/mariadb.sh stop >/dev/null 2>&1 || true' EXIT
+    tests/whmcs/mariadb.sh start
+    eval "$(tests/whmcs/mariadb.sh env)"
+    php -d extension="$so" tests/php/module/bench-usage.php 10000 20
+  )
 fi

@@ -28,6 +28,7 @@ use WHMCS\Module\Server\Aflexi\Context;
 use WHMCS\Module\Server\Aflexi\ModuleCall;
 use WHMCS\Module\Server\Aflexi\Provisioner;
 use WHMCS\Module\Server\Aflexi\ServiceView;
+use WHMCS\Module\Server\Aflexi\UsageUpdate;
 use WHMCS\Module\Server\Aflexi\WelcomeTemplate;
 
 /**
@@ -175,6 +176,20 @@ function aflexi_ChangePassword(array $params): string
 function aflexi_ListAccounts(array $params): array
 {
     return ModuleCall::listing('ListAccounts', $params, static fn (Context $c): array => AccountList::forServer($c));
+}
+
+/**
+ * Daily cron, once per Aflexi server: writes this month's bandwidth (bwusage, MB), the
+ * package's bandwidth limit (bwlimit, MB; 0 = unlimited) and lastupdate to the server's
+ * Active and Suspended Aflexi services, for WHMCS's bandwidth overage billing and the client
+ * area. A few API calls whatever the number of services; nothing is written if Aflexi cannot
+ * be read. See lib/UsageUpdate.php.
+ *
+ * @return string 'success' or an error message (WHMCS ignores it; failures are logged)
+ */
+function aflexi_UsageUpdate(array $params): string
+{
+    return ModuleCall::cron('UsageUpdate', $params, static fn (Context $c): array => (new UsageUpdate($c))->run());
 }
 
 /**

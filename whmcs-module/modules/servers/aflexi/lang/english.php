@@ -18,5 +18,10 @@ return [
     'status_PENDING' => 'Being set up',
     'status_NOT_FOUND' => 'Not available',
     'status_unknown' => 'Not set up yet',
+    'bandwidth' => 'Bandwidth this month',
+    'bandwidth_of' => ':used of :limit',
+    'bandwidth_unlimited' => ':used (unlimited)',
+    'bandwidth_updated' => 'as of :date',
+    'bandwidth_never' => 'Not measured yet (updated once a day)',
     'error' => 'Your CDN account details are not available right now. Please try again later or contact support.',
 ];

@@ -61,6 +61,7 @@ final class Messages
             'ClientClose' => 'run Suspend on the client\'s CDN services (repeating it is safe).',
             'PreDeleteClient', 'ClientDelete' => 'the client is deleted from WHMCS, so terminate the CDN account named in this entry in the Aflexi portal.',
             'ClientArea', 'AdminServicesTabFields', 'EmailPreSend', 'ConfigOptions', 'ProductEdit' => 'reload the page.',
+            'UsageUpdate' => 'the next daily cron run retries it (the usage figures stay as they were until then).',
             default => 'run ' . self::actionWords($action) . ' again (repeating it is safe).',
         };
     }
@@ -82,6 +83,7 @@ final class Messages
             'ClientClose' => "Suspending a closed client's CDN account",
             'PreDeleteClient', 'ClientDelete' => "Terminating a deleted client's CDN account",
             'EmailPreSend' => "Reading the portal URL for the welcome e-mail",
+            'UsageUpdate' => 'The bandwidth usage update',
             default => $action,
         };
     }

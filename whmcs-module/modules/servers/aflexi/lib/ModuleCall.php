@@ -67,6 +67,26 @@ final class ModuleCall
     }
 
     /**
+     * Server-level cron work (UsageUpdate): 'success' or the error message. WHMCS ignores the
+     * result, so a failure is also written to the activity log, where an administrator sees it
+     * without module debug logging.
+     *
+     * @param callable(Context): mixed $body
+     */
+    public static function cron(string $action, array $params, callable $body): string
+    {
+        return self::run(
+            new Context($action, $params),
+            $body,
+            static fn (): string => 'success',
+            static function (string $message) use ($action, $params): string {
+                self::activity(sprintf('%s [%s, server #%d]', $message, $action, (int) ($params['serverid'] ?? 0)));
+                return $message;
+            },
+        );
+    }
+
+    /**
      * Functions that render (AdminServicesTabFields, ClientArea): the body's array, else the
      * given fallback built from the message ([] for the admin tab). The body runs even
      * without the extension, so that it can show what WHMCS knows and say what is missing.

@@ -4,11 +4,14 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Aflexi;
 
+use WHMCS\Database\Capsule;
+
 /**
  * What the client area and the admin service tab show of a service's CDN account. Values are
- * read from the service's record (no API call), except the portal URL (remembered per server
- * for an hour). Everything is escaped at output: by the Smarty template (|escape) for the
- * client area, by Text::e() here for the admin tab, which WHMCS prints as HTML.
+ * read from the service's record and from the bandwidth figures UsageUpdate wrote to
+ * tblhosting (no API call), except the portal URL (remembered per server for an hour).
+ * Everything is escaped at output: by the Smarty template (|escape) for the client area, by
+ * Text::e() here for the admin tab, which WHMCS prints as HTML.
  */
 final class ServiceView
 {
@@ -39,8 +42,44 @@ final class ServiceView
                 'aflexiStatus' => $lang['status_' . $status] ?? $lang['status_unknown'],
                 'aflexiPackage' => (string) ($record->package ?? ''),
                 'aflexiPortalUrl' => $portalUrl,
-            ],
+            ] + self::bandwidth((int) ($params['serviceid'] ?? 0), $lang),
         ];
+    }
+
+    /**
+     * This month's bandwidth of a service as UsageUpdate last wrote it (tblhosting bwusage,
+     * bwlimit in MB, lastupdate): aflexiBandwidth ("1.5 GB of 100 GB", "12 MB (unlimited)" or
+     * "not measured yet") and aflexiBandwidthUpdated (the time of the figure, or '').
+     *
+     * @param array<string, string> $lang
+     * @return array{aflexiBandwidth: string, aflexiBandwidthUpdated: string}
+     */
+    public static function bandwidth(int $serviceId, array $lang): array
+    {
+        $row = Capsule::table('tblhosting')->where('id', $serviceId)->first(['bwusage', 'bwlimit', 'lastupdate']);
+        $updated = trim((string) ($row->lastupdate ?? ''));
+        if ($row === null || $updated === '' || str_starts_with($updated, '0000')) {
+            return ['aflexiBandwidth' => $lang['bandwidth_never'], 'aflexiBandwidthUpdated' => ''];
+        }
+        $used = self::megabytes((int) $row->bwusage);
+        $limit = (int) $row->bwlimit;
+        return [
+            'aflexiBandwidth' => $limit > 0
+                ? strtr($lang['bandwidth_of'], [':used' => $used, ':limit' => self::megabytes($limit)])
+                : strtr($lang['bandwidth_unlimited'], [':used' => $used]),
+            'aflexiBandwidthUpdated' => strtr($lang['bandwidth_updated'], [':date' => substr($updated, 0, 16)]),
+        ];
+    }
+
+    /** 850 → "850 MB", 1536 → "1.5 GB", 3145728 → "3 TB" (binary units, as Aflexi's GB limits). */
+    public static function megabytes(int $mb): string
+    {
+        foreach ([['TB', 1024 * 1024], ['GB', 1024]] as [$unit, $size]) {
+            if ($mb >= $size) {
+                return rtrim(rtrim(number_format($mb / $size, 2, '.', ','), '0'), '.') . ' ' . $unit;
+            }
+        }
+        return number_format(max(0, $mb), 0, '.', ',') . ' MB';
     }
 
     /** ClientArea after a failure: a neutral message for the client (the details are in the module log). */
@@ -84,6 +123,7 @@ final class ServiceView
             'Aflexi username' => Text::e($record->username),
             'Aflexi link status' => Text::e($record->status),
             'Aflexi package' => Text::e($record->package),
+            'Aflexi bandwidth this month' => Text::e(implode(', ', array_filter(self::bandwidth((int) $record->service_id, Lang::strings())))),
             'Aflexi last sync' => Text::e($record->last_sync ?? 'never'),
             'Aflexi last error' => $error === '' ? Text::e('none') : '<span style="color:#c00">' . Text::e($error) . '</span>',
         ];

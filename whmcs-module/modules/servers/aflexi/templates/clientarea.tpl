@@ -16,6 +16,13 @@
             <td class="aflexi-package">{$aflexiPackage|escape:'html':'UTF-8'}</td>
         </tr>
         <tr>
+            <th>{$aflexiLang.bandwidth|escape:'html':'UTF-8'}</th>
+            <td class="aflexi-bandwidth">
+                {$aflexiBandwidth|escape:'html':'UTF-8'}
+                {if $aflexiBandwidthUpdated}<small class="text-muted">({$aflexiBandwidthUpdated|escape:'html':'UTF-8'})</small>{/if}
+            </td>
+        </tr>
+        <tr>
             <th>{$aflexiLang.portal|escape:'html':'UTF-8'}</th>
             <td class="aflexi-portal">
                 {if $aflexiPortalUrl}

@@ -1,0 +1,115 @@
+<?php
+/**
+ * Figures of aflexi_UsageUpdate (not part of the PHPUnit suite): one server with <services>
+ * Active Aflexi services, each linked to its own publisher seeded in the sandbox; one
+ * UsageUpdate with the sandbox at <latency_ms> per call, then the same at 0 ms (what is left is
+ * WHMCS's side: the query and the writes), then, for comparison in the same run, the same
+ * figures written with one UPDATE per service.
+ *
+ *   php -d extension=target/release/libaflexi.so tests/php/module/bench-usage.php [services] [latency_ms]
+ *
+ * Needs the WHMCS_DB_* environment of tests/whmcs/mariadb.sh (the stand-in recreates its
+ * tables); tests/php/module/run.sh --bench provides it.
+ */
+
+declare(strict_types=1);
+
+require_once dirname(__DIR__, 2) . '/whmcs/bootstrap.php';
+require_once dirname(__DIR__) . '/support/SandboxProcess.php';
+
+use AflexiTests\Support\SandboxProcess;
+use WHMCS\Database\Capsule;
+use WHMCS\Module\Server\Aflexi\PublisherRecords;
+use WHMCS\Module\Server\Aflexi\Schema;
+use WhmcsHarness\Fixtures;
+use WhmcsHarness\Params;
+
+if (!extension_loaded('aflexi')) {
+    fwrite(STDERR, "the aflexi extension is not loaded: php -d extension=target/release/libaflexi.so " . $argv[0] . "\n");
+    exit(1);
+}
+$count = max(1, (int) ($argv[1] ?? 10000));
+$latency = max(0, (int) ($argv[2] ?? 20));
+
+WhmcsHarness\Whmcs::reset();
+WhmcsHarness\Modules::loadServer('aflexi');
+$sandbox = SandboxProcess::shared();
+$login = 'bench' . bin2hex(random_bytes(3));
+$key = 'AK' . bin2hex(random_bytes(10));
+$sandbox->addOperator($login, $key);
+$server = Fixtures::server(['hostname' => $sandbox->hostPort(), 'secure' => '', 'username' => $login, 'password' => $key]);
+$params = Params::forServer($server);
+if (aflexi_TestConnection($params)['success'] !== true) {
+    fwrite(STDERR, "TestConnection failed\n");
+    exit(1);
+}
+$product = Fixtures::product(['name' => 'CDN Bench', 'servertype' => 'aflexi', 'configoptions' => ['bench']]);
+$client = Fixtures::client(['email' => 'bench@example.com']);
+
+// $count publishers on Aflexi, services and records in WHMCS, inserted in bulk.
+$seeded = $sandbox->seedPublishers($count, 'b', 'bench', 'ACTIVE', $login);
+new PublisherRecords();
+for ($start = 0; $start < $count; $start += 1000) {
+    $rows = [];
+    for ($i = $start; $i < min($count, $start + 1000); $i++) {
+        $rows[] = ['userid' => $client, 'packageid' => $product, 'server' => $server, 'domainstatus' => 'Active', 'regdate' => date('Y-m-d'),
+            'billingcycle' => 'Monthly', 'amount' => 10, 'firstpaymentamount' => 10, 'paymentmethod' => 'mailin', 'username' => "b$i", 'password' => ''];
+    }
+    Capsule::table('tblhosting')->insert($rows);
+}
+$ids = Capsule::table('tblhosting')->where('server', $server)->orderBy('id')->pluck('id')->all();
+foreach (array_chunk($ids, 1000, true) as $chunk) {
+    $records = [];
+    foreach ($chunk as $i => $serviceId) {
+        $records[] = ['service_id' => $serviceId, 'server_id' => $server, 'client_id' => $client, 'publisher_id' => $seeded['first'] + $i,
+            'username' => "b$i", 'package' => 'bench', 'status' => PublisherRecords::ACTIVE];
+    }
+    Capsule::table(Schema::PUBLISHERS)->insert($records);
+}
+
+/** @return array{0: int, 1: float} API calls, wall ms */
+$measure = static function () use ($sandbox, $params): array {
+    $before = $sandbox->totalCalls();
+    $t = hrtime(true);
+    $result = aflexi_UsageUpdate($params);
+    $ms = (hrtime(true) - $t) / 1e6;
+    if ($result !== 'success') {
+        fwrite(STDERR, "UsageUpdate failed: $result\n");
+        exit(1);
+    }
+    return [$sandbox->totalCalls() - $before, $ms];
+};
+
+printf("%d services on one server\n", $count);
+$sandbox->configure(['latency_ms' => $latency]);
+[$calls, $ms] = $measure();
+printf("UsageUpdate at %d ms latency: %d API calls, %.0f ms\n", $latency, $calls, $ms);
+$sandbox->configure(['latency_ms' => 0]);
+[$calls0, $ms0] = $measure();
+printf("UsageUpdate at 0 ms latency:  %d API calls, %.0f ms\n", $calls0, $ms0);
+
+// Check: a sample of the written figures is the sandbox's month total.
+$sample = [$ids[0], $ids[intdiv(count($ids), 2)], $ids[count($ids) - 1]];
+$publishers = Capsule::table(Schema::PUBLISHERS)->whereIn('service_id', $sample)->pluck('publisher_id', 'service_id')->all();
+$mb = $sandbox->control('GET', sprintf('/_sandbox/usage?year=%d&month=%d&publisher=%s', (int) date('Y'), (int) date('n'), implode(',', $publishers)))['mb'];
+foreach ($publishers as $serviceId => $publisherId) {
+    $written = (int) Capsule::table('tblhosting')->where('id', $serviceId)->value('bwusage');
+    if ($written !== (int) $mb[(string) $publisherId]) {
+        fwrite(STDERR, "service #$serviceId: wrote $written MB, the sandbox says {$mb[(string) $publisherId]}\n");
+        exit(1);
+    }
+}
+
+// For comparison: the same rows written one UPDATE per service (in one transaction).
+$rows = Capsule::table('tblhosting')->where('server', $server)->get(['id', 'bwusage', 'bwlimit'])->all();
+$t = hrtime(true);
+Capsule::connection()->transaction(static function () use ($rows): void {
+    $now = date('Y-m-d H:i:s');
+    foreach ($rows as $row) {
+        Capsule::table('tblhosting')->where('id', $row->id)->update(['bwusage' => $row->bwusage, 'bwlimit' => $row->bwlimit, 'lastupdate' => $now]);
+    }
+});
+$perRow = (hrtime(true) - $t) / 1e6;
+printf("the same writes as one UPDATE per service: %.0f ms (the whole UsageUpdate at 0 ms: %.0f ms, %.1fx less)\n", $perRow, $ms0, $perRow / max($ms0, 0.001));
+printf("peak memory %.1f MB\n", memory_get_peak_usage(true) / 1048576);
+$sandbox->stop();

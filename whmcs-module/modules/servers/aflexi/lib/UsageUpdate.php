@@ -1,0 +1,201 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Server\Aflexi;
+
+use WHMCS\Database\Capsule;
+
+/**
+ * UsageUpdate (daily cron, once per server): writes each Aflexi service's bandwidth of the
+ * current month to tblhosting (bwusage, bwlimit in MB, lastupdate), which WHMCS's bandwidth
+ * overage billing and the client area read.
+ *
+ * Cost: the same few API calls whatever the number of services: one month of
+ * stats.getSummaries (HTTP and RTMP, 2 calls) and the operator's packages (1 call per page).
+ *
+ * Which services: Active and Suspended services of products using this module on the
+ * server (as WHMCS's own modules do). Terminated, Cancelled, Pending and Fraud services keep
+ * their last figures: their CDN account is gone or not made yet, and the overage billing of
+ * a closed service is not redone.
+ *
+ *  - bwusage: Aflexi's figure for the service's recorded publisher (HTTP + RTMP), 0 when Aflexi
+ *    reports none for it this month.
+ *  - bwlimit: the bandwidthLimit (GB) of the product's package (its "Package name" setting,
+ *    else the product name, as Create uses) × 1024; 0 when unlimited or not on Aflexi.
+ *  - A service without a linked publisher (never created, or not found on Aflexi) is left
+ *    untouched and named in the module log and, once per run, in the activity log.
+ *
+ * Nothing is written unless both reads succeeded; the writes are one transaction.
+ */
+final class UsageUpdate
+{
+    /** The service statuses that are updated. */
+    public const STATUSES = ['Active', 'Suspended'];
+    /** Services per UPDATE statement. */
+    public const CHUNK = 1000;
+    /** At most this many ids are named in a log entry. */
+    private const LOG_IDS = 50;
+
+    /** @var array<int, string> package name by product id */
+    private array $packages = [];
+
+    public function __construct(private readonly Context $context)
+    {
+    }
+
+    /**
+     * Runs the update for the server of the context's $params.
+     *
+     * @param \DateTimeImmutable|null $now the moment whose month is read (default: now, in
+     *                                     WHMCS's local time zone, i.e. PHP's default)
+     * @return array{year: int, month: int, updated: int, without_usage: int, skipped: list<int>}
+     */
+    public function run(?\DateTimeImmutable $now = null): array
+    {
+        $serverId = (int) ($this->context->params['serverid'] ?? 0);
+        if ($serverId <= 0) {
+            throw new ModuleError('Aflexi CDN: UsageUpdate was called without a server id; WHMCS passes the server record of each Aflexi server.');
+        }
+        [$year, $month] = self::month($now ?? new \DateTimeImmutable('now'));
+        $this->context->note('month', sprintf('%04d-%02d', $year, $month));
+
+        $services = $this->services($serverId);
+        $this->context->note('services', count($services));
+        if ($services === []) {
+            return ['year' => $year, 'month' => $month, 'updated' => 0, 'without_usage' => 0, 'skipped' => []];
+        }
+
+        $client = $this->context->client();
+        $usage = $client->bandwidthUsage($year, $month);
+        $limits = self::limitsByPackage($client->listPackages());
+
+        $rows = [];
+        $skipped = [];
+        $withoutUsage = 0;
+        $known = [];
+        $missingPackages = [];
+        foreach ($services as $service) {
+            $publisherId = (int) ($service->publisher_id ?? 0);
+            if ($publisherId <= 0 || (string) $service->record_status === PublisherRecords::NOT_FOUND) {
+                $skipped[] = (int) $service->id;
+                continue;
+            }
+            $known[$publisherId] = true;
+            if (!isset($usage[$publisherId])) {
+                $withoutUsage++;
+            }
+            $package = $this->packageOf($service);
+            if (!isset($limits[$package])) {
+                $missingPackages[$package] = true;
+            }
+            $rows[(int) $service->id] = [max(0, (int) ($usage[$publisherId] ?? 0)), $limits[$package] ?? 0];
+        }
+        $this->write($rows, PublisherRecords::now());
+
+        $strangers = array_values(array_diff(array_keys($usage), array_keys($known)));
+        $this->context->note('updated', count($rows));
+        $this->context->note('without_usage', $withoutUsage);
+        $this->context->note('packages_not_on_aflexi_limit_0', array_keys($missingPackages));
+        $this->context->note('skipped_no_publisher', self::someIds($skipped));
+        $this->context->note('publishers_with_usage_not_on_this_server', count($strangers));
+        $this->context->note('some_of_them', self::someIds($strangers));
+        if ($skipped !== []) {
+            ModuleCall::activity(sprintf(
+                'Aflexi CDN: bandwidth usage of %d service(s) on server #%d not updated: no CDN account is linked to them (never created, or not found on Aflexi; run Create or Resync): services #%s',
+                count($skipped),
+                $serverId,
+                implode(', #', self::someIds($skipped)) . (count($skipped) > self::LOG_IDS ? ', ...' : ''),
+            ));
+        }
+        return ['year' => $year, 'month' => $month, 'updated' => count($rows), 'without_usage' => $withoutUsage, 'skipped' => $skipped];
+    }
+
+    /**
+     * The calendar month of a moment, in the moment's own time zone (WHMCS's local time: at
+     * 00:30 on the 1st the new month is read, whatever UTC says).
+     *
+     * @return array{0: int, 1: int} year, month
+     */
+    public static function month(\DateTimeImmutable $now): array
+    {
+        return [(int) $now->format('Y'), (int) $now->format('n')];
+    }
+
+    /**
+     * The bandwidth limit in MB of each package, by normalised name: GB × 1024, 0 when unlimited.
+     *
+     * @param list<array<string, mixed>> $packages Aflexi\Client::listPackages()
+     * @return array<string, int>
+     */
+    public static function limitsByPackage(array $packages): array
+    {
+        $limits = [];
+        foreach ($packages as $package) {
+            $gb = $package['bandwidth_limit_gb'] ?? null;
+            $limits[\Aflexi\package_name((string) ($package['name'] ?? ''), '', '')] = is_int($gb) && $gb > 0 ? $gb * 1024 : 0;
+        }
+        return $limits;
+    }
+
+    /** @return list<\stdClass> the server's services to update, with product and record fields */
+    private function services(int $serverId): array
+    {
+        $this->context->records(); // creates the records table when missing
+        return Capsule::table('tblhosting as h')
+            ->join('tblproducts as p', 'p.id', '=', 'h.packageid')
+            ->leftJoin(Schema::PUBLISHERS . ' as r', 'r.service_id', '=', 'h.id')
+            ->where('h.server', $serverId)
+            ->where('p.servertype', 'aflexi')
+            ->whereIn('h.domainstatus', self::STATUSES)
+            ->orderBy('h.id')
+            ->get(['h.id', 'h.packageid', 'p.name as product_name', 'p.configoption1', 'r.publisher_id', 'r.status as record_status'])
+            ->all();
+    }
+
+    /** The package name of a service's product, by the extension's rule (as Create uses). */
+    private function packageOf(\stdClass $service): string
+    {
+        return $this->packages[(int) $service->packageid] ??= \Aflexi\package_name(
+            trim((string) ($service->configoption1 ?? '')),
+            '',
+            Text::decoded($service->product_name ?? ''),
+        );
+    }
+
+    /**
+     * Writes bwusage, bwlimit and lastupdate: one UPDATE per CHUNK services (CASE on the id),
+     * all in one transaction. Every value is an int, written as a literal.
+     *
+     * @param array<int, array{0: int, 1: int}> $rows [usage MB, limit MB] by service id
+     */
+    private function write(array $rows, string $now): void
+    {
+        if ($rows === []) {
+            return;
+        }
+        Capsule::connection()->transaction(static function () use ($rows, $now): void {
+            foreach (array_chunk($rows, self::CHUNK, true) as $chunk) {
+                $usage = $limit = '';
+                foreach ($chunk as $id => [$mb, $limitMb]) {
+                    $usage .= sprintf(' WHEN %d THEN %d', $id, $mb);
+                    $limit .= sprintf(' WHEN %d THEN %d', $id, $limitMb);
+                }
+                Capsule::table('tblhosting')->whereIn('id', array_keys($chunk))->update([
+                    'bwusage' => Capsule::raw("CASE id$usage END"),
+                    'bwlimit' => Capsule::raw("CASE id$limit END"),
+                    'lastupdate' => $now,
+                ]);
+            }
+        });
+    }
+
+    /**
+     * @param list<int|string> $ids
+     * @return list<int>
+     */
+    private static function someIds(array $ids): array
+    {
+        return array_map('intval', array_slice($ids, 0, self::LOG_IDS));
+    }
+}
