@@ -317,6 +317,9 @@ $n->scene('WHMCS and Aflexi side by side');
 $rules->sideBySide(
     ['module' => [$aliceBasic, $alicePro, $bobBasic], 'addon' => [$carolStarter, $daveBusiness, $erinTrial, $frankBusiness]]
 );
+$logged = count(Whmcs::moduleLog()) + count(Whmcs::activityLog());
+$n->check($logged > 0 && array_merge(Whmcs::leaksOf($authKey), Whmcs::leaksOf($password), Whmcs::leaksOf($newPassword)) === [],
+    "the auth key and the passwords are in none of the $logged module-log and activity-log entries");
 
 // ---------------------------------------------------------------------------------------------
 $seconds = microtime(true) - $started;
