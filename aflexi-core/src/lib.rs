@@ -7,6 +7,7 @@
 //! * [`xmlrpc`]: the codec between XML-RPC and [`serde_json::Value`];
 //! * [`client`]: a typed client of the Aflexi API, async inside with a blocking facade;
 //! * [`sync`]: the engine that turns a desired state into a plan and applies it;
+//! * [`whm`]: a small WHM API 1 client that turns Aflexi's cPanel feature on for a package;
 //! * [`error`]: the one error type, whose messages never carry a secret.
 
 pub mod client;
@@ -16,6 +17,7 @@ pub mod password;
 pub mod secret;
 pub mod sync;
 pub mod username;
+pub mod whm;
 pub mod xmlrpc;
 
 pub use error::{Error, Result};
