@@ -122,6 +122,36 @@ final class HarnessTest extends TestCase
         $this->assertSame('', decrypt(''));
     }
 
+    public function test_another_process_attaches_to_the_data_and_shares_the_encryption_key(): void
+    {
+        $client = Fixtures::client(['firstname' => 'Attach', 'email' => 'attach@example.com']);
+        Capsule::table('tblclients')->where('id', $client)->update(['notes' => encrypt('parent secret')]);
+        $script = sprintf(<<<'PHP'
+            const WHMCS_HARNESS_ATTACH = true;
+            require %s;
+            WhmcsHarness\Crypto::useKey((string) getenv('HARNESS_KEY'));
+            $notes = (string) WHMCS\Database\Capsule::table('tblclients')->where('id', %d)->value('notes');
+            echo json_encode(['plain' => decrypt($notes), 'mine' => encrypt('child secret')]);
+            PHP, var_export(__DIR__ . '/bootstrap.php', true), $client);
+        $child = proc_open([PHP_BINARY, '-r', $script], [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null,
+            ['HARNESS_KEY' => Crypto::exportKey()] + getenv());
+        $out = stream_get_contents($pipes[1]);
+        $err = stream_get_contents($pipes[2]);
+        proc_close($child);
+        $got = json_decode((string) $out, true);
+
+        $this->assertIsArray($got, $out . $err);
+        $this->assertSame('parent secret', $got['plain'], 'the child saw the row (nothing emptied) and decrypted it');
+        $this->assertSame('child secret', decrypt($got['mine']));
+        $this->assertSame('Attach', Capsule::table('tblclients')->where('id', $client)->value('firstname'));
+    }
+
+    public function test_a_key_that_is_not_an_exported_one_is_refused(): void
+    {
+        $this->expectException(\InvalidArgumentException::class);
+        Crypto::useKey('short');
+    }
+
     public function test_EncryptPassword_and_DecryptPassword_round_trip_through_localAPI(): void
     {
         $encrypted = localAPI('EncryptPassword', ['password2' => 'Pa55'])['password'];

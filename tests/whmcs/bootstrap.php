@@ -4,6 +4,7 @@
  * WHMCS classes and global functions modules use, connects WHMCS\Database\Capsule from the
  * WHMCS_DB_* environment (tests/whmcs/mariadb.sh env, or WHMCS_DB_DRIVER=sqlite) and creates
  * the WHMCS tables. Other suites include it from their own bootstrap or phpunit.xml.
+ * With the constant WHMCS_HARNESS_ATTACH defined true, it connects without touching the data.
  */
 
 declare(strict_types=1);
@@ -32,4 +33,10 @@ spl_autoload_register([WhmcsHarness\Modules::class, 'autoload']);
 
 require_once __DIR__ . '/src/functions.php';
 
-WhmcsHarness\Database::boot();
+// A second process working on the data of a first one (a page served by `php -S`, a child
+// process of a test) defines WHMCS_HARNESS_ATTACH first: the database is used as it is.
+if (defined('WHMCS_HARNESS_ATTACH') && WHMCS_HARNESS_ATTACH) {
+    WhmcsHarness\Database::attach();
+} else {
+    WhmcsHarness\Database::boot();
+}

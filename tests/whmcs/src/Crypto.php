@@ -3,7 +3,8 @@
  * `encrypt()` / `decrypt()` as WHMCS offers them: reversible encryption with the install's
  * secret, used for tblhosting.password and tblservers.password (§A4, §A6). The stand-in is
  * real AES-256-CBC with a random IV and an HMAC-SHA256, base64-encoded, under a key made per
- * PHPUnit process, so a test can assert that a stored password is not the plaintext.
+ * PHPUnit process (exportKey()/useKey() share it with another process), so a test can
+ * assert that a stored password is not the plaintext.
  * Encrypting the same string twice gives different values (as EncryptPassword documents).
  * Decrypting anything that is not one of its own ciphertexts returns '' - which is what WHMCS
  * does for plaintext or garbage, and what the "try decrypt(), else use raw" pattern of §B6
@@ -47,6 +48,25 @@ final class Crypto
         }
         $plain = openssl_decrypt($cipher, self::CIPHER, self::key(), OPENSSL_RAW_DATA, $iv);
         return $plain === false ? '' : $plain;
+    }
+
+    /**
+     * The key, base64: handed to another process (a child, a later request of `php -S`) that
+     * must read or write the same ciphertexts, through useKey() there.
+     */
+    public static function exportKey(): string
+    {
+        return base64_encode(self::key());
+    }
+
+    /** Uses a key from exportKey() instead of this process's own. */
+    public static function useKey(string $exported): void
+    {
+        $key = base64_decode($exported, true);
+        if ($key === false || strlen($key) !== 32) {
+            throw new \InvalidArgumentException('Crypto::useKey: not a key from Crypto::exportKey()');
+        }
+        self::$key = $key;
     }
 
     private static function key(): string

@@ -30,13 +30,26 @@ final class Database
         if (self::$capsule !== null) {
             return;
         }
+        self::attach();
+        Schema::create();
+        self::reset();
+    }
+
+    /**
+     * Connects to the database as it is, without creating or emptying anything: for a second
+     * process working on data a first one set up (a page served by `php -S`, a child killed
+     * mid-sync). After it, boot() is a no-op. Once per process.
+     */
+    public static function attach(): void
+    {
+        if (self::$capsule !== null) {
+            return;
+        }
         $capsule = new Capsule();
         $capsule->addConnection(self::configFromEnv());
         $capsule->setAsGlobal();
         $capsule->bootEloquent();
         self::$capsule = $capsule;
-        Schema::create();
-        self::reset();
     }
 
     public static function driver(): string

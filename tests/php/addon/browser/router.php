@@ -22,10 +22,10 @@
  * seeds: products (one named `<script>alert(1)</script> Hosting`, stored raw), clients with
  * non-ASCII names, services, CDN enabled on two products, then Save Settings, Apply and every
  * step against the sandbox, so publishers exist. PHP forgets static state between requests,
- * and WhmcsHarness\Database::boot() would empty the database of every new "process"; so the
- * later requests connect the harness's Capsule first (through reflection, without changing
- * the harness), which makes boot() a no-op and keeps the seeded data. Likewise the key of the
- * harness's encrypt()/decrypt() (made per process) is kept in the state file and restored.
+ * and the harness's bootstrap would recreate the database in every new "process"; so the
+ * later requests define WHMCS_HARNESS_ATTACH (the harness then keeps the seeded data), and the
+ * key of the harness's encrypt()/decrypt() (made per process) is kept in the state file and
+ * restored with WhmcsHarness\Crypto::exportKey()/useKey().
  *
  * Every request runs as admin 1 with a fresh session: a browser POST gets a valid CSRF token
  * (the one it sends came from another session). This is a demo server, not WHMCS.
@@ -53,15 +53,8 @@ $stateFile = getenv('AFLEXI_DEMO_STATE') ?: sys_get_temp_dir() . '/aflexi-demo-s
 $state = is_file($stateFile) ? json_decode((string) file_get_contents($stateFile), true) : null;
 
 if (is_array($state)) {
-    // Seeded before: connect first, so that the bootstrap's Database::boot() keeps the data.
-    require_once '/usr/share/php/Illuminate/Database/autoload.php';
-    require_once "$harness/src/WHMCS/Database/Capsule.php";
-    require_once "$harness/src/Database.php";
-    $capsule = new WHMCS\Database\Capsule();
-    $capsule->addConnection((new ReflectionMethod(WhmcsHarness\Database::class, 'configFromEnv'))->invoke(null));
-    $capsule->setAsGlobal();
-    $capsule->bootEloquent();
-    (new ReflectionProperty(WhmcsHarness\Database::class, 'capsule'))->setValue(null, $capsule);
+    // Seeded before: the harness connects to the data as it is instead of recreating it.
+    define('WHMCS_HARNESS_ATTACH', true);
 }
 require_once "$harness/bootstrap.php";
 WhmcsHarness\Modules::loadAddon(MODULE);
@@ -71,14 +64,13 @@ use WhmcsHarness\Addon;
 use WhmcsHarness\AddonPage;
 use WhmcsHarness\Fixtures;
 
-$cryptoKey = new ReflectionProperty(WhmcsHarness\Crypto::class, 'key');
 if (!is_array($state)) {
     $state = seed();
     // The harness's encrypt() key is made per process: kept, so later requests can decrypt.
-    $state['crypto_key'] = base64_encode((string) $cryptoKey->getValue());
+    $state['crypto_key'] = WhmcsHarness\Crypto::exportKey();
     file_put_contents($stateFile, json_encode($state));
 } else {
-    $cryptoKey->setValue(null, base64_decode($state['crypto_key']));
+    WhmcsHarness\Crypto::useKey($state['crypto_key']);
 }
 
 if ($path === '/_demo') {

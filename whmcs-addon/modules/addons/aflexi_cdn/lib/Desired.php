@@ -52,21 +52,23 @@ final class Desired
     }
 
     /**
-     * Every desired publisher, batch by batch (clients in id order, then publishers whose
-     * service is gone). Bounded memory whatever the number of services.
+     * Every desired publisher, batch by batch (clients in id order from above $afterClient,
+     * then publishers whose service is gone). Bounded memory whatever the number of services.
      *
      * @return \Generator<int, DesiredSet>
      */
-    public function all(): \Generator
+    public function all(int $afterClient = 0): \Generator
     {
-        $lastClient = 0;
+        $lastClient = $afterClient;
         while (true) {
             $clients = $this->candidateClients($lastClient, self::CLIENT_BATCH);
             if ($clients === []) {
                 break;
             }
             $lastClient = end($clients);
-            yield $this->forClients($clients);
+            $set = $this->forClients($clients);
+            $set->lastClient = $lastClient;
+            yield $set;
         }
         yield $this->orphans();
     }
@@ -99,6 +101,7 @@ final class Desired
                 'p.name as product_name', 'p.servertype', 'p.configoption1',
                 'c.email', 'c.firstname', 'c.lastname', 'c.companyname', 'c.status as client_status',
                 'r.service_id as record', 'r.username as record_username', 'r.package as record_package', 'r.hold',
+                'r.publisher_id as record_publisher', 'r.pending_password as record_pending',
             ])
             ->get()->all();
         $serviceIds = array_map(static fn ($r): int => (int) $r->id, $rows);
@@ -134,6 +137,9 @@ final class Desired
                 'package' => $package,
                 'status' => $why === null ? 'Active' : 'Suspended',
             ], (int) $row->userid, $why);
+            if ($why === null && $row->record_publisher === null) {
+                $set->unconfirmed[$key] = (string) ($row->record_pending ?? '');
+            }
         }
         return $set;
     }

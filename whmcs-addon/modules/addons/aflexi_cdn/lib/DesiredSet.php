@@ -19,6 +19,27 @@ final class DesiredSet
     public array $reasons = [];
     /** @var array<string, string> key => message */
     public array $problems = [];
+    /**
+     * Active entries whose publisher the addon has not seen on Aflexi yet (no publisher id on
+     * record): key => the pending password stored for it (encrypt()), '' when none yet.
+     *
+     * @var array<string, string>
+     */
+    public array $unconfirmed = [];
+    /** The highest client id of the batch (null for the batch of orphans). */
+    public ?int $lastClient = null;
+
+    /**
+     * A set of just these entries (to plan them).
+     *
+     * @param list<array<string, string>> $entries
+     */
+    public static function of(array $entries): self
+    {
+        $set = new self();
+        $set->entries = $entries;
+        return $set;
+    }
 
     /** @param array<string, string> $entry */
     public function add(array $entry, int $clientId, ?string $why): void
@@ -41,6 +62,9 @@ final class DesiredSet
         foreach ($this->entries as $entry) {
             if (!isset($doneKeys[$entry['key']])) {
                 $copy->add($entry, $this->clients[$entry['key']], $this->reasons[$entry['key']]);
+                if (isset($this->unconfirmed[$entry['key']])) {
+                    $copy->unconfirmed[$entry['key']] = $this->unconfirmed[$entry['key']];
+                }
             }
         }
         foreach ($this->problems as $key => $message) {
@@ -48,6 +72,7 @@ final class DesiredSet
                 $copy->problem($key, $this->clients[$key], $message);
             }
         }
+        $copy->lastClient = $this->lastClient;
         return $copy;
     }
 

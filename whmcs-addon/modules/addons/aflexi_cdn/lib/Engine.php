@@ -15,6 +15,9 @@ use WHMCS\Module\Server\Aflexi\ModuleCall;
  */
 final class Engine
 {
+    /** The module-log name of the addon's entries (the server module logs as 'aflexi'). */
+    public const LOG_MODULE = 'aflexi_cdn';
+
     private Records $records;
 
     public function __construct(private readonly Settings $settings)
@@ -27,16 +30,16 @@ final class Engine
      *
      * @return array{plan: ?array, error: ?string}
      */
-    public function plan(DesiredSet $set): array
+    public function plan(DesiredSet $set, string $action = 'AddonPreview'): array
     {
         if ($set->entries === []) {
             return ['plan' => ['entries' => [], 'counts' => [], 'packages_missing' => []], 'error' => null];
         }
         $plan = null;
-        $outcome = ModuleCall::command('AddonPreview', $this->settings->connectionParams(), static function (Context $c) use ($set, &$plan): void {
+        $outcome = ModuleCall::command($action, $this->settings->connectionParams(), static function (Context $c) use ($set, &$plan): void {
             $plan = $c->client()->syncPlan($set->entries);
             $c->note('counts', $plan['counts'] ?? []);
-        });
+        }, self::LOG_MODULE);
         return ['plan' => $plan, 'error' => $outcome === 'success' ? null : $outcome];
     }
 
@@ -51,6 +54,7 @@ final class Engine
             $this->records->apply(['results' => []], $set);
             return ['report' => ['results' => [], 'counts' => [], 'packages_created' => []], 'error' => null];
         }
+        $this->passwords($set, $action);
         $report = null;
         $options = ['concurrency' => $this->settings->concurrency(), 'time_budget_ms' => max(500, $budgetMs)];
         $outcome = ModuleCall::command($action, $this->settings->connectionParams(), static function (Context $c) use ($set, $options, &$report): void {
@@ -60,7 +64,7 @@ final class Engine
             $c->note('publishers', count($set->entries));
             $c->note('counts', $report['counts'] ?? []);
             $c->note('packages_created', $report['packages_created'] ?? []);
-        });
+        }, self::LOG_MODULE);
         if ($outcome !== 'success' || $report === null) {
             $message = $outcome !== 'success' ? $outcome : 'Aflexi CDN: the sync returned nothing';
             $this->records->failedAll($set, $message);
@@ -70,13 +74,62 @@ final class Engine
         return ['report' => $report, 'error' => null];
     }
 
+    /**
+     * Gives each publisher that the sync may create its password before the create call, held
+     * pending in its record: the one stored by an earlier run (which may have created it and
+     * died before recording it), else a new one for each publisher a plan shows Aflexi lacks.
+     * A publisher that already exists is not given one (its password is not ours to show).
+     */
+    private function passwords(DesiredSet $set, string $action): void
+    {
+        $index = [];
+        $fresh = [];
+        foreach ($set->entries as $i => $entry) {
+            $stored = $set->unconfirmed[$entry['key']] ?? null;
+            if ($stored === null || $entry['status'] !== 'Active') {
+                continue;
+            }
+            $plain = $stored !== '' ? (string) decrypt($stored) : '';
+            if ($plain !== '') {
+                $set->entries[$i]['password'] = $plain;
+                continue;
+            }
+            $index[$entry['key']] = $i;
+            $fresh[] = $entry;
+        }
+        if ($fresh === []) {
+            return;
+        }
+        $plan = $this->plan(DesiredSet::of($fresh), $action)['plan'];
+        if ($plan === null) {
+            return; // Aflexi unreachable: the sync fails the same way and the next run retries
+        }
+        $passwords = [];
+        foreach ($plan['entries'] ?? [] as $entry) {
+            if (!in_array('create', (array) ($entry['actions'] ?? []), true)) {
+                continue;
+            }
+            // Entries naming one publisher share its password, whichever of them the engine keeps.
+            $password = \Aflexi\generate_password();
+            foreach ($entry['keys'] ?? [] as $key) {
+                if (isset($index[(string) $key])) {
+                    $passwords[(string) $key] = $password;
+                    $set->entries[$index[(string) $key]]['password'] = $password;
+                }
+            }
+        }
+        if ($passwords !== []) {
+            $this->records->holdPasswords($set, $passwords);
+        }
+    }
+
     /** @return array{packages: ?array, error: ?string} */
     public function packages(): array
     {
         $packages = null;
         $outcome = ModuleCall::command('AddonListPackages', $this->settings->connectionParams(), static function (Context $c) use (&$packages): void {
             $packages = $c->client()->listPackages();
-        });
+        }, self::LOG_MODULE);
         return ['packages' => $packages, 'error' => $outcome === 'success' ? null : $outcome];
     }
 }

@@ -11,7 +11,8 @@ use WHMCS\Module\Server\Aflexi\Usernames;
 /**
  * The synchronized publishers (mod_aflexi_cdn_publishers): what every sync result says is
  * written back here, one row per WHMCS service - publisher id, username, package, status,
- * the password a created publisher got (encrypt(), as of sync time), last sync, last error.
+ * the password a created publisher got (encrypt(), as of sync time; generated and held pending
+ * before the create call), last sync, last error.
  */
 final class Records
 {
@@ -32,6 +33,26 @@ final class Records
         Capsule::connection()->transaction(fn () => $this->write($report, $set));
     }
 
+    /**
+     * Stores the passwords of publishers about to be created (pending, encrypt()) before the
+     * create call: a process killed after Aflexi's answer and before write() loses nothing, and
+     * the next run creates with, or finds the publisher made with, this password.
+     *
+     * @param array<string, string> $passwords key => plain password
+     */
+    public function holdPasswords(DesiredSet $set, array $passwords): void
+    {
+        $now = date('Y-m-d H:i:s');
+        $rows = [];
+        foreach ($passwords as $key => $password) {
+            $rows[] = ['service_id' => (int) $key, 'client_id' => $set->clients[(string) $key] ?? 0,
+                'pending_password' => encrypt($password), 'created_at' => $now, 'updated_at' => $now];
+        }
+        foreach (array_chunk($rows, 500) as $chunk) {
+            Capsule::table(Schema::PUBLISHERS)->upsert($chunk, ['service_id'], ['pending_password', 'updated_at']);
+        }
+    }
+
     /** @param array<string, mixed> $report */
     private function write(array $report, DesiredSet $set): void
     {
@@ -44,6 +65,9 @@ final class Records
         }
         $now = date('Y-m-d H:i:s');
         $touch = [];
+        // Written in bulk (one statement per 500 rows): a batch has thousands of results.
+        $synced = [];
+        $withPassword = [];
         foreach ($report['results'] ?? [] as $result) {
             $outcome = (string) ($result['outcome'] ?? '');
             foreach ($result['keys'] ?? [] as $key) {
@@ -60,10 +84,11 @@ final class Records
                     continue; // pending: the next run continues it
                 }
                 $publisherId = $result['publisher_id'] ?? null;
-                if ($publisherId === null && $row === null) {
+                if ($publisherId === null && ($row === null || $row->publisher_id === null)) {
                     continue; // nothing on Aflexi and nothing to remember
                 }
                 $fields = [
+                    'service_id' => $serviceId,
                     'client_id' => $clientId,
                     'publisher_id' => $publisherId,
                     'username' => Usernames::local((string) ($result['username'] ?? '')),
@@ -71,20 +96,35 @@ final class Records
                     'status' => strtoupper((string) ($result['status'] ?? '')),
                     'last_sync' => $now,
                     'last_error' => null,
+                    'created_at' => $now,
+                    'updated_at' => $now,
                 ];
                 if (($result['password'] ?? null) !== null && $result['password'] !== '') {
-                    $fields['password'] = encrypt((string) $result['password']);
-                    $fields['password_set_at'] = $now;
+                    $withPassword[] = $fields + ['password' => encrypt((string) $result['password']), 'password_set_at' => $now, 'pending_password' => null];
+                    continue;
                 }
-                if ($outcome === 'unchanged' && $row !== null && !isset($fields['password'])
+                if ($row !== null && $row->pending_password !== null && $publisherId !== null) {
+                    // Created with the pending password by a run that died before writing it
+                    // here (a pending password is only made for a publisher Aflexi lacked).
+                    $withPassword[] = $fields + ['password' => $row->pending_password, 'password_set_at' => $now, 'pending_password' => null];
+                    continue;
+                }
+                if ($outcome === 'unchanged' && $row !== null
                     && (int) $row->publisher_id === (int) $publisherId && (string) $row->status === $fields['status']
                     && (string) $row->package === $fields['package'] && $row->last_error === null
                     && (int) $row->client_id === $clientId) {
                     $touch[] = $serviceId;
                     continue;
                 }
-                $this->save($serviceId, $row, $fields);
+                $synced[] = $fields;
             }
+        }
+        $columns = ['client_id', 'publisher_id', 'username', 'package', 'status', 'last_sync', 'last_error', 'updated_at'];
+        foreach (array_chunk($synced, 500) as $chunk) {
+            Capsule::table(Schema::PUBLISHERS)->upsert($chunk, ['service_id'], $columns);
+        }
+        foreach (array_chunk($withPassword, 500) as $chunk) {
+            Capsule::table(Schema::PUBLISHERS)->upsert($chunk, ['service_id'], array_merge($columns, ['password', 'password_set_at', 'pending_password']));
         }
         foreach ($set->problems as $key => $message) {
             $this->save((int) $key, $existing[(int) $key] ?? null, [

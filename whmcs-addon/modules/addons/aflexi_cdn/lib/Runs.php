@@ -9,7 +9,8 @@ use WHMCS\Database\Capsule;
 /**
  * A Save Settings sync, cut into bounded steps driven from the admin page: each step (one
  * request) syncs the not-yet-finished services for a few seconds (the engine's time budget)
- * and stores which services finished; the page then asks for the next step. The run and its
+ * and stores which services finished (and up to which client every batch is finished, so a
+ * step does not read those again); the page then asks for the next step. The run and its
  * finished services live in the addon's tables, so a run whose tab was closed resumes with
  * the next request naming it. Only one request works on a run at a time (a lease).
  */
@@ -67,9 +68,11 @@ final class Runs
         $complete = true;
         $error = null;
         $worked = false;
-        foreach ((new Desired())->all() as $set) {
+        $cursor = (int) ($this->find($runId)?->cursor ?? 0);
+        foreach ((new Desired())->all($cursor) as $set) {
             $rest = $set->without($done);
             if ($rest->isEmpty()) {
+                $this->advance($runId, $set);
                 continue;
             }
             $left = (int) ($budgetMs - (microtime(true) - $started) * 1000);
@@ -89,6 +92,7 @@ final class Runs
                 $complete = false;
                 break;
             }
+            $this->advance($runId, $set);
         }
         $finished = Capsule::table(Schema::RUN_ITEMS)->where('run_id', $runId)->count();
         $now = date('Y-m-d H:i:s');
@@ -142,6 +146,14 @@ final class Runs
                 $q->whereNull('locked_until')->orWhere('locked_until', '<', $now);
             })
             ->update(['locked_until' => $until, 'updated_at' => $now]) === 1;
+    }
+
+    /** Notes that the run finished every client of this batch: later steps start after it. */
+    private function advance(int $runId, DesiredSet $set): void
+    {
+        if ($set->lastClient !== null) {
+            Capsule::table(Schema::RUNS)->where('id', $runId)->update(['cursor' => $set->lastClient]);
+        }
     }
 
     /** Stores the finished services of a step; returns how many are still pending. */

@@ -12,7 +12,8 @@ use WHMCS\Database\Capsule;
  *
  * mod_aflexi_cdn_products    the products ticked "CDN enabled" on the addon page
  * mod_aflexi_cdn_publishers  one row per synchronized WHMCS service: its Aflexi publisher, the
- *                            password as of sync time (encrypt()), last sync, last error, and a
+ *                            password as of sync time (encrypt(); a pending one is generated
+ *                            before the create call), last sync, last error, and a
  *                            hold (why a hook suspended it: an unpaid/refunded/cancelled invoice)
  * mod_aflexi_cdn_runs        one row per Save Settings sync run, stepped from the page
  * mod_aflexi_cdn_run_items   the services a run has finished (done, unchanged, failed), so that
@@ -45,6 +46,9 @@ final class Schema
             $t->string('status', 16)->default('');
             $t->text('password')->nullable();
             $t->dateTime('password_set_at')->nullable();
+            // Generated and stored (encrypt()) before the create call, so that a process killed
+            // between Aflexi's answer and this table's write loses no password.
+            $t->text('pending_password')->nullable();
             $t->dateTime('last_sync')->nullable();
             $t->text('last_error')->nullable();
             $t->string('hold', 191)->nullable();
@@ -57,6 +61,8 @@ final class Schema
             $t->unsignedInteger('total')->default(0);
             $t->unsignedInteger('finished')->default(0);
             $t->unsignedInteger('steps')->default(0);
+            // Clients up to this id are finished: later steps do not read them again.
+            $t->unsignedInteger('cursor')->default(0);
             $t->text('error')->nullable();
             $t->dateTime('locked_until')->nullable();
             $t->unsignedInteger('admin_id')->default(0);

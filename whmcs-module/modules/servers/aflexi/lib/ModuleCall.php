@@ -24,14 +24,16 @@ final class ModuleCall
      * the error message.
      *
      * @param callable(Context): mixed $body
+     * @param string $module the module-log name (the addon passes 'aflexi_cdn')
      */
-    public static function command(string $action, array $params, callable $body): string
+    public static function command(string $action, array $params, callable $body, string $module = self::MODULE): string
     {
         return self::run(
             new Context($action, $params),
             $body,
             static fn (): string => 'success',
             static fn (string $message): string => $message,
+            module: $module,
         );
     }
 
@@ -147,7 +149,7 @@ final class ModuleCall
      * @param \Closure(mixed): mixed $onSuccess
      * @param \Closure(string): mixed $onFailure
      */
-    private static function run(Context $context, callable $body, \Closure $onSuccess, \Closure $onFailure, bool $needsExtension = true): mixed
+    private static function run(Context $context, callable $body, \Closure $onSuccess, \Closure $onFailure, bool $needsExtension = true, string $module = self::MODULE): mixed
     {
         $result = null;
         $failure = null;
@@ -162,7 +164,7 @@ final class ModuleCall
             $failure = $e;
             $message = (string) $context->secrets->scrub(Messages::describe($e, $context->action, $context->connectionIfMade()));
         }
-        self::log($context, $failure === null ? 'success' : $message, $failure);
+        self::log($context, $failure === null ? 'success' : $message, $failure, $module);
         return $failure === null ? $onSuccess($result) : $onFailure($message);
     }
 
@@ -177,7 +179,7 @@ final class ModuleCall
     }
 
     /** One module-log entry per API call, then one for the outcome. Never throws. */
-    private static function log(Context $context, string $outcome, ?\Throwable $failure): void
+    private static function log(Context $context, string $outcome, ?\Throwable $failure, string $module): void
     {
         try {
             $calls = $context->connectionIfMade()?->takeCallLog() ?? [];
@@ -193,7 +195,7 @@ final class ModuleCall
         try {
             foreach ($calls as $call) {
                 logModuleCall(
-                    self::MODULE,
+                    $module,
                     $context->action,
                     Text::forLog($secrets->scrub(['method' => $call['method'] ?? '?', 'params' => $call['params'] ?? []])),
                     Text::forLog($secrets->scrub(['outcome' => $call['outcome'] ?? '?', 'elapsed_ms' => $call['elapsed_ms'] ?? null])),
@@ -207,7 +209,7 @@ final class ModuleCall
             }
             $processed['api_calls'] = count($calls);
             logModuleCall(
-                self::MODULE,
+                $module,
                 $context->action,
                 Text::forLog($secrets->scrub($context->summary())),
                 Text::cap((string) $secrets->scrub($outcome), 8000),
