@@ -26,6 +26,7 @@ while [ $# -gt 0 ]; do
 done
 
 scripts/install-deps.sh
+# shellcheck source=scripts/php-suite.sh  # php_suite_build sets $so and $sandbox
 . scripts/php-suite.sh
 php_suite_build release >&2   # cargo's progress is not part of the story
 

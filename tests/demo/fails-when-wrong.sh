@@ -2,7 +2,7 @@
 # Proves the demo can fail: with one expectation deliberately wrong (AFLEXI_DEMO_BREAK, see
 # tests/demo/Narrator.php) scripts/demo.sh must exit non-zero and name the wrong outcome.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 out=$(AFLEXI_DEMO_BREAK='suspended on both sides' scripts/demo.sh 2>&1)
 rc=$?
 if [ "$rc" -ne 0 ] && grep -q '^DEMO FAILED: 1 of' <<<"$out" && grep -q '✗ scene 5: suspended on both sides' <<<"$out"; then
