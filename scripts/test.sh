@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test: formatting, lints, the Rust suites, the PHP extension's suites, the demo, and a
-# quick run of the benchmarks.
+# Every test: formatting, lints, the Rust suites, a quick run of the benchmarks, the PHP
+# extension's suites, the install test, the WHMCS stand-in, module and addon suites, the browser
+# test and the demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -15,7 +16,8 @@ echo "== benchmarks (quick mode: proves they run; figures come from 'make bench'
 cargo run --quiet -p aflexi-bench -- --quick
 echo "== the PHP extension (PHPUnit, fork, PHP-FPM, memory)"
 scripts/test-php-ext.sh
-echo "== one-step install: package, install, upgrade, uninstall on a scratch WHMCS root"; tests/install/run.sh
+echo "== one-step install: package, install, upgrade, uninstall on a scratch WHMCS root"
+tests/install/run.sh
 echo "== the WHMCS stand-in's own suite (MariaDB)"
 tests/whmcs/run-phpunit.sh
 echo "== the WHMCS server module (PHPUnit on the stand-in, MariaDB, sandbox)"
@@ -24,5 +26,7 @@ echo "== the WHMCS addon (PHPUnit on the stand-in, MariaDB, sandbox)"
 tests/php/addon/run.sh
 echo "== the addon's admin pages in headless Chromium (screenshots in docs/screenshots)"
 tests/php/addon/browser/run.sh
-echo "== demo"
+echo "== the demo (the seeds' story through the module and the addon)"
 scripts/demo.sh
+echo "== the demo fails when an outcome is wrong"
+tests/demo/fails-when-wrong.sh
