@@ -333,6 +333,89 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertSame([], Whmcs::leaksOf($this->authKey));
     }
 
+    public function test_the_addons_module_log_entries_are_under_its_own_module_name(): void
+    {
+        $product = $this->product();
+        $this->activeService($product);
+        $this->save([$product]);
+        AddonPage::get(self::MODULE, ['action' => 'packages']);
+        $this->saveAndApply([$product]);
+
+        $modules = array_unique(array_column(Whmcs::moduleLog(), 'module'));
+        self::assertSame(['aflexi_cdn'], array_values($modules));
+        self::assertNotSame([], Whmcs::moduleLog('AddonSaveSettings'));
+        self::assertNotSame([], Whmcs::moduleLog('AddonListPackages'));
+    }
+
+    public function test_a_second_save_settings_right_after_the_first_writes_nothing_to_aflexi(): void
+    {
+        $gold = $this->product('Gold', 'gold');
+        $silver = $this->product('Silver');
+        for ($i = 0; $i < 6; $i++) {
+            $this->activeService($i % 2 === 0 ? $gold : $silver);
+        }
+        $this->saveAndApply([$gold, $silver]);
+        $writes = $this->writeCalls();
+        self::assertGreaterThan(0, $writes);
+
+        $html = $this->saveAndApply([$gold, $silver]);
+
+        self::assertSame($writes, $this->writeCalls(), 'the repeat wrote to Aflexi');
+        $run = (int) Capsule::table(Schema::RUNS)->max('id');
+        self::assertSame(6, (new \WHMCS\Module\Addon\AflexiCdn\Runs(\WHMCS\Module\Addon\AflexiCdn\Settings::load()))->report($run)['counts']['unchanged'], $html);
+    }
+
+    public function test_a_pending_password_held_by_an_earlier_run_is_the_one_the_publisher_is_created_with(): void
+    {
+        $product = $this->product();
+        $service = $this->activeService($product, ['username' => 'heldpw']);
+        Capsule::table(Schema::PUBLISHERS)->insert(['service_id' => $service, 'pending_password' => encrypt('Held-Pass-2024x')]);
+
+        $this->saveAndApply([$product]);
+
+        self::assertTrue($this->passwordWorks('heldpw', 'Held-Pass-2024x'));
+        $record = $this->record($service);
+        self::assertSame('Held-Pass-2024x', decrypt((string) $record->password));
+        self::assertNull($record->pending_password);
+    }
+
+    public function test_a_publisher_revived_on_aflexi_gets_the_held_password(): void
+    {
+        $product = $this->product();
+        $service = $this->activeService($product, ['username' => 'revivepw']);
+        // The publisher exists on Aflexi but its link is gone (hard delete): the plan says create,
+        // and the create revives it.
+        $made = $this->aflexi()->createPublisher(['username' => 'revivepw', 'email' => 'r@example.com', 'name' => 'R',
+            'password' => 'Old-Pass-1234x', 'package' => 'Other']);
+        $this->sandbox->configure(['hard_delete' => true]);
+        $this->aflexi()->terminate($made['publisher']['id']);
+        $this->sandbox->configure(['hard_delete' => false]);
+        self::assertNull($this->publisher('revivepw'), 'the link is gone');
+        Capsule::table(Schema::PUBLISHERS)->insert(['service_id' => $service, 'pending_password' => encrypt('Held-Pass-5678y')]);
+
+        $this->saveAndApply([$product]);
+
+        self::assertSame($made['publisher']['id'], $this->publisher('revivepw')['id'], 'revived, not created again');
+        self::assertTrue($this->passwordWorks('revivepw', 'Held-Pass-5678y'));
+        self::assertSame('Held-Pass-5678y', decrypt((string) $this->record($service)->password));
+    }
+
+    public function test_a_publisher_that_existed_before_gets_no_password_shown(): void
+    {
+        $product = $this->product();
+        $service = $this->activeService($product, ['username' => 'theirs']);
+        $this->aflexi()->createPublisher(['username' => 'theirs', 'email' => 't@example.com', 'name' => 'T',
+            'password' => 'Their-Pass-1234', 'package' => 'Web Hosting Gold']);
+
+        $this->saveAndApply([$product]);
+
+        $record = $this->record($service);
+        self::assertNotNull($record->publisher_id);
+        self::assertNull($record->password, 'its password is not ours to show');
+        self::assertNull($record->pending_password);
+        self::assertTrue($this->passwordWorks('theirs', 'Their-Pass-1234'), 'left alone');
+    }
+
     public function test_the_explicit_endpoint_settings_work_without_a_server_record(): void
     {
         Addon::configure(self::MODULE, ['server' => 'explicit', 'endpoint' => $this->sandbox->coreUrl(), 'login' => $this->operatorLogin, 'authkey' => $this->authKey]);

@@ -3,7 +3,8 @@
  * Figures of the addon (not part of the PHPUnit suite):
  *
  *   php -d extension=target/release/libaflexi.so tests/php/addon/bench.php save <services> <latency_ms> <concurrency>
- *       a Save Settings run (preview, then steps of 3 s as the page drives them): wall time, steps
+ *       a Save Settings run (preview, then steps of 3 s as the page drives them): wall time, steps,
+ *       the ratio to the bound N*RTT/C; then a second Save Settings and the writes it made
  *   php -d extension=target/release/libaflexi.so tests/php/addon/bench.php memory <services>
  *       the cron reconcile of that many publishers in one PHP process: peak memory, time
  *
@@ -64,27 +65,16 @@ $settings = Settings::load();
 printf("%d services, sandbox latency %d ms, concurrency %d\n", $count, $latency, $concurrency);
 
 if ($mode === 'save') {
-    $t0 = microtime(true);
-    $engine = new Engine($settings);
-    $planned = 0;
-    foreach ((new Desired())->all() as $set) {
-        $planned += array_sum($engine->plan($set)['plan']['counts'] ?? []);
-    }
-    $preview = microtime(true) - $t0;
-    $runs = new Runs($settings);
-    $run = $runs->start(1);
-    $steps = 0;
-    $longest = 0.0;
-    do {
-        $s = microtime(true);
-        $state = $runs->step($run);
-        $longest = max($longest, microtime(true) - $s);
-        $steps++;
-    } while ($state !== Runs::DONE && $steps < 10000);
-    $total = microtime(true) - $t0;
-    $report = $runs->report($run);
-    printf("preview %.1f s (%d planned); apply %d steps, longest step %.1f s; total %.1f s; created %d, failed %d; peak memory %.1f MB\n",
-        $preview, $planned, $steps, $longest, $total, $report['counts']['create'], $report['counts']['failed'], memory_get_peak_usage(true) / 1048576);
+    $first = saveSettings($settings);
+    printf("preview %.1f s (%d planned); apply %.1f s in %d steps, longest step %.1f s; total %.1f s; created %d, failed %d; peak memory %.1f MB\n",
+        $first['preview'], $first['planned'], $first['apply'], $first['steps'], $first['longest'], $first['preview'] + $first['apply'],
+        $first['counts']['create'], $first['counts']['failed'], memory_get_peak_usage(true) / 1048576);
+    $bound = $count * $latency / 1000 / max(1, $concurrency);
+    printf("bound N*RTT/C %.1f s: apply %.2fx, preview + apply %.2fx\n", $bound, $first['apply'] / $bound, ($first['preview'] + $first['apply']) / $bound);
+    $before = writes($sandbox->calls());
+    $again = saveSettings($settings);
+    printf("repeat Save Settings: preview %.1f s, apply %.1f s in %d steps; writes to Aflexi %d; unchanged %d\n",
+        $again['preview'], $again['apply'], $again['steps'], writes($sandbox->calls()) - $before, $again['counts']['unchanged']);
 } else {
     $t0 = microtime(true);
     $result = (new Reconcile($settings))->run(600000);
@@ -95,3 +85,40 @@ if ($mode === 'save') {
     printf("second reconcile %.1f s: %s; peak memory %.1f MB\n", microtime(true) - $t1, json_encode($again['counts']), memory_get_peak_usage(true) / 1048576);
 }
 $sandbox->stop();
+
+/** Save Settings as the page drives it: the preview, then Apply and every step until done. */
+function saveSettings(Settings $settings): array
+{
+    $t0 = microtime(true);
+    $engine = new Engine($settings);
+    $planned = 0;
+    foreach ((new Desired())->all() as $set) {
+        $planned += array_sum($engine->plan($set)['plan']['counts'] ?? []);
+    }
+    $t1 = microtime(true);
+    $runs = new Runs($settings);
+    $run = $runs->start(1);
+    $steps = 0;
+    $longest = 0.0;
+    do {
+        $s = microtime(true);
+        $state = $runs->step($run);
+        $longest = max($longest, microtime(true) - $s);
+        $steps++;
+    } while ($state !== Runs::DONE && $steps < 10000);
+    return ['preview' => $t1 - $t0, 'planned' => $planned, 'apply' => microtime(true) - $t1, 'steps' => $steps,
+        'longest' => $longest, 'counts' => $runs->report($run)['counts']];
+}
+
+/** XML-RPC calls that change something, from the sandbox's counters (as AddonTestCase::writeCalls). */
+function writes(array $calls): int
+{
+    $n = 0;
+    foreach ($calls as $method => $count) {
+        if ($method !== 'total' && preg_match('/(create|update|delete|suspend|activate|add|set|change|save|remove|link)/i', (string) $method) === 1
+            && preg_match('/(get|list|find|search)/i', (string) $method) !== 1) {
+            $n += (int) $count;
+        }
+    }
+    return $n;
+}

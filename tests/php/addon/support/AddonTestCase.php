@@ -11,6 +11,9 @@ declare(strict_types=1);
 
 namespace AflexiAddonTests\Support;
 
+require_once dirname(__DIR__, 2) . '/module/support/RawXmlRpc.php';
+
+use AflexiModuleTests\Support\RawXmlRpc;
 use AflexiTests\Support\SandboxProcess;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\AflexiCdn\Schema;
@@ -117,6 +120,13 @@ abstract class AddonTestCase extends \WhmcsHarness\TestCase
         $row = Capsule::table('tblhosting as h')->join('tblclients as c', 'c.id', '=', 'h.userid')
             ->where('h.id', $serviceId)->select(['h.username', 'c.email'])->first();
         return \Aflexi\username_for_addon((string) $row->username, (string) $row->email);
+    }
+
+    /** Whether $password is the publisher's password on Aflexi (the sandbox accepts a password as the secret). */
+    protected function passwordWorks(string $localUsername, string $password): bool
+    {
+        $answer = (new RawXmlRpc($this->sandbox->coreUrl()))->call('user.get', [$localUsername . '/' . $this->operatorId, $password, ['self' => true]]);
+        return !RawXmlRpc::isFault($answer);
     }
 
     /** XML-RPC calls the sandbox received that change something (creates, updates, suspends...). */
