@@ -416,6 +416,62 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertTrue($this->passwordWorks('theirs', 'Their-Pass-1234'), 'left alone');
     }
 
+    public function test_the_report_counts_each_kind_of_change_and_gives_the_reason_of_a_failure(): void
+    {
+        $gold = $this->product('Gold', 'gold');
+        $moved = $this->activeService($gold, ['username' => 'moved1']);
+        $revived = $this->activeService($gold, ['username' => 'revived1']);
+        $this->activeService($gold, ['username' => 'other1']);
+        $this->saveAndApply([$gold]);
+        $this->aflexi()->suspend((int) $this->record($revived)->publisher_id);
+        Capsule::table('tblproducts')->where('id', $gold)->update(['configoption1' => 'platinum']);
+        $this->activeService($gold, ['username' => 'new1']);
+        $broken = $this->activeService($gold, ['username' => '']);
+        Capsule::table('tblclients')->where('id', Capsule::table('tblhosting')->where('id', $broken)->value('userid'))->update(['email' => '']);
+
+        $html = $this->saveAndApply([$gold]);
+
+        self::assertStringContainsString('aflexi-count-create">1<', $html);
+        self::assertStringContainsString('aflexi-count-reactivate">1<', $html);
+        self::assertStringContainsString('aflexi-count-change_package">3<', $html);
+        self::assertStringContainsString('aflexi-count-failed">1<', $html);
+        self::assertStringContainsString('<td>' . $broken . '</td>', $html);
+        self::assertMatchesRegularExpression('/e-mail|email/i', (string) $this->record($broken)?->last_error . $html);
+        self::assertSame('platinum', $this->publisher('moved1')['package']['name']);
+        self::assertNotNull($this->publisher('new1'));
+        self::assertSame('ACTIVE', strtoupper($this->publisher('revived1')['status']));
+        self::assertNotNull($moved);
+    }
+
+    public function test_the_package_list_page_shows_the_operators_packages_escaped(): void
+    {
+        $product = $this->product('Pkg <b>Bold</b>');
+        $this->activeService($product);
+        $this->saveAndApply([$product]);
+
+        $html = AddonPage::get(self::MODULE, ['action' => 'packages']);
+
+        self::assertStringContainsString('Pkg &lt;b&gt;Bold&lt;/b&gt;', $html);
+        self::assertStringNotContainsString('<b>Bold</b>', $html);
+    }
+
+    public function test_a_run_reads_only_the_clients_after_its_cursor(): void
+    {
+        $product = $this->product();
+        $services = [];
+        for ($i = 0; $i < 3; $i++) {
+            $services[] = $this->activeService($product);
+        }
+        Capsule::table(Schema::PRODUCTS)->insert(['product_id' => $product]);
+        $second = (int) Capsule::table('tblhosting')->where('id', $services[1])->value('userid');
+
+        $sets = iterator_to_array((new \WHMCS\Module\Addon\AflexiCdn\Desired())->all($second), false);
+
+        self::assertSame([(string) $services[2]], array_column($sets[0]->entries, 'key'));
+        self::assertSame((int) Capsule::table('tblhosting')->where('id', $services[2])->value('userid'), $sets[0]->lastClient);
+        self::assertNull(end($sets)->lastClient, 'the orphans come last');
+    }
+
     public function test_the_explicit_endpoint_settings_work_without_a_server_record(): void
     {
         Addon::configure(self::MODULE, ['server' => 'explicit', 'endpoint' => $this->sandbox->coreUrl(), 'login' => $this->operatorLogin, 'authkey' => $this->authKey]);

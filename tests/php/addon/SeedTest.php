@@ -269,6 +269,7 @@ final class SeedTest extends AddonTestCase
 
         $list = AddonPage::get(self::MODULE, ['action' => 'publishers']);
         self::assertStringContainsString('pwuser', $list);
+        self::assertStringContainsString('<td>Web Hosting Gold</td>', $list, 'and its package');
         self::assertStringNotContainsString($password, $list, 'shown only on request');
 
         $this->aflexi()->changePassword((int) $record->publisher_id, 'Changed0nAflexi99');

@@ -69,7 +69,8 @@ final class DesiredSet
         }
         foreach ($this->problems as $key => $message) {
             if (!isset($doneKeys[$key])) {
-                $copy->problem($key, $this->clients[$key], $message);
+                // PHP makes a numeric string key an int.
+                $copy->problem((string) $key, $this->clients[$key], $message);
             }
         }
         $copy->lastClient = $this->lastClient;
