@@ -146,6 +146,17 @@ final class HarnessTest extends TestCase
         $this->assertSame('Attach', Capsule::table('tblclients')->where('id', $client)->value('firstname'));
     }
 
+    public function test_stop_recording_keeps_no_calls_until_the_next_reset(): void
+    {
+        encrypt('a');
+        Whmcs::stopRecording();
+        encrypt('b');
+        $this->assertSame([], Whmcs::calls('encrypt'));
+        Whmcs::reset();
+        encrypt('c');
+        $this->assertCount(1, Whmcs::calls('encrypt'));
+    }
+
     public function test_a_key_that_is_not_an_exported_one_is_refused(): void
     {
         $this->expectException(\InvalidArgumentException::class);

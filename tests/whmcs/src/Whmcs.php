@@ -30,6 +30,7 @@ final class Whmcs
     private static array $emails = [];
     /** @var list<array{point: string, vars: array<string, mixed>, results: list<mixed>}> */
     private static array $hookRuns = [];
+    private static bool $recording = true;
 
     /**
      * A clean WHMCS for the next test: clean database (Database::reset), empty recorder, no
@@ -40,10 +41,22 @@ final class Whmcs
     {
         Database::reset();
         self::$calls = self::$apiCalls = self::$apiFakes = self::$moduleLog = self::$emails = self::$hookRuns = [];
+        self::$recording = true;
         Hooks::forgetTestHooks();
         $_GET = $_POST = $_REQUEST = $_COOKIE = [];
         $_SESSION = [];
         unset($_SERVER['REQUEST_METHOD']);
+    }
+
+    /**
+     * Stops recording the calls of WHMCS functions (until the next reset): for a long run, such
+     * as a memory benchmark, where the recorder would hold every encrypt() call - a real WHMCS
+     * keeps nothing.
+     */
+    public static function stopRecording(): void
+    {
+        self::$recording = false;
+        self::$calls = [];
     }
 
     /**
@@ -134,6 +147,9 @@ final class Whmcs
     /** @internal */
     public static function recordCall(string $function, array $args): void
     {
+        if (!self::$recording) {
+            return;
+        }
         self::$calls[] = ['function' => $function, 'args' => $args];
     }
 

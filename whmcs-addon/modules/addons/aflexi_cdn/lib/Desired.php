@@ -170,6 +170,22 @@ final class Desired
     }
 
     /**
+     * About how many services a sync goes through (for a progress bar): the services of the
+     * enabled products and the other services on record. Two counts instead of reading every
+     * batch; it can be high (services not entitled and never synchronized are skipped).
+     */
+    public function estimate(): int
+    {
+        $enabled = array_keys($this->enabled) ?: [0];
+        $services = Capsule::table('tblhosting')->whereIn('packageid', $enabled)->count();
+        $others = Capsule::table(Schema::PUBLISHERS . ' as r')->leftJoin('tblhosting as h', 'h.id', '=', 'r.service_id')
+            ->where(static function ($q) use ($enabled): void {
+                $q->whereNull('h.id')->orWhereNotIn('h.packageid', $enabled);
+            })->count();
+        return $services + $others;
+    }
+
+    /**
      * Client ids above $after that have a service of an enabled product or a synchronized
      * publisher, ascending, at most $limit.
      *

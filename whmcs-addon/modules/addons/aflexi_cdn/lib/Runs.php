@@ -27,10 +27,7 @@ final class Runs
     /** Starts a run over every desired publisher; returns its id. */
     public function start(int $adminId = 0): int
     {
-        $total = 0;
-        foreach ((new Desired())->all() as $set) {
-            $total += $set->count();
-        }
+        $total = (new Desired())->estimate();
         $now = date('Y-m-d H:i:s');
         return (int) Capsule::table(Schema::RUNS)->insertGetId([
             'kind' => 'save', 'status' => self::RUNNING, 'total' => $total, 'admin_id' => $adminId,
