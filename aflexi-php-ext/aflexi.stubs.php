@@ -342,6 +342,39 @@ namespace Aflexi {
     function username_for_service(mixed $serviceUsername, mixed $email, mixed $serviceId): string {}
 
     /**
+     * A client of one cPanel server's WHM API 1, for the addon's "cPanel CDN feature" step.
+     *
+     * The constructor takes a WHMCS cPanel server record (password and access hash already
+     * decrypted). `ensureFeature` never throws for what WHM answers: a failure is a result
+     * whose `status` is `failed`, so that it lands in the sync report.
+     */
+    class Whm {
+        /**
+         * A client for a WHMCS cPanel server record: `hostname` (else `ipaddress`), `port`
+         * (0: 2087 with `secure`, else 2086), `secure` (`on`/''), `username`, `accesshash` (the
+         * WHM API token; old multi-line access hashes have their line breaks removed) or else
+         * `password`; options `feature` (default `cdn`), `verify_tls` (default true),
+         * `connect_timeout`, `timeout`, `operation_timeout` (seconds). Nothing is sent yet.
+         *
+         * @throws \Aflexi\InvalidInputException when the record cannot be used
+         *
+         * @param array $server
+         */
+        public function __construct(array $server) {}
+
+        /**
+         * Makes sure the cPanel package has the feature on. Returns `package`, `feature`,
+         * `status` (`already_on`, `enabled`, `created` or `failed`), `featurelist`,
+         * `previous_featurelist`, `writes`, `error` (null unless failed) and `calls` (the WHM
+         * functions called with their outcome, for the module log; never the token).
+         *
+         * @param string $package
+         * @return array
+         */
+        public function ensureFeature(string $package): array {}
+    }
+
+    /**
      * The base class of every exception the extension throws.
      */
     class Exception extends \RuntimeException {}

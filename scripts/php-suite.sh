@@ -2,7 +2,7 @@
 # tests/php/addon/run.sh). Source it from the repository root; it defines functions only.
 
 # Checks the tools, builds the extension and the sandbox for PROFILE (release|debug) and sets
-# $so and $sandbox to what was built.
+# $so, $sandbox and $whm (the WHM stand-in) to what was built.
 php_suite_build() {
   local profile=$1 tool target_dir
   for tool in php php-config phpunit cargo; do
@@ -11,10 +11,11 @@ php_suite_build() {
   echo "== build the extension and the sandbox ($profile)"
   local cargo_profile=()
   [ "$profile" = release ] && cargo_profile=(--release)
-  cargo build "${cargo_profile[@]}" -p aflexi-php-ext -p aflexi-sandbox
+  cargo build "${cargo_profile[@]}" -p aflexi-php-ext -p aflexi-sandbox -p whm-sandbox
   target_dir=$(cargo metadata --format-version 1 --no-deps | php -r 'echo json_decode(stream_get_contents(STDIN))->target_directory;')
   so="$target_dir/$profile/libaflexi.so"
   sandbox="$target_dir/$profile/aflexi-sandbox"
+  whm="$target_dir/$profile/whm-sandbox"
 }
 
 # Runs `php -l` on every PHP file below the given folders; exits on a syntax error.

@@ -8,6 +8,7 @@
 //! |---|---|
 //! | `Aflexi\username_for_service()`, `username_for_addon()`, `generate_password()`, `package_name()`, `endpoint_from_server()` | [`functions`] |
 //! | `Aflexi\Client` | [`client`] |
+//! | `Aflexi\Whm` (cPanel's WHM: the `cdn` feature of a package) | [`whm`] |
 //! | `Aflexi\Exception` and its subclasses | [`exception`] |
 //! | INI `aflexi.*` | [`ini`] |
 //! | PHP values ↔ Rust values | [`convert`] |
@@ -28,6 +29,7 @@ pub mod convert;
 pub mod exception;
 pub mod functions;
 pub mod ini;
+pub mod whm;
 
 use ext_php_rs::ffi::{
     php_info_print_table_end, php_info_print_table_row, php_info_print_table_start,
@@ -101,6 +103,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     let module = module
         .name("aflexi")
         .info_function(info)
-        .class::<client::Client>();
+        .class::<client::Client>()
+        .class::<whm::Whm>();
     functions::register(module)
 }

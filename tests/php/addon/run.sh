@@ -31,6 +31,6 @@ php_suite_lint whmcs-addon tests/php/addon tests/php/support
 php_suite_children
 
 echo "== PHPUnit (tests/php/addon) on MariaDB"
-export AFLEXI_SANDBOX_BIN="$sandbox" AFLEXI_EXT_SO="$so"
+export AFLEXI_SANDBOX_BIN="$sandbox" AFLEXI_EXT_SO="$so" AFLEXI_WHM_BIN="$whm"
 PHPUNIT="php -d extension=$so $(command -v phpunit)" \
   tests/whmcs/run-phpunit.sh -c tests/php/addon/phpunit.xml "${phpunit_args[@]}"

@@ -164,10 +164,15 @@ impl State {
         if let Some(packages) = seed.get("packages") {
             for (name, settings) in packages.as_object().ok_or("packages must be an object")? {
                 let mut full = default_settings();
-                for (k, v) in settings
-                    .as_object()
-                    .ok_or("package settings must be an object")?
-                {
+                // PHP's json_encode writes an empty array for "no settings".
+                let empty = Map::new();
+                let given = match settings {
+                    Value::Array(a) if a.is_empty() => &empty,
+                    other => other
+                        .as_object()
+                        .ok_or("package settings must be an object")?,
+                };
+                for (k, v) in given {
                     full.insert(k.clone(), v.clone());
                 }
                 self.packages.insert(name.clone(), full);
@@ -458,8 +463,10 @@ async fn handle(
                     ))
                 }
             };
-            match lock(&shared).seed(&seed) {
-                Ok(()) => lock(&shared).to_json(),
+            // One guard for both: the state's mutex is not re-entrant.
+            let mut state = lock(&shared);
+            match state.seed(&seed) {
+                Ok(()) => state.to_json(),
                 Err(e) => {
                     return Ok(respond(
                         400,

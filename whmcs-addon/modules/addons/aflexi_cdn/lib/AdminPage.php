@@ -209,6 +209,7 @@ final class AdminPage
             $html .= '<table class="table table-striped table-condensed"><thead><tr><th>' . $this->t('col_service') . '</th><th>'
                 . $this->t('col_username') . '</th><th>' . $this->t('col_actions') . '</th></tr></thead><tbody>' . $rows . '</tbody></table>';
         }
+        $html .= Cpanel::html($report['cpanel'] ?? []);
         return $html . '<p><a class="btn btn-default" href="' . $this->e($this->url('publishers')) . '">' . $this->t('nav_publishers') . '</a></p>';
     }
 

@@ -91,6 +91,10 @@ final class Runs
             }
             $this->advance($runId, $set);
         }
+        if ($complete) {
+            // cPanel CDN feature of the CDN-enabled cPanel products: reported, never failing the run.
+            (new Cpanel())->run($runId);
+        }
         $finished = Capsule::table(Schema::RUN_ITEMS)->where('run_id', $runId)->count();
         $now = date('Y-m-d H:i:s');
         Capsule::table(Schema::RUNS)->where('id', $runId)->update([
@@ -110,7 +114,7 @@ final class Runs
      * The run's report: counts by what was done, the failures with their reasons, and the
      * publishers with the actions applied.
      *
-     * @return array{counts: array<string, int>, failed: list<\stdClass>, changed: list<\stdClass>}
+     * @return array{counts: array<string, int>, failed: list<\stdClass>, changed: list<\stdClass>, cpanel: list<\stdClass>}
      */
     public function report(int $runId, int $limit = 500): array
     {
@@ -130,7 +134,7 @@ final class Runs
             ->orderBy('id')->limit($limit)->get()->all();
         $changed = Capsule::table(Schema::RUN_ITEMS)->where('run_id', $runId)->where('outcome', 'done')
             ->orderBy('id')->limit($limit)->get()->all();
-        return ['counts' => $counts, 'failed' => $failed, 'changed' => $changed];
+        return ['counts' => $counts, 'failed' => $failed, 'changed' => $changed, 'cpanel' => Cpanel::results($runId)];
     }
 
     /** Takes the run for one step; false when it is finished or another request holds it. */
