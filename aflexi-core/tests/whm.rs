@@ -194,3 +194,100 @@ fn the_log_names_functions_and_parameters_never_values() {
     );
     assert!(log.iter().all(|l| l.outcome == "ok"));
 }
+
+/// `openssl s_server` with a throw-away self-signed certificate (the openssl command line is
+/// there on every Debian; no TLS crate is added for one test). Stopped on drop.
+struct UntrustedTls {
+    child: std::process::Child,
+    port: u16,
+    _dir: std::path::PathBuf,
+}
+
+impl UntrustedTls {
+    fn start() -> UntrustedTls {
+        use std::process::{Command, Stdio};
+        let dir = std::env::temp_dir().join(format!("whm-tls-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+        let made = Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1",
+            ])
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("the openssl command line is installed");
+        assert!(made.success());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("openssl")
+            .args(["s_server", "-quiet", "-www", "-accept"])
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("-cert")
+            .arg(&cert)
+            .arg("-key")
+            .arg(&key)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until it accepts connections (bounded; not a timed assertion).
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        UntrustedTls {
+            child,
+            port,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for UntrustedTls {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self._dir);
+    }
+}
+
+#[test]
+fn an_https_server_with_an_untrusted_certificate_is_refused_unless_verification_is_off() {
+    let tls = UntrustedTls::start();
+    let url = format!("https://127.0.0.1:{}", tls.port);
+    let e = client_with(&url, TOKEN).ensure_feature("gold").unwrap_err();
+    assert!(matches!(e, Error::Transport { .. }), "{e:?}");
+    assert!(
+        describe(&e).to_lowercase().contains("certificate"),
+        "{}",
+        describe(&e)
+    );
+
+    // With verification off the handshake succeeds, and openssl's HTML page is not WHM.
+    let mut c = WhmConfig::new(&url, "root", Credential::Token(Secret::new(TOKEN))).unwrap();
+    c.verify_tls = false;
+    let e = WhmClient::new(c)
+        .unwrap()
+        .ensure_feature("gold")
+        .unwrap_err();
+    assert!(matches!(e, Error::Protocol(_)), "{e:?}");
+}
