@@ -2,7 +2,7 @@
 /**
  * Figures of the addon (not part of the PHPUnit suite):
  *
- *   php -d extension=target/release/libaflexi.so tests/php/addon/bench.php save <services> <latency_ms> <concurrency>
+ *   php -d extension=target/release/libaflexi.so tests/php/addon/bench.php save <services> <latency_ms> <concurrency> [step_seconds]
  *       a Save Settings run (preview, then steps of 3 s as the page drives them): wall time, steps,
  *       the ratio to the bound N*RTT/C; then a second Save Settings and the writes it made; then
  *       (concurrency > 1) the engine alone syncing the same publishers in one call
@@ -31,6 +31,7 @@ use WhmcsHarness\Fixtures;
 [$mode, $count] = [$argv[1] ?? 'save', (int) ($argv[2] ?? 1000)];
 $latency = (int) ($argv[3] ?? 20);
 $concurrency = (int) ($argv[4] ?? 16);
+$stepSeconds = (string) ($argv[5] ?? '3');
 
 WhmcsHarness\Whmcs::reset();
 Fixtures::config('ModuleDebugMode', ''); // the module log of 100k calls is not what is measured
@@ -39,7 +40,8 @@ $login = 'bench' . bin2hex(random_bytes(3));
 $key = 'AK' . bin2hex(random_bytes(10));
 $sandbox->addOperator($login, $key);
 $server = Fixtures::server(['hostname' => $sandbox->hostPort(), 'secure' => '', 'username' => $login, 'password' => $key]);
-Addon::activate('aflexi_cdn', ['server' => (string) $server, 'concurrency' => (string) $concurrency, 'cron_seconds' => '600']);
+Addon::activate('aflexi_cdn', ['server' => (string) $server, 'concurrency' => (string) $concurrency, 'cron_seconds' => '600',
+    'step_seconds' => $stepSeconds]);
 $product = Fixtures::product(['name' => 'Bench Hosting', 'servertype' => 'cpanel', 'configoptions' => ['bench_pkg'], 'autosetup' => '']);
 Capsule::table(Schema::PRODUCTS)->insert(['product_id' => $product]);
 
