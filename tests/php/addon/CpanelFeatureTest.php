@@ -174,4 +174,27 @@ final class CpanelFeatureTest extends AddonTestCase
         self::assertSame(['listpkgs', 'get_featurelist_data', 'update_featurelist'], $functions);
         self::assertCount(1, $this->cpanelRows());
     }
+
+    public function test_an_unusable_server_record_is_refused_by_the_extension_without_echoing_secrets(): void
+    {
+        foreach ([['hostname' => '', 'ipaddress' => '', 'username' => 'root', 'accesshash' => 'SECRETHASH-1'],
+            ['hostname' => 'whm.example', 'username' => '', 'accesshash' => 'SECRETHASH-1'],
+            ['hostname' => 'whm.example', 'username' => 'root', 'accesshash' => " \n ", 'password' => ''],
+            ['hostname' => 'whm.example', 'username' => 'root', 'accesshash' => 'SECRETHASH-1', 'port' => 70000]] as $record) {
+            try {
+                new \Aflexi\Whm($record);
+                self::fail('accepted: ' . json_encode(array_keys($record)));
+            } catch (\Aflexi\InvalidInputException $e) {
+                self::assertStringNotContainsString('SECRETHASH', $e->getMessage());
+            }
+        }
+        // An old multi-line WHM access hash is one token once its line breaks are removed.
+        $this->whm()->seed(['packages' => ['gold' => []]]);
+        $half = intdiv(strlen(WhmProcess::TOKEN), 2);
+        $whm = new \Aflexi\Whm(['hostname' => $this->whm()->hostPort(), 'secure' => '', 'username' => WhmProcess::USER,
+            'accesshash' => substr(WhmProcess::TOKEN, 0, $half) . "\n" . substr(WhmProcess::TOKEN, $half) . "\n"]);
+        $result = $whm->ensureFeature('gold');
+        self::assertSame('created', $result['status'], (string) $result['error']);
+        self::assertSame(['listpkgs', 'get_featurelist_data', 'update_featurelist', 'editpkg'], array_column($result['calls'], 'function'));
+    }
 }
