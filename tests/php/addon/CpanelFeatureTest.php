@@ -197,4 +197,15 @@ final class CpanelFeatureTest extends AddonTestCase
         self::assertSame('created', $result['status'], (string) $result['error']);
         self::assertSame(['listpkgs', 'get_featurelist_data', 'update_featurelist', 'editpkg'], array_column($result['calls'], 'function'));
     }
+
+    public function test_the_daily_cron_reconcile_turns_the_feature_on_too(): void
+    {
+        $this->whm()->seed(['featurelists' => ['gold_list' => ['webmail']], 'packages' => ['gold' => ['FEATURELIST' => 'gold_list']]]);
+        $product = $this->cpanelProduct('gold', $this->whmServerId);
+        \WHMCS\Module\Addon\AflexiCdn\Catalog::setEnabled([$product]);
+        (new \WHMCS\Module\Addon\AflexiCdn\Reconcile(\WHMCS\Module\Addon\AflexiCdn\Settings::load()))->run();
+        self::assertSame(['cdn', 'webmail'], $this->whm()->state()['featurelists']['gold_list']);
+        $stored = Capsule::table('mod_aflexi_cdn_cpanel')->where('run_id', 0)->pluck('status')->all();
+        self::assertSame(['enabled'], $stored);
+    }
 }

@@ -49,6 +49,8 @@ final class Reconcile
             $counts['failed'] = ($counts['failed'] ?? 0) + count($set->problems);
             $pending += (int) ($result['report']['counts']['pending'] ?? 0);
         }
+        // cPanel CDN feature of the CDN-enabled cPanel products (module log; never an error of the sync).
+        (new Cpanel())->run(0);
         return ['counts' => $counts, 'pending' => $pending, 'errors' => array_values(array_unique($errors))];
     }
 }
