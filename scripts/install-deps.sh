@@ -12,11 +12,12 @@ need_rust_component clippy clippy
 # Debian packages: PHP 8.2 (the extension builds against php8.2-dev with bindgen, which needs
 # libclang), PHP-FPM and cgi-fcgi for the extension's FPM test, PHPUnit, and what the WHMCS
 # harness uses (MariaDB, Illuminate Database, the PDO drivers); headless Chromium and Bootstrap 3
-# for the screenshots of the addon pages (tests/php/addon/browser/run.sh).
+# for the screenshots of the addon pages (tests/php/addon/browser/run.sh); openssl for the WHM
+# client's test that an untrusted certificate is refused (aflexi-core/tests/whm.rs).
 apt_packages=(
   php8.2-cli php8.2-dev php8.2-fpm php8.2-mysql php8.2-sqlite3 php8.2-xml php8.2-mbstring
   libclang-dev phpunit php-illuminate-database mariadb-server-core mariadb-client-core libfcgi-bin smarty3
-  chromium libjs-bootstrap
+  chromium libjs-bootstrap openssl
 )
 missing=()
 for package in "${apt_packages[@]}"; do
