@@ -58,6 +58,21 @@ namespace Aflexi {
         public function bandwidthUsage(int $year, int $month): array {}
 
         /**
+         * Bandwidth used in a month by these publishers, in MB, by publisher id; publishers
+         * Aflexi reports no traffic for are absent.
+         *
+         * `$publishers` is a list of publisher ids (ints or numeric strings). They are asked 200
+         * at a time (two calls each, HTTP and RTMP), so that every answer stays small however
+         * many publishers the operator has.
+         *
+         * @param int $year
+         * @param int $month
+         * @param array $publishers
+         * @return array
+         */
+        public function bandwidthUsageOf(int $year, int $month, array $publishers): array {}
+
+        /**
          * API calls made by this client so far, by method name.
          *
          * @return array

@@ -477,6 +477,39 @@ fn bandwidth_usage_sums_the_real_month() {
 }
 
 #[test]
+fn bandwidth_usage_of_asks_a_few_hundred_publishers_at_a_time() {
+    let sb = sandbox();
+    let c = client(&sb);
+    let ids = sb.seed_publishers(OPERATOR, 450, "Gold", "bwof");
+    let everyone = c.run(|c| c.bandwidth_usage(2026, 3)).unwrap();
+    sb.reset_calls();
+    // Asked twice, out of order, with an id that is not a publisher (no usage: absent).
+    let mut asked: Vec<i64> = ids.iter().rev().copied().collect();
+    asked.push(ids[0]);
+    asked.push(999_999_999);
+    let usage = c
+        .run(|c| async move { c.bandwidth_usage_of(2026, 3, &asked).await })
+        .unwrap();
+    // 451 distinct ids, 200 a query: 3 queries, each HTTP and RTMP.
+    assert_eq!(sb.calls().get("stats.getSummaries").copied(), Some(6));
+    assert_eq!(usage.len(), 450);
+    for id in &ids {
+        assert_eq!(usage.get(id), everyone.get(id), "publisher {id}");
+    }
+    let one = ids[7];
+    let some = c
+        .run(|c| async move { c.bandwidth_usage_of(2026, 3, &[one]).await })
+        .unwrap();
+    assert_eq!(some.keys().copied().collect::<Vec<_>>(), vec![one]);
+    sb.reset_calls();
+    let none = c
+        .run(|c| async move { c.bandwidth_usage_of(2026, 3, &[]).await })
+        .unwrap();
+    assert!(none.is_empty());
+    assert_eq!(sb.calls().get("total").copied().unwrap_or(0), 0);
+}
+
+#[test]
 fn listing_pages_through_every_publisher_exactly_once() {
     let sb = sandbox();
     let ids = sb.seed_publishers(OPERATOR, 1_234, "Bulk", "bulk");

@@ -178,8 +178,8 @@ final class UsageUpdateTest extends ModuleTestCase
         self::assertStringContainsString('without a server id', aflexi_UsageUpdate([]));
     }
 
-    /** @testdox 250 services cost the same 4 API calls as 25 (stats HTTP + RTMP, one page of packages and the empty page after it) */
-    public function testApiCallsDoNotGrowWithServices(): void
+    /** @testdox API calls grow with pages, not services: 2 stats calls per 200 publishers plus the package pages (4 for 25 services, 6 for 250) */
+    public function testApiCallsGrowWithPagesNotServices(): void
     {
         $gold = $this->product('CDN Gold', 'gold');
         $this->setPackageLimitGb('gold', 50, true);
@@ -192,9 +192,10 @@ final class UsageUpdateTest extends ModuleTestCase
         $callsForMany = $this->apiCallsDuring(fn () => self::assertSame('success', aflexi_UsageUpdate(Params::forServer($this->serverId))));
         $after = $this->sandbox->calls();
 
-        self::assertSame(4, $callsForFew);
-        self::assertSame(4, $callsForMany);
-        self::assertSame(2, ($after['stats.getSummaries'] ?? 0) - ($before['stats.getSummaries'] ?? 0));
+        // stats.getSummaries: HTTP and RTMP per 200 publishers; bandwidthPackage.get: one page and the empty one after it.
+        self::assertSame(2 + 2, $callsForFew);
+        self::assertSame(2 * 2 + 2, $callsForMany);
+        self::assertSame(4, ($after['stats.getSummaries'] ?? 0) - ($before['stats.getSummaries'] ?? 0));
         self::assertSame(2, ($after['bandwidthPackage.get'] ?? 0) - ($before['bandwidthPackage.get'] ?? 0));
         $all = array_merge($few, $many);
         self::assertCount(250, $all);
@@ -204,6 +205,20 @@ final class UsageUpdateTest extends ModuleTestCase
         ksort($expected);
         self::assertSame($expected, $written);
         self::assertSame([50 * 1024], Capsule::table('tblhosting')->whereIn('id', $all)->distinct()->pluck('bwlimit')->map(static fn ($v): int => (int) $v)->all());
+    }
+
+    /** @testdox Aflexi\Client::bandwidthUsageOf refuses ids that are not positive whole numbers, and an empty list costs no call */
+    public function testBandwidthUsageOfRefusesBadIds(): void
+    {
+        foreach ([[0], [-3], ['x'], [1.5], [[1]], [null]] as $bad) {
+            try {
+                $this->aflexi()->bandwidthUsageOf(2026, 1, $bad);
+                self::fail('accepted ' . json_encode($bad));
+            } catch (\Aflexi\InvalidInputException $e) {
+                self::assertStringContainsString('$publishers[0]', $e->getMessage());
+            }
+        }
+        self::assertSame(0, $this->apiCallsDuring(fn () => self::assertSame([], $this->aflexi()->bandwidthUsageOf(2026, 1, []))));
     }
 
     /** @testdox The daily cron runs it for every Aflexi server */

@@ -2,9 +2,9 @@
 /**
  * Figures of aflexi_UsageUpdate (not part of the PHPUnit suite): one server with <services>
  * Active Aflexi services, each linked to its own publisher seeded in the sandbox; one
- * UsageUpdate with the sandbox at <latency_ms> per call, then the same at 0 ms (what is left is
- * WHMCS's side: the query and the writes), then, for comparison in the same run, the same
- * figures written with one UPDATE per service.
+ * UsageUpdate with the sandbox at <latency_ms> per call, then the same at 0 ms; then, in the
+ * same run, where the time goes: the usage read alone, and the writes alone as the module
+ * does them (UPDATE ... CASE) against one UPDATE per service.
  *
  *   php -d extension=target/release/libaflexi.so tests/php/module/bench-usage.php [services] [latency_ms]
  *
@@ -19,8 +19,10 @@ require_once dirname(__DIR__) . '/support/SandboxProcess.php';
 
 use AflexiTests\Support\SandboxProcess;
 use WHMCS\Database\Capsule;
+use WHMCS\Module\Server\Aflexi\Context;
 use WHMCS\Module\Server\Aflexi\PublisherRecords;
 use WHMCS\Module\Server\Aflexi\Schema;
+use WHMCS\Module\Server\Aflexi\UsageUpdate;
 use WhmcsHarness\Fixtures;
 use WhmcsHarness\Params;
 
@@ -100,16 +102,36 @@ foreach ($publishers as $serviceId => $publisherId) {
     }
 }
 
-// For comparison: the same rows written one UPDATE per service (in one transaction).
-$rows = Capsule::table('tblhosting')->where('server', $server)->get(['id', 'bwusage', 'bwlimit'])->all();
+// Where the time goes: the usage read alone (the extension, same ids), and the writes alone,
+// as the module does them (UPDATE ... CASE, 1,000 services a statement) and, for comparison,
+// one UPDATE per service; both in one transaction, on the same rows.
+$client = new \Aflexi\Client($sandbox->coreUrl(), $login, $key);
+$client->operator();
+$allPublishers = Capsule::table(Schema::PUBLISHERS)->where('server_id', $server)->pluck('publisher_id')->map(static fn ($v): int => (int) $v)->all();
+$t = hrtime(true);
+$client->bandwidthUsageOf((int) date('Y'), (int) date('n'), $allPublishers);
+$readMs = (hrtime(true) - $t) / 1e6;
+$rows = [];
+foreach (Capsule::table('tblhosting')->where('server', $server)->get(['id', 'bwusage', 'bwlimit']) as $row) {
+    $rows[(int) $row->id] = [(int) $row->bwusage + 1, (int) $row->bwlimit];
+}
+$bulkWrite = Closure::bind(
+    fn (array $rows, string $now) => $this->write($rows, $now),
+    new UsageUpdate(new Context('UsageUpdate', $params)),
+    UsageUpdate::class,
+);
+$t = hrtime(true);
+$bulkWrite($rows, date('Y-m-d H:i:s'));
+$bulkMs = (hrtime(true) - $t) / 1e6;
 $t = hrtime(true);
 Capsule::connection()->transaction(static function () use ($rows): void {
     $now = date('Y-m-d H:i:s');
-    foreach ($rows as $row) {
-        Capsule::table('tblhosting')->where('id', $row->id)->update(['bwusage' => $row->bwusage, 'bwlimit' => $row->bwlimit, 'lastupdate' => $now]);
+    foreach ($rows as $id => [$mb, $limit]) {
+        Capsule::table('tblhosting')->where('id', $id)->update(['bwusage' => $mb + 1, 'bwlimit' => $limit, 'lastupdate' => $now]);
     }
 });
-$perRow = (hrtime(true) - $t) / 1e6;
-printf("the same writes as one UPDATE per service: %.0f ms (the whole UsageUpdate at 0 ms: %.0f ms, %.1fx less)\n", $perRow, $ms0, $perRow / max($ms0, 0.001));
+$perRowMs = (hrtime(true) - $t) / 1e6;
+printf("usage read alone (bandwidthUsageOf, %d ids, 0 ms): %.0f ms\n", count($allPublishers), $readMs);
+printf("writes: UPDATE ... CASE by 1,000: %.0f ms; one UPDATE per service: %.0f ms (%.1fx)\n", $bulkMs, $perRowMs, $perRowMs / max($bulkMs, 0.001));
 printf("peak memory %.1f MB\n", memory_get_peak_usage(true) / 1048576);
 $sandbox->stop();

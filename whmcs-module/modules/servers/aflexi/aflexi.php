@@ -182,8 +182,8 @@ function aflexi_ListAccounts(array $params): array
  * Daily cron, once per Aflexi server: writes this month's bandwidth (bwusage, MB), the
  * package's bandwidth limit (bwlimit, MB; 0 = unlimited) and lastupdate to the server's
  * Active and Suspended Aflexi services, for WHMCS's bandwidth overage billing and the client
- * area. A few API calls whatever the number of services; nothing is written if Aflexi cannot
- * be read. See lib/UsageUpdate.php.
+ * area. API calls grow with pages, not services (2 per 200 services, plus the package list);
+ * nothing is written if Aflexi cannot be read. See lib/UsageUpdate.php.
  *
  * @return string 'success' or an error message (WHMCS ignores it; failures are logged)
  */
