@@ -25,3 +25,9 @@ install:
 	@test -n "$(WHMCS_ROOT)" || { echo "usage: make install WHMCS_ROOT=/path/to/whmcs" >&2; exit 2; }
 	scripts/dist.sh
 	dist/current/install.sh "$(WHMCS_ROOT)"
+
+# Fuzz the XML-RPC decoder and the username/package rules (FUZZ_SECONDS per target, default 60).
+.PHONY: fuzz
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
