@@ -395,6 +395,8 @@ final class SeedBehaviourTest extends ModuleTestCase
         self::assertSame('DELETED', $this->linkOf("leaving_example.com_$second")['status']);
         self::assertSame(PublisherRecords::DELETED, $this->record($first)->status);
         self::assertSame(0, Capsule::table('tblhosting')->where('userid', $client)->count());
+        $terminated = preg_grep('/was terminated/', Whmcs::activityLog());
+        self::assertCount(2, $terminated, 'one line per account: ClientDelete skips what PreDeleteClient terminated');
     }
 
     /** @testdox Closing then deleting a client, each twice, is harmless */

@@ -36,7 +36,21 @@ final class ClientHooks
             return ServiceData::aflexiServiceIdsOfClient($clientId, $c->records());
         }, []);
         foreach ($serviceIds as $serviceId) {
+            // WHMCS 8 fires ClientDelete right after PreDeleteClient for one deletion: the
+            // accounts PreDeleteClient terminated need no second call nor activity line.
+            if ($hook === 'ClientDelete' && self::alreadyTerminated((int) $serviceId)) {
+                continue;
+            }
             self::one($hook, $clientId, (int) $serviceId, $done, $operation);
+        }
+    }
+
+    private static function alreadyTerminated(int $serviceId): bool
+    {
+        try {
+            return (new PublisherRecords())->find($serviceId)?->status === PublisherRecords::DELETED;
+        } catch (\Throwable) {
+            return false;
         }
     }
 
