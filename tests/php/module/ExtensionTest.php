@@ -43,7 +43,7 @@ final class ExtensionTest extends TestCase
         array_push($messages, ...$activity);
         foreach ($messages as $message) {
             self::assertStringContainsString('is not loaded', html_entity_decode($message));
-            self::assertStringContainsString('scripts/install-extension.sh', $message);
+            self::assertStringContainsString('./install.sh WHMCS_ROOT', $message);
             self::assertStringContainsString('php -m', $message);
             self::assertStringContainsString('php --ri aflexi', $message);
         }
@@ -58,7 +58,7 @@ final class ExtensionTest extends TestCase
 
         self::assertStringContainsString('version 9.9.9', $message);
         self::assertStringContainsString('version 0.1.0', $message);
-        self::assertStringContainsString('scripts/install-extension.sh', $message);
+        self::assertStringContainsString('./install.sh WHMCS_ROOT', $message);
         self::assertNull(Extension::diagnose(true, '0.1.0', '0.1.0'));
         self::assertStringContainsString('is not loaded', (string) Extension::diagnose(false, false, '0.1.0'));
     }

@@ -37,8 +37,8 @@ final class Extension
      */
     public static function diagnose(bool $loaded, string|false $version, string $wanted): ?string
     {
-        $howTo = 'Install it on the WHMCS host with scripts/install-extension.sh (as root, from the '
-            . 'Aflexi for WHMCS release), restart PHP-FPM/Apache, then check that `php -m` lists '
+        $howTo = 'Install it on the WHMCS host with the install.sh of the Aflexi for WHMCS package '
+            . '(as root: ./install.sh WHMCS_ROOT), restart PHP-FPM/Apache, then check that `php -m` lists '
             . 'aflexi and `php --ri aflexi` shows version ' . $wanted . '.';
         if (!$loaded) {
             return sprintf(
