@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\AflexiCdn;
 
-use Illuminate\Database\Schema\Blueprint;
 use WHMCS\Database\Capsule;
 
 /**
@@ -21,7 +20,7 @@ use WHMCS\Database\Capsule;
  */
 final class Cpanel
 {
-    public const TABLE = 'mod_aflexi_cdn_cpanel';
+    public const TABLE = Schema::CPANEL;
     private const MODULE = 'aflexi_cdn';
 
     /**
@@ -52,7 +51,7 @@ final class Cpanel
     public static function results(int $runId): array
     {
         try {
-            self::ensureSchema();
+            Schema::ensure();
             return Capsule::table(self::TABLE)->where('run_id', $runId)->orderBy('id')->get()->all();
         } catch (\Throwable) {
             return [];
@@ -82,25 +81,6 @@ final class Cpanel
         return '<h3>cPanel CDN feature</h3><table class="table table-striped table-condensed aflexi-cpanel"><thead><tr><th>cPanel server</th>'
             . '<th>Package</th><th>Products</th><th>Feature "cdn"</th><th>Feature list</th><th>Reason</th></tr></thead><tbody>'
             . $body . '</tbody></table>';
-    }
-
-    public static function ensureSchema(): void
-    {
-        if (Capsule::schema()->hasTable(self::TABLE)) {
-            return;
-        }
-        Capsule::schema()->create(self::TABLE, static function (Blueprint $t): void {
-            $t->increments('id');
-            $t->unsignedInteger('run_id')->default(0)->index();
-            $t->unsignedInteger('server_id')->default(0);
-            $t->string('server', 191)->default('');
-            $t->string('package', 191)->default('');
-            $t->string('products', 191)->default('');
-            $t->string('status', 16)->default('');
-            $t->string('featurelist', 191)->nullable();
-            $t->text('error')->nullable();
-            $t->dateTime('created_at')->nullable();
-        });
     }
 
     /** @return list<array<string, mixed>> */
@@ -210,7 +190,7 @@ final class Cpanel
     /** @param list<array<string, mixed>> $results */
     private static function store(int $runId, array $results): void
     {
-        self::ensureSchema();
+        Schema::ensure();
         $now = date('Y-m-d H:i:s');
         Capsule::table(self::TABLE)->where('run_id', $runId)->delete();
         foreach ($results as $r) {

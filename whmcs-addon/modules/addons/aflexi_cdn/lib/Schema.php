@@ -18,6 +18,7 @@ use WHMCS\Database\Capsule;
  * mod_aflexi_cdn_runs        one row per Save Settings sync run, stepped from the page
  * mod_aflexi_cdn_run_items   the services a run has finished (done, unchanged, failed), so that
  *                            a run resumes where it stopped
+ * mod_aflexi_cdn_cpanel      the cPanel CDN feature result per run and (server, package)
  */
 final class Schema
 {
@@ -25,7 +26,9 @@ final class Schema
     public const PUBLISHERS = 'mod_aflexi_cdn_publishers';
     public const RUNS = 'mod_aflexi_cdn_runs';
     public const RUN_ITEMS = 'mod_aflexi_cdn_run_items';
-    public const ALL = [self::RUN_ITEMS, self::RUNS, self::PUBLISHERS, self::PRODUCTS];
+    /** The cPanel CDN feature results, per run and (server, package) (Cpanel). */
+    public const CPANEL = 'mod_aflexi_cdn_cpanel';
+    public const ALL = [self::CPANEL, self::RUN_ITEMS, self::RUNS, self::PUBLISHERS, self::PRODUCTS];
 
     /** @var array<string, true> */
     private static array $present = [];
@@ -78,6 +81,18 @@ final class Schema
             $t->string('actions', 191)->default('');
             $t->text('error')->nullable();
             $t->unique(['run_id', 'item_key']);
+        });
+        self::table(self::CPANEL, static function (Blueprint $t): void {
+            $t->increments('id');
+            $t->unsignedInteger('run_id')->default(0)->index();
+            $t->unsignedInteger('server_id')->default(0);
+            $t->string('server', 191)->default('');
+            $t->string('package', 191)->default('');
+            $t->string('products', 191)->default('');
+            $t->string('status', 16)->default('');
+            $t->string('featurelist', 191)->nullable();
+            $t->text('error')->nullable();
+            $t->dateTime('created_at')->nullable();
         });
     }
 
