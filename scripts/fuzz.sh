@@ -41,9 +41,11 @@ for t in $targets; do
     marker=$(mktemp)
     echo "== fuzzing $t for ${seconds} s"
     status=0
+    started=$SECONDS
     # The writable corpus first, the committed seeds read-only after it.
     "${fuzz[@]}" run "$t" "fuzz/corpus/$t" "fuzz/seeds/$t" -- \
         -max_total_time="$seconds" -timeout=10 -print_final_stats=1 >"$log" 2>&1 || status=$?
+    took=$((SECONDS - started))
     stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -n 1; }
     execs=$(stat number_of_executed_units)
     rate=$(stat average_exec_per_sec)
@@ -54,7 +56,7 @@ for t in $targets; do
     if [ "$status" -ne 0 ] && [ "$findings" -eq 0 ]; then
         findings="error (exit $status)"
     fi
-    line="$t: ${execs:-?} executions in ${seconds} s (${rate:-?}/s), corpus ${corpus}, findings ${findings}"
+    line="$t: ${execs:-?} executions in ${took} s (${rate:-?}/s), corpus ${corpus}, findings ${findings}"
     summary+=("$line")
     echo "   $line"
     if [ "$status" -ne 0 ]; then
