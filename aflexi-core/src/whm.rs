@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::client::PerProcess;
+use crate::client::{self, PerProcess};
 use crate::error::TransportKind;
 use crate::{Error, Result, Secret};
 
@@ -42,6 +42,8 @@ pub const HTTPS_PORT: u16 = 2087;
 pub const HTTP_PORT: u16 = 2086;
 /// The suffix of the feature list made for a package whose list is shared.
 pub const OWN_LIST_SUFFIX: &str = "_cdn";
+/// The largest answer read from WHM (a package list of a big server is well below it).
+const MAX_ANSWER: usize = 16 * 1024 * 1024;
 
 /// How the client proves who it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -518,15 +520,7 @@ impl WhmClient {
                 format!("{function}: WHM answered HTTP {status}"),
             ));
         }
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| self.transport_error(&e, function))?;
-        if body.len() > 16 * 1024 * 1024 {
-            return Err(Error::Protocol(format!(
-                "{function}: the answer is larger than 16 MiB"
-            )));
-        }
+        let body = client::read_limited(response, MAX_ANSWER, function, &|m| self.scrub(m)).await?;
         let value: Value = serde_json::from_slice(&body).map_err(|_| {
             Error::Protocol(format!("{function}: the answer is not JSON (is this a WHM server, and the port 2087/2086?)"))
         })?;
@@ -552,21 +546,7 @@ impl WhmClient {
     }
 
     fn transport_error(&self, e: &reqwest::Error, function: &str) -> Error {
-        let kind = if e.is_timeout() {
-            TransportKind::Timeout
-        } else if e.is_connect() {
-            TransportKind::Connect
-        } else {
-            TransportKind::Io
-        };
-        let mut message = format!("{function}: {e}");
-        let mut source = std::error::Error::source(e);
-        while let Some(cause) = source {
-            message.push_str(": ");
-            message.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        transport(kind, self.scrub(message))
+        client::transport_error(e, function, |m| self.scrub(m))
     }
 
     /// Removes the token or password from text the server or the network stack produced.

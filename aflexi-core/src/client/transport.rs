@@ -286,7 +286,11 @@ fn build_http(config: &ClientConfig) -> Result<reqwest::Client> {
         })
 }
 
-fn transport_error(e: &reqwest::Error, method: &str, scrub: impl Fn(String) -> String) -> Error {
+pub(crate) fn transport_error(
+    e: &reqwest::Error,
+    method: &str,
+    scrub: impl Fn(String) -> String,
+) -> Error {
     let kind = if e.is_timeout() {
         TransportKind::Timeout
     } else if e.is_connect() {
@@ -308,7 +312,9 @@ fn transport_error(e: &reqwest::Error, method: &str, scrub: impl Fn(String) -> S
     }
 }
 
-async fn read_limited(
+/// The body of a response, refused once it passes `max` bytes (a huge answer is never held
+/// whole in memory).
+pub(crate) async fn read_limited(
     mut response: reqwest::Response,
     max: usize,
     method: &str,
