@@ -224,6 +224,17 @@ namespace Aflexi {
         public function sync(array $desired, ?array $options = []): array {}
 
         /**
+         * Starts the same sync as `sync()` on a background thread and returns at once, so PHP
+         * can do other work (its database) meanwhile; `$job->wait()` returns what `sync()`
+         * would have returned, or throws what it would have thrown. Bad input throws here.
+         *
+         * @param array $desired
+         * @param array|null $options
+         * @return \Aflexi\SyncJob
+         */
+        public function syncStart(array $desired, ?array $options = []): \Aflexi\SyncJob {}
+
+        /**
          * What a sync of `$desired` would do, without doing it (the core's plan).
          *
          * `$desired` is a list of arrays with the keys `key` (the caller's reference, e.g. the
@@ -355,6 +366,34 @@ namespace Aflexi {
      * @return string
      */
     function username_for_service(mixed $serviceUsername, mixed $email, mixed $serviceId): string {}
+
+    /**
+     * A sync started by `Aflexi\Client::syncStart`; `wait()` gives what `sync()` would have.
+     */
+    class SyncJob {
+        /**
+         * Not made from PHP: `Aflexi\Client::syncStart` returns one (`new` throws).
+         */
+        public function __construct() {}
+
+        /**
+         * Waits for the sync and returns its report, exactly as `Client::sync` does (or throws
+         * what it would throw). The wait is bounded like `sync()`'s. The report can be taken
+         * once.
+         *
+         * @throws \Aflexi\Exception in a process forked after the start, or on a second wait
+         *
+         * @return array
+         */
+        public function wait(): array {}
+
+        /**
+         * True once `wait()` would return at once.
+         *
+         * @return bool
+         */
+        public function isDone(): bool {}
+    }
 
     /**
      * A client of one cPanel server's WHM API 1, for the addon's "cPanel CDN feature" step.

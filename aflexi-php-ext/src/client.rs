@@ -26,6 +26,7 @@ use crate::convert::{
 };
 use crate::exception::Failure;
 use crate::ini;
+use crate::sync_job::SyncJob;
 
 /// A client of the Aflexi API for one operator account.
 ///
@@ -294,24 +295,24 @@ impl Client {
     /// the next run. The call waits at most the time budget plus the operation timeout.
     #[php(defaults(options = Some(ArrayArg::Empty)))]
     pub fn sync(&self, desired: ArrayArg, options: Option<ArrayArg>) -> Result<PhpArray, Failure> {
-        let desired = desired_publishers(desired.table("$desired")?)?;
-        let config = self.inner.client().config();
-        let mut sync_options = sync::Options {
-            concurrency: config.concurrency,
-            time_budget: Some(config.operation_timeout),
-        };
-        if let Some(table) = ArrayArg::or_empty(options).table("$options")? {
-            apply_sync_options(&mut sync_options, table)?;
-        }
-        let options = sync_options;
-        let limit = options
-            .time_budget
-            .unwrap_or_default()
-            .saturating_add(config.operation_timeout);
+        let (desired, options, limit) = self.sync_args(desired, options)?;
         let report = self.inner.run_shared(limit, |client| async move {
             sync::sync(client, desired, &options).await
         })?;
         PhpArray::of(&report)
+    }
+
+    /// Starts the same sync as `sync()` on a background thread and returns at once, so PHP
+    /// can do other work (its database) meanwhile; `$job->wait()` returns what `sync()`
+    /// would have returned, or throws what it would have thrown. Bad input throws here.
+    #[php(defaults(options = Some(ArrayArg::Empty)))]
+    pub fn sync_start(
+        &self,
+        desired: ArrayArg,
+        options: Option<ArrayArg>,
+    ) -> Result<SyncJob, Failure> {
+        let (desired, options, limit) = self.sync_args(desired, options)?;
+        SyncJob::start(self.inner.clone(), desired, options, limit)
     }
 
     /// API calls made by this client so far, by method name.
@@ -329,6 +330,31 @@ impl Client {
     /// Sets the call counters back to zero.
     pub fn reset_call_counts(&self) {
         self.inner.client().reset_call_counts();
+    }
+}
+
+impl Client {
+    /// The converted arguments of `sync`/`syncStart` and how long the sync may take: the time
+    /// budget plus the operation timeout.
+    fn sync_args(
+        &self,
+        desired: ArrayArg,
+        options: Option<ArrayArg>,
+    ) -> Result<(Vec<DesiredPublisher>, sync::Options, Duration), Failure> {
+        let desired = desired_publishers(desired.table("$desired")?)?;
+        let config = self.inner.client().config();
+        let mut sync_options = sync::Options {
+            concurrency: config.concurrency,
+            time_budget: Some(config.operation_timeout),
+        };
+        if let Some(table) = ArrayArg::or_empty(options).table("$options")? {
+            apply_sync_options(&mut sync_options, table)?;
+        }
+        let limit = sync_options
+            .time_budget
+            .unwrap_or_default()
+            .saturating_add(config.operation_timeout);
+        Ok((desired, sync_options, limit))
     }
 }
 

@@ -8,6 +8,7 @@
 //! |---|---|
 //! | `Aflexi\username_for_service()`, `username_for_addon()`, `generate_password()`, `package_name()`, `endpoint_from_server()` | [`functions`] |
 //! | `Aflexi\Client` | [`client`] |
+//! | `Aflexi\SyncJob` (`Client::syncStart`: a sync on a background thread) | [`sync_job`] |
 //! | `Aflexi\Whm` (cPanel's WHM: the `cdn` feature of a package) | [`whm`] |
 //! | `Aflexi\Exception` and its subclasses | [`exception`] |
 //! | INI `aflexi.*` | [`ini`] |
@@ -29,6 +30,7 @@ pub mod convert;
 pub mod exception;
 pub mod functions;
 pub mod ini;
+pub mod sync_job;
 pub mod whm;
 
 use ext_php_rs::ffi::{
@@ -104,6 +106,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .name("aflexi")
         .info_function(info)
         .class::<client::Client>()
+        .class::<sync_job::SyncJob>()
         .class::<whm::Whm>();
     functions::register(module)
 }

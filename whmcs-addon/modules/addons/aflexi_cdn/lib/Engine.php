@@ -50,28 +50,87 @@ final class Engine
      */
     public function sync(string $action, DesiredSet $set, int $budgetMs): array
     {
-        if ($set->entries === []) {
-            $this->records->apply(['results' => []], $set);
-            return ['report' => ['results' => [], 'counts' => [], 'packages_created' => []], 'error' => null];
+        $this->prepare($set, $action);
+        $result = $this->run($action, $set, $budgetMs);
+        $this->record($result, $set);
+        return ['report' => $result['report'], 'error' => $result['error']];
+    }
+
+    /**
+     * Holds the passwords of the publishers the sync of `$set` may create (see passwords()):
+     * call it before run() of that set.
+     */
+    public function prepare(DesiredSet $set, string $action): void
+    {
+        if ($set->entries !== []) {
+            $this->passwords($set, $action);
         }
-        $this->passwords($set, $action);
+    }
+
+    /**
+     * Syncs a prepared batch within a time budget, without recording the results (record()
+     * does). The sync runs on the extension's background thread while `$meanwhile` runs here
+     * (the database work of the batches around it); what `$meanwhile` throws is returned as
+     * `thrown`, after the sync is over, so it never hides the batch's own outcome.
+     *
+     * @return array{report: ?array, error: ?string, thrown: ?\Throwable}
+     */
+    public function run(string $action, DesiredSet $set, int $budgetMs, ?callable $meanwhile = null): array
+    {
+        $thrown = null;
+        $during = static function () use ($meanwhile, &$thrown): void {
+            try {
+                if ($meanwhile !== null) {
+                    $meanwhile();
+                }
+            } catch (\Throwable $e) {
+                $thrown = $e;
+            }
+        };
+        if ($set->entries === []) {
+            $during();
+            return ['report' => ['results' => [], 'counts' => [], 'packages_created' => []], 'error' => null, 'thrown' => $thrown];
+        }
         $report = null;
         $options = ['concurrency' => $this->settings->concurrency(), 'time_budget_ms' => max(500, $budgetMs)];
-        $outcome = ModuleCall::command($action, $this->settings->connectionParams(), static function (Context $c) use ($set, $options, &$report): void {
+        $outcome = ModuleCall::command($action, $this->settings->connectionParams(), static function (Context $c) use ($set, $options, $during, &$report): void {
             // The passwords in the report are never logged (the core's call log redacts them
             // and only counts are noted), so they need no masking pass over every log entry.
-            $report = $c->client()->sync($set->entries, $options);
+            $client = $c->client();
+            if (method_exists($client, 'syncStart')) {
+                $job = $client->syncStart($set->entries, $options);
+                try {
+                    $during();
+                } finally {
+                    $report = $job->wait();
+                }
+            } else { // an extension older than SyncJob: one after the other
+                $report = $client->sync($set->entries, $options);
+                $during();
+            }
             $c->note('publishers', count($set->entries));
             $c->note('counts', $report['counts'] ?? []);
             $c->note('packages_created', $report['packages_created'] ?? []);
         }, self::LOG_MODULE);
         if ($outcome !== 'success' || $report === null) {
             $message = $outcome !== 'success' ? $outcome : 'Aflexi CDN: the sync returned nothing';
-            $this->records->failedAll($set, $message);
-            return ['report' => null, 'error' => $message];
+            return ['report' => null, 'error' => $message, 'thrown' => $thrown];
         }
-        $this->records->apply($report, $set);
-        return ['report' => $report, 'error' => null];
+        return ['report' => $report, 'error' => null, 'thrown' => $thrown];
+    }
+
+    /**
+     * Writes a batch's results to the service records (each failed one when the sync failed).
+     *
+     * @param array{report: ?array, error: ?string} $result what run() returned for `$set`
+     */
+    public function record(array $result, DesiredSet $set): void
+    {
+        if ($result['error'] !== null) {
+            $this->records->failedAll($set, $result['error']);
+        } else {
+            $this->records->apply($result['report'] ?? ['results' => []], $set);
+        }
     }
 
     /**

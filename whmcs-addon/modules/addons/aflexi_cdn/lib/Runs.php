@@ -62,34 +62,59 @@ final class Runs
         $engine = new Engine($this->settings);
         $done = array_fill_keys(Capsule::table(Schema::RUN_ITEMS)->where('run_id', $runId)->pluck('item_key')->all(), true);
         $started = microtime(true);
-        $complete = true;
-        $error = null;
+        $next = self::batches((new Desired())->all((int) ($this->find($runId)?->cursor ?? 0)), $done);
+        // Pipelined: while batch k's API work runs on the extension's thread, this thread
+        // stores batch k-1's results and reads and prepares batch k+1 (holds its passwords).
+        // A batch's results are stored, and the cursor moved past it, only after the batch
+        // before it; the step returns only after its last sync is over and stored.
+        $batch = $next();
+        $previous = null; // the last synced batch, its results not stored yet
         $worked = false;
-        $cursor = (int) ($this->find($runId)?->cursor ?? 0);
-        foreach ((new Desired())->all($cursor) as $set) {
-            $rest = $set->without($done);
-            if ($rest->isEmpty()) {
-                $this->advance($runId, $set);
-                continue;
+        while ($batch['set'] !== null) {
+            if ($previous === null) {
+                $this->advanceAll($runId, $batch['skipped']);
+            } elseif (!self::clean($previous['result'])) {
+                break; // an error or a pending publisher: stored below, the next step goes on
             }
             $left = (int) ($budgetMs - (microtime(true) - $started) * 1000);
             if ($worked && $left < 300) {
-                $complete = false;
                 break;
             }
-            $result = $engine->sync('AddonSaveSettings', $rest, $worked ? $left : max($left, $budgetMs));
+            $current = $batch;
+            if (!$current['prepared']) {
+                $engine->prepare($current['rest'], 'AddonSaveSettings');
+            }
+            $stored = $previous;
+            $result = $engine->run('AddonSaveSettings', $current['rest'], $worked ? $left : max($left, $budgetMs),
+                function () use ($runId, $engine, $next, $stored, $current, &$batch): void {
+                    if ($stored !== null) {
+                        $this->finish($runId, $engine, $stored);
+                        $this->advanceAll($runId, $current['skipped']);
+                    }
+                    $batch = $next();
+                    if ($batch['set'] !== null) {
+                        $engine->prepare($batch['rest'], 'AddonSaveSettings');
+                        $batch['prepared'] = true;
+                    }
+                });
             $worked = true;
-            if ($result['error'] !== null) {
-                $error = $result['error'];
-                $complete = false;
-                break;
+            if ($result['thrown'] !== null) {
+                $engine->record($result, $current['rest']);
+                throw $result['thrown'];
             }
-            $pending = $this->store($runId, $result['report'], $rest);
-            if ($pending > 0) {
+            $previous = ['set' => $current['set'], 'rest' => $current['rest'], 'result' => $result];
+        }
+        $complete = $batch['set'] === null;
+        $error = null;
+        if ($previous !== null) {
+            $error = $previous['result']['error'];
+            if ($this->finish($runId, $engine, $previous) > 0 || $error !== null) {
                 $complete = false;
-                break;
+            } else {
+                $this->advanceAll($runId, $batch['skipped']);
             }
-            $this->advance($runId, $set);
+        } elseif ($complete) {
+            $this->advanceAll($runId, $batch['skipped']);
         }
         if ($complete) {
             // cPanel CDN feature of the CDN-enabled cPanel products: reported, never failing the run.
@@ -135,6 +160,76 @@ final class Runs
         $changed = Capsule::table(Schema::RUN_ITEMS)->where('run_id', $runId)->where('outcome', 'done')
             ->orderBy('id')->limit($limit)->get()->all();
         return ['counts' => $counts, 'failed' => $failed, 'changed' => $changed, 'cpanel' => Cpanel::results($runId)];
+    }
+
+    /**
+     * The batches still to sync, one per call: ['set' => the next set with services not
+     * finished (null after the last), 'rest' => those services, 'skipped' => the sets before
+     * it with nothing left, 'prepared' => false]. Reading a set is the database work, so the
+     * generator is only moved on when the next batch is asked for.
+     *
+     * @param array<string, true> $done
+     */
+    private static function batches(\Generator $sets, array $done): \Closure
+    {
+        $moveOn = false;
+        return static function () use ($sets, $done, &$moveOn): array {
+            if ($moveOn) {
+                $sets->next();
+            }
+            $moveOn = true;
+            $skipped = [];
+            for (; $sets->valid(); $sets->next()) {
+                $set = $sets->current();
+                $rest = $set->without($done);
+                if (!$rest->isEmpty()) {
+                    return ['set' => $set, 'rest' => $rest, 'skipped' => $skipped, 'prepared' => false];
+                }
+                $skipped[] = $set;
+            }
+            return ['set' => null, 'rest' => null, 'skipped' => $skipped, 'prepared' => false];
+        };
+    }
+
+    /** Whether a synced batch finished everything (no error, nothing pending). */
+    private static function clean(array $result): bool
+    {
+        if ($result['error'] !== null) {
+            return false;
+        }
+        foreach ($result['report']['results'] ?? [] as $r) {
+            if (($r['outcome'] ?? '') === 'pending') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Stores a synced batch: its service records, its run items, and the cursor past it when
+     * it finished everything. Returns how many of its publishers are still pending.
+     *
+     * @param array{set: DesiredSet, rest: DesiredSet, result: array} $synced
+     */
+    private function finish(int $runId, Engine $engine, array $synced): int
+    {
+        $engine->record($synced['result'], $synced['rest']);
+        if ($synced['result']['error'] !== null) {
+            return 0;
+        }
+        $pending = $this->store($runId, $synced['result']['report'], $synced['rest']);
+        if ($pending === 0) {
+            $this->advance($runId, $synced['set']);
+        }
+        return $pending;
+    }
+
+    /** @param list<DesiredSet> $sets */
+    private function advanceAll(int $runId, array $sets): void
+    {
+        foreach ($sets as $set) {
+            $this->advance($runId, $set);
+        }
     }
 
     /** Takes the run for one step; false when it is finished or another request holds it. */

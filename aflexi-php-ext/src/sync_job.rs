@@ -1,0 +1,119 @@
+//! `Aflexi\SyncJob`: a bulk sync running on a background thread while PHP carries on.
+//!
+//! `Client::syncStart` hands the converted desired publishers to a new OS thread that runs
+//! exactly what `Client::sync` runs (the core's sync on this process's runtime, bounded by
+//! the time budget plus the operation timeout). Tokio lets several threads `block_on` one
+//! `current_thread` runtime: whichever holds it drives the I/O of all, so the PHP thread may
+//! make other calls meanwhile. The thread never touches Zend: it returns a plain Rust
+//! report, converted to a PHP array on the PHP thread in `wait()`. A panic in it is caught
+//! there and becomes an exception. The object joins its thread when freed, so the `.so` is
+//! never unloaded under a running thread; a forked child never joins (the thread is not
+//! its own) and refuses to wait.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use aflexi_core::client::BlockingClient;
+use aflexi_core::sync::{self, DesiredPublisher, Report};
+use ext_php_rs::prelude::*;
+
+use crate::convert::PhpArray;
+use crate::exception::Failure;
+
+type Outcome = Result<Report, Failure>;
+
+/// A sync started by `Aflexi\Client::syncStart`; `wait()` gives what `sync()` would have.
+#[php_class]
+#[php(name = "Aflexi\\SyncJob")]
+pub struct SyncJob {
+    /// The process that started the thread; a forked child has no such thread.
+    pid: u32,
+    thread: Option<JoinHandle<Outcome>>,
+}
+
+impl SyncJob {
+    /// Starts the sync on a new thread.
+    pub(crate) fn start(
+        client: BlockingClient,
+        desired: Vec<DesiredPublisher>,
+        options: sync::Options,
+        limit: Duration,
+    ) -> Result<Self, Failure> {
+        let thread = std::thread::Builder::new()
+            .name("aflexi-sync".into())
+            .spawn(move || {
+                block_signals();
+                match catch_unwind(AssertUnwindSafe(|| {
+                    client.run_shared(limit, |client| async move {
+                        sync::sync(client, desired, &options).await
+                    })
+                })) {
+                    Ok(outcome) => outcome.map_err(Failure::from),
+                    Err(_) => Err(panicked()),
+                }
+            })
+            .map_err(|e| Failure::Output(format!("could not start the sync thread: {e}")))?;
+        Ok(SyncJob {
+            pid: std::process::id(),
+            thread: Some(thread),
+        })
+    }
+}
+
+#[php_impl]
+impl SyncJob {
+    /// Waits for the sync and returns its report, exactly as `Client::sync` does (or throws
+    /// what it would throw). The wait is bounded like `sync()`'s. The report can be taken
+    /// once.
+    ///
+    /// @throws \Aflexi\Exception in a process forked after the start, or on a second wait
+    pub fn wait(&mut self) -> Result<PhpArray, Failure> {
+        if self.pid != std::process::id() {
+            return Err(Failure::Output(
+                "this sync job was started by the parent process before fork(); \
+                 start a new sync in this process"
+                    .into(),
+            ));
+        }
+        let thread = self.thread.take().ok_or_else(|| {
+            Failure::Output("the report of this sync job was already taken by wait()".into())
+        })?;
+        let report = thread.join().unwrap_or_else(|_| Err(panicked()))?;
+        PhpArray::of(&report)
+    }
+
+    /// True once `wait()` would return at once.
+    pub fn is_done(&self) -> bool {
+        self.pid != std::process::id() || self.thread.as_ref().is_none_or(|t| t.is_finished())
+    }
+}
+
+impl Drop for SyncJob {
+    /// Joins an unwaited sync (bounded by its time limit), so no thread outlives the object.
+    fn drop(&mut self) {
+        if let Some(thread) = self.thread.take() {
+            if self.pid == std::process::id() {
+                let _ = thread.join();
+            } else {
+                // Inherited across fork(): the thread does not exist here; never join it.
+                std::mem::forget(thread);
+            }
+        }
+    }
+}
+
+fn panicked() -> Failure {
+    Failure::Output("the sync thread panicked; nothing more is known".into())
+}
+
+/// PHP's and PHP-FPM's signals (timeouts, SIGTERM) must land on the PHP thread.
+fn block_signals() {
+    // SAFETY: a zeroed sigset_t is filled by sigfillset before use; this only changes the
+    // calling (new) thread's mask.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut set);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+    }
+}
