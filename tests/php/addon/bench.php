@@ -3,7 +3,7 @@
  * Figures of the addon (not part of the PHPUnit suite):
  *
  *   php -d extension=target/release/libaflexi.so tests/php/addon/bench.php save <services> <latency_ms> <concurrency> [step_seconds]
- *       a Save Settings run (preview, then steps of 3 s as the page drives them): wall time, steps,
+ *       a Save Settings run (preview, then steps of step_seconds, default 10 as the addon's, as the page drives them): wall time, steps,
  *       the ratio to the bound N*RTT/C; then a second Save Settings and the writes it made; then
  *       (concurrency > 1) the engine alone syncing the same publishers in one call
  *   php -d extension=target/release/libaflexi.so tests/php/addon/bench.php memory <services> [latency_ms]
@@ -31,7 +31,7 @@ use WhmcsHarness\Fixtures;
 [$mode, $count] = [$argv[1] ?? 'save', (int) ($argv[2] ?? 1000)];
 $latency = (int) ($argv[3] ?? 20);
 $concurrency = (int) ($argv[4] ?? 16);
-$stepSeconds = (string) ($argv[5] ?? '3');
+$stepSeconds = (string) ($argv[5] ?? '10');
 
 WhmcsHarness\Whmcs::reset();
 Fixtures::config('ModuleDebugMode', ''); // the module log of 100k calls is not what is measured
