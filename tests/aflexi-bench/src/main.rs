@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aflexi_core::client::{BlockingClient, Client, ClientConfig, NewPublisher};
-use aflexi_core::sync::{self, DesiredPublisher, DesiredStatus, Options, Report};
+use aflexi_core::sync::{self, DesiredPublisher, Options, Report};
 use aflexi_core::Secret;
 use aflexi_sandbox::{Config, Sandbox};
 
@@ -50,17 +50,7 @@ fn args() -> Args {
 }
 
 fn desired(n: usize) -> Vec<DesiredPublisher> {
-    (0..n)
-        .map(|i| DesiredPublisher {
-            key: i.to_string(),
-            username: format!("user{i}_example.com_{i}"),
-            email: format!("user{i}@example.com"),
-            name: format!("Client {i}"),
-            package: "Bench Package".into(),
-            status: DesiredStatus::Active,
-            password: None,
-        })
-        .collect()
+    aflexi_bench::desired(n, "user", "Bench Package")
 }
 
 fn client(sb: &Sandbox, concurrency: usize) -> BlockingClient {

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use aflexi_core::client::{BlockingClient, ClientConfig};
-use aflexi_core::sync::{self, DesiredPublisher, DesiredStatus, Options};
+use aflexi_core::sync::{self, DesiredPublisher, Options};
 use aflexi_sandbox::{Config, FaultKind, Sandbox};
 
 const OPERATOR: &str = "drill";
@@ -70,17 +70,7 @@ fn args() -> Args {
 }
 
 fn desired(n: usize) -> Vec<DesiredPublisher> {
-    (0..n)
-        .map(|i| DesiredPublisher {
-            key: i.to_string(),
-            username: format!("drill{i}_example.com_{i}"),
-            email: format!("drill{i}@example.com"),
-            name: format!("Client {i}"),
-            package: PACKAGE.into(),
-            status: DesiredStatus::Active,
-            password: None,
-        })
-        .collect()
+    aflexi_bench::desired(n, "drill", PACKAGE)
 }
 
 /// What the sandbox holds: publishers, distinct usernames, links, and links ACTIVE on the
