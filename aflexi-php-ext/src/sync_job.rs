@@ -40,10 +40,12 @@ impl SyncJob {
         options: sync::Options,
         limit: Duration,
     ) -> Result<Self, Failure> {
-        let thread = std::thread::Builder::new()
+        // The new thread inherits the mask, so no signal can reach it even before its first
+        // instruction; the PHP thread gets its own mask back at once.
+        let previous = block_signals();
+        let spawned = std::thread::Builder::new()
             .name("aflexi-sync".into())
             .spawn(move || {
-                block_signals();
                 match catch_unwind(AssertUnwindSafe(|| {
                     client.run_shared(limit, |client| async move {
                         sync::sync(client, desired, &options).await
@@ -52,7 +54,9 @@ impl SyncJob {
                     Ok(outcome) => outcome.map_err(Failure::from),
                     Err(_) => Err(panicked()),
                 }
-            })
+            });
+        restore_signals(&previous);
+        let thread = spawned
             .map_err(|e| Failure::Output(format!("could not start the sync thread: {e}")))?;
         Ok(SyncJob {
             pid: std::process::id(),
@@ -107,13 +111,24 @@ fn panicked() -> Failure {
     Failure::Output("the sync thread panicked; nothing more is known".into())
 }
 
-/// PHP's and PHP-FPM's signals (timeouts, SIGTERM) must land on the PHP thread.
-fn block_signals() {
-    // SAFETY: a zeroed sigset_t is filled by sigfillset before use; this only changes the
-    // calling (new) thread's mask.
+/// Blocks every signal in the calling thread and returns the mask it had. PHP's and PHP-FPM's
+/// signals (timeouts, SIGTERM) must land on the PHP thread, never on the sync thread.
+fn block_signals() -> libc::sigset_t {
+    // SAFETY: both sets are filled by sigfillset / pthread_sigmask before they are read; this
+    // only changes the calling thread's mask.
     unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigfillset(&mut set);
-        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        let mut all: libc::sigset_t = std::mem::zeroed();
+        let mut previous: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut all);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &all, &mut previous);
+        previous
+    }
+}
+
+/// Gives the calling thread back the mask `block_signals` returned.
+fn restore_signals(previous: &libc::sigset_t) {
+    // SAFETY: `previous` is a mask pthread_sigmask filled in.
+    unsafe {
+        libc::pthread_sigmask(libc::SIG_SETMASK, previous, std::ptr::null_mut());
     }
 }
