@@ -1,6 +1,32 @@
 # Shared steps of the PHP test runners (scripts/test-php-ext.sh, tests/php/module/run.sh,
 # tests/php/addon/run.sh). Source it from the repository root; it defines functions only.
 
+# Reads the runners' options: --debug / --release into $profile (default release), what follows
+# `--` into $phpunit_args, and the runner's own flags (listed in $PHP_SUITE_FLAGS, e.g.
+# "--bench") into $suite_flags; anything else prints the usage and exits 2.
+php_suite_options() {
+  profile=release
+  phpunit_args=()
+  suite_flags=()
+  local own=" ${PHP_SUITE_FLAGS:-} "
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --debug) profile=debug ;;
+      --release) profile=release ;;
+      --) shift; phpunit_args=("$@"); return 0 ;;
+      *)
+        if [[ "$1" == --* && "$own" == *" $1 "* ]]; then
+          suite_flags+=("$1")
+        else
+          echo "usage: $0 [--debug|--release]${PHP_SUITE_FLAGS:+ [$PHP_SUITE_FLAGS]} [-- PHPUnit arguments]" >&2
+          exit 2
+        fi
+        ;;
+    esac
+    shift
+  done
+}
+
 # Checks the tools, builds the extension and the sandbox for PROFILE (release|debug) and sets
 # $so, $sandbox and $whm (the WHM stand-in) to what was built.
 php_suite_build() {

@@ -13,19 +13,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
-profile=release
-phpunit_args=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --debug) profile=debug ;;
-    --release) profile=release ;;
-    --) shift; phpunit_args=("$@"); break ;;
-    *) echo "usage: $0 [--debug|--release] [-- PHPUnit arguments]" >&2; exit 2 ;;
-  esac
-  shift
-done
-
 . scripts/php-suite.sh
+php_suite_options "$@"
 php_suite_build "$profile"
 php_suite_lint whmcs-addon tests/php/addon tests/php/support
 php_suite_children

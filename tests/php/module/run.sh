@@ -16,21 +16,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
-profile=release
-bench=0
-phpunit_args=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --debug) profile=debug ;;
-    --release) profile=release ;;
-    --bench) bench=1 ;;
-    --) shift; phpunit_args=("$@"); break ;;
-    *) echo "usage: $0 [--debug|--release] [--bench] [-- PHPUnit arguments]" >&2; exit 2 ;;
-  esac
-  shift
-done
-
 . scripts/php-suite.sh
+PHP_SUITE_FLAGS=--bench php_suite_options "$@"
+bench=0
+[[ " ${suite_flags[*]} " == *" --bench "* ]] && bench=1
 php_suite_build "$profile"
 php_suite_lint whmcs-module tests/php/module tests/php/support
 php_suite_children

@@ -2,9 +2,8 @@
 /**
  * Base of the addon's tests: a clean WHMCS (the harness's TestCase), the request-level
  * caches of the addon and the shared library forgotten, a fresh Aflexi operator on the
- * shared sandbox (a new operator per test: nothing a previous test did can be mistaken for
- * this one's), a WHMCS server record of type aflexi pointing at it, and the addon activated
- * with that server.
+ * shared sandbox with a WHMCS server record pointing at it (FreshOperator), and the addon
+ * activated with that server.
  */
 
 declare(strict_types=1);
@@ -14,7 +13,7 @@ namespace AflexiAddonTests\Support;
 require_once dirname(__DIR__, 2) . '/module/support/RawXmlRpc.php';
 
 use AflexiModuleTests\Support\RawXmlRpc;
-use AflexiTests\Support\SandboxProcess;
+use AflexiTests\Support\FreshOperator;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\AflexiCdn\Schema;
 use WhmcsHarness\Addon;
@@ -23,14 +22,9 @@ use WhmcsHarness\Fixtures;
 
 abstract class AddonTestCase extends \WhmcsHarness\TestCase
 {
-    public const MODULE = 'aflexi_cdn';
-    private static int $operators = 0;
+    use FreshOperator;
 
-    protected SandboxProcess $sandbox;
-    protected string $operatorLogin;
-    protected string $authKey;
-    protected int $operatorId;
-    protected int $serverId;
+    public const MODULE = 'aflexi_cdn';
 
     protected function setUp(): void
     {
@@ -38,16 +32,7 @@ abstract class AddonTestCase extends \WhmcsHarness\TestCase
         Schema::forget();
         \WHMCS\Module\Server\Aflexi\Schema::forget();
         \WHMCS\Module\Server\Aflexi\WelcomeTemplate::forget();
-        $this->sandbox = SandboxProcess::shared();
-        $this->sandbox->calm();
-        $n = ++self::$operators;
-        $this->operatorLogin = "cdn$n-" . bin2hex(random_bytes(3));
-        $this->authKey = 'AK' . bin2hex(random_bytes(10)) . '-auth-key';
-        $this->operatorId = $this->sandbox->addOperator($this->operatorLogin, $this->authKey);
-        $this->serverId = Fixtures::server([
-            'name' => 'Aflexi sandbox', 'hostname' => $this->sandbox->hostPort(), 'secure' => '',
-            'username' => $this->operatorLogin, 'password' => $this->authKey,
-        ]);
+        $this->freshOperator('cdn');
         $result = Addon::activate(self::MODULE, ['server' => (string) $this->serverId]);
         self::assertSame('success', $result['status'] ?? null, (string) ($result['description'] ?? ''));
     }
@@ -56,12 +41,6 @@ abstract class AddonTestCase extends \WhmcsHarness\TestCase
     {
         $this->sandbox->calm();
         parent::tearDown();
-    }
-
-    /** A client of this test's operator, to look at (or change) Aflexi behind WHMCS's back. */
-    protected function aflexi(): \Aflexi\Client
-    {
-        return new \Aflexi\Client($this->sandbox->coreUrl(), $this->operatorLogin, $this->authKey);
     }
 
     /** The publisher of that local username on Aflexi, or null. */

@@ -2,20 +2,14 @@
 /**
  * Base of the module's tests: a clean WHMCS (the harness's TestCase), the module's
  * request-level caches forgotten, and a fresh Aflexi operator account on the shared sandbox
- * with a WHMCS server record pointing at it.
- *
- * Each test gets its own operator (new login, new auth key, new operator id) instead of a
- * sandbox reset: the extension remembers operators and package ids per PHP process, as it
- * does in a PHP-FPM worker, and a reset sandbox would hand out the same ids for other things.
- * With a fresh operator per test nothing a previous test did can be mistaken for this one's,
- * and usernames (`<local>/<operatorId>`) never collide although WHMCS ids restart at 1.
+ * with a WHMCS server record pointing at it (FreshOperator).
  */
 
 declare(strict_types=1);
 
 namespace AflexiModuleTests\Support;
 
-use AflexiTests\Support\SandboxProcess;
+use AflexiTests\Support\FreshOperator;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Server\Aflexi\Schema;
 use WHMCS\Module\Server\Aflexi\WelcomeTemplate;
@@ -26,32 +20,14 @@ use WhmcsHarness\Whmcs;
 
 abstract class ModuleTestCase extends \WhmcsHarness\TestCase
 {
-    private static int $operators = 0;
-
-    protected SandboxProcess $sandbox;
-    protected string $operatorLogin;
-    protected string $authKey;
-    protected int $operatorId;
-    protected int $serverId;
+    use FreshOperator;
 
     protected function setUp(): void
     {
         parent::setUp();
         Schema::forget();
         WelcomeTemplate::forget();
-        $this->sandbox = SandboxProcess::shared();
-        $this->sandbox->calm();
-        $n = ++self::$operators;
-        $this->operatorLogin = "op$n-" . bin2hex(random_bytes(3));
-        $this->authKey = 'AK' . bin2hex(random_bytes(10)) . '-auth-key';
-        $this->operatorId = $this->sandbox->addOperator($this->operatorLogin, $this->authKey);
-        $this->serverId = Fixtures::server([
-            'name' => 'Aflexi sandbox',
-            'hostname' => $this->sandbox->hostPort(),
-            'secure' => '',
-            'username' => $this->operatorLogin,
-            'password' => $this->authKey,
-        ]);
+        $this->freshOperator('op');
     }
 
     protected function tearDown(): void
@@ -61,12 +37,6 @@ abstract class ModuleTestCase extends \WhmcsHarness\TestCase
             ini_restore($setting);
         }
         parent::tearDown();
-    }
-
-    /** A client of this test's operator, to change things on Aflexi behind WHMCS's back. */
-    protected function aflexi(): \Aflexi\Client
-    {
-        return new \Aflexi\Client($this->sandbox->coreUrl(), $this->operatorLogin, $this->authKey);
     }
 
     /** A product using the module; its "Package name" setting is configoption1. */
