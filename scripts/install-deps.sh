@@ -11,12 +11,15 @@ need_rust_component clippy clippy
 
 # Debian packages: PHP 8.2 (the extension builds against php8.2-dev with bindgen, which needs
 # libclang), PHP-FPM and cgi-fcgi for the extension's FPM test, PHPUnit, and what the WHMCS
-# harness uses (MariaDB, Illuminate Database, the PDO drivers); headless Chromium and Bootstrap 3
+# harness uses (MariaDB, Illuminate Database 8.83 for the second leg and, for the 7.12 that WHMCS
+# ships, the dependencies it takes from Debian: psr/container, carbon, inflector, portable-ascii;
+# the PDO drivers); headless Chromium and Bootstrap 3
 # for the screenshots of the addon pages (tests/php/addon/browser/run.sh); openssl for the WHM
 # client's test that an untrusted certificate is refused (aflexi-core/tests/whm.rs).
 apt_packages=(
   php8.2-cli php8.2-dev php8.2-fpm php8.2-mysql php8.2-sqlite3 php8.2-xml php8.2-mbstring
-  libclang-dev phpunit php-illuminate-database mariadb-server-core mariadb-client-core libfcgi-bin smarty3
+  libclang-dev phpunit php-illuminate-database php-psr-container php-nesbot-carbon
+  php-doctrine-inflector php-voku-portable-ascii mariadb-server-core mariadb-client-core libfcgi-bin smarty3
   chromium libjs-bootstrap openssl
 )
 missing=()
@@ -30,3 +33,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get update
   apt-get install -y "${missing[@]}"
 fi
+
+# illuminate/database 7.12, what WHMCS 8.x bundles, into build/ (scripts/illuminate.sh).
+scripts_dir=$(cd "$(dirname "$0")" && pwd)
+"$scripts_dir/illuminate.sh" >/dev/null

@@ -5,11 +5,25 @@
  * WHMCS_DB_* environment (tests/whmcs/mariadb.sh env, or WHMCS_DB_DRIVER=sqlite) and creates
  * the WHMCS tables. Other suites include it from their own bootstrap or phpunit.xml.
  * With the constant WHMCS_HARNESS_ATTACH defined true, it connects without touching the data.
+ *
+ * Illuminate is the 7.12 that WHMCS 8.x bundles (tests/whmcs/illuminate-7.12.php) unless
+ * WHMCS_ILLUMINATE=8.83 asks for Debian's php-illuminate-database, the second leg of the suites
+ * (a WHMCS 9 may bundle a newer one): the modules must live in what both versions offer.
  */
 
 declare(strict_types=1);
 
-require_once '/usr/share/php/Illuminate/Database/autoload.php';
+const WHMCS_ILLUMINATE_VERSIONS = [
+    '7.12' => __DIR__ . '/illuminate-7.12.php',
+    '8.83' => '/usr/share/php/Illuminate/Database/autoload.php',
+];
+if (!defined('WHMCS_ILLUMINATE')) {
+    define('WHMCS_ILLUMINATE', getenv('WHMCS_ILLUMINATE') ?: '7.12');
+}
+if (!isset(WHMCS_ILLUMINATE_VERSIONS[WHMCS_ILLUMINATE])) {
+    throw new RuntimeException('WHMCS_ILLUMINATE must be one of ' . implode(', ', array_keys(WHMCS_ILLUMINATE_VERSIONS)));
+}
+require_once WHMCS_ILLUMINATE_VERSIONS[WHMCS_ILLUMINATE];
 
 spl_autoload_register(static function (string $class): void {
     foreach (['WhmcsHarness\\' => __DIR__ . '/src/', 'WHMCS\\' => __DIR__ . '/src/WHMCS/'] as $prefix => $dir) {

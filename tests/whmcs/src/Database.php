@@ -4,10 +4,16 @@
  * throw-away MariaDB of tests/whmcs/mariadb.sh (or, as a quick local option, SQLite), and the
  * per-test clean-up.
  *
- * MariaDB is configured like a WHMCS 8 install (§D1): InnoDB, utf8mb4/utf8mb4_unicode_ci and
- * a strict session sql_mode (STRICT_TRANS_TABLES, ERROR_FOR_DIVISION_BY_ZERO,
- * NO_ENGINE_SUBSTITUTION). NO_ZERO_DATE is deliberately absent because WHMCS stores "not set"
- * dates as '0000-00-00'.
+ * MariaDB is connected like a WHMCS 8 install (docs/WHMCS-FIDELITY.md, "Database"): charset utf8
+ * (utf8mb3) with utf8_unicode_ci, as configuration.php's $mysql_charset, and one of two session
+ * sql_modes, chosen by WHMCS_SQL_MODE:
+ *   none (default)  sql_mode '': WHMCS sets its session's sql_mode from configuration.php, ''
+ *                   unless the operator chose otherwise; wrong values are stored clipped or
+ *                   defaulted, with a warning;
+ *   strict          MariaDB's own default (STRICT_TRANS_TABLES, ERROR_FOR_DIVISION_BY_ZERO,
+ *                   NO_ENGINE_SUBSTITUTION), for an operator who set it: wrong types, bad enum
+ *                   values, out-of-range numbers and missing NOT NULL values fail.
+ * Neither has NO_ZERO_DATE: WHMCS stores "not set" dates as '0000-00-00'.
  */
 
 declare(strict_types=1);
@@ -19,8 +25,11 @@ use WHMCS\Database\Capsule;
 
 final class Database
 {
-    /** The session sql_mode of the MariaDB connection. */
-    public const SQL_MODES = ['STRICT_TRANS_TABLES', 'ERROR_FOR_DIVISION_BY_ZERO', 'NO_ENGINE_SUBSTITUTION'];
+    /** The session sql_modes of the MariaDB connection, by WHMCS_SQL_MODE. */
+    public const SQL_MODES = [
+        'none' => [],
+        'strict' => ['STRICT_TRANS_TABLES', 'ERROR_FOR_DIVISION_BY_ZERO', 'NO_ENGINE_SUBSTITUTION'],
+    ];
 
     private static ?Capsule $capsule = null;
 
@@ -52,9 +61,26 @@ final class Database
         self::$capsule = $capsule;
     }
 
+    /** Adds a named connection beside WHMCS's (e.g. an in-memory SQLite to check a statement on). */
+    public static function addConnection(array $config, string $name): void
+    {
+        self::attach();
+        self::$capsule->addConnection($config, $name);
+    }
+
     public static function driver(): string
     {
         return Capsule::connection()->getDriverName();
+    }
+
+    /** 'none' or 'strict' (see the class comment). */
+    public static function sqlMode(): string
+    {
+        $mode = getenv('WHMCS_SQL_MODE') ?: 'none';
+        if (!isset(self::SQL_MODES[$mode])) {
+            throw new RuntimeException("WHMCS_SQL_MODE must be one of: " . implode(', ', array_keys(self::SQL_MODES)));
+        }
+        return $mode;
     }
 
     /**
@@ -111,12 +137,11 @@ final class Database
             'database' => getenv('WHMCS_DB_NAME') ?: 'whmcs_test',
             'username' => getenv('WHMCS_DB_USER') ?: 'whmcs',
             'password' => getenv('WHMCS_DB_PASS') ?: '',
-            'charset' => 'utf8mb4',
-            'collation' => 'utf8mb4_unicode_ci',
+            'charset' => Schema::CHARSET,
+            'collation' => Schema::COLLATION,
             'prefix' => '',
             'engine' => 'InnoDB',
-            'strict' => true,
-            'modes' => self::SQL_MODES,
+            'modes' => self::SQL_MODES[self::sqlMode()],
         ];
         $socket = getenv('WHMCS_DB_SOCKET');
         if ($socket) {

@@ -179,7 +179,12 @@ final class Fixtures
     /** tbladdons (a product addon definition); `packages` is a comma-separated list of pids. */
     public static function productAddon(array $o = []): int
     {
-        return self::insert('tbladdons', $o + ['name' => 'CDN Bandwidth Pack', 'billingcycle' => 'Monthly', 'showorder' => 1]);
+        // Every column WHMCS declares NOT NULL without a default, as its admin form writes them.
+        return self::insert('tbladdons', $o + [
+            'packages' => '', 'name' => 'CDN Bandwidth Pack', 'description' => '', 'billingcycle' => 'recurring',
+            'tax' => 0, 'showorder' => 1, 'downloads' => '', 'autoactivate' => '', 'suspendproduct' => 0,
+            'welcomeemail' => 0, 'autolinkby' => '',
+        ]);
     }
 
     /** tblhostingaddons (an addon on a client's service; a new service when `hostingid` is missing). */
@@ -199,6 +204,8 @@ final class Fixtures
         return self::insert('tblemailtemplates', $o + [
             'type' => 'product', 'name' => "Harness Template $n", 'subject' => 'Your service',
             'message' => '<p>Dear {$client_name},</p>', 'custom' => 1, 'language' => '',
+            'attachments' => '', 'fromname' => '', 'fromemail' => '', 'disabled' => 0, 'copyto' => '',
+            'blind_copy_to' => '', 'plaintext' => 0,
         ]);
     }
 

@@ -1,12 +1,14 @@
 <?php
 /**
  * The slice of WHMCS's own tables that the aflexi module and the aflexi_cdn addon touch, with
- * WHMCS's column names (whmcs-reference.md §D2). WHMCS does not publish its DDL: the column
- * sets are the ones its API responses and public modules show, the types are close to
- * WHMCS's (text, int, decimal(16,2), date/datetime with '0000-00-00' "not set" values, real
- * ENUMs for the status columns WHMCS declares as ENUM). Text columns default to '' so that a
- * module inserting a partial row behaves as on a WHMCS database; strict SQL mode still rejects
- * wrong types, bad enum values and out-of-range dates (see Database).
+ * WHMCS's column names and types as a fresh WHMCS 8 install creates them (docs/WHMCS-FIDELITY.md,
+ * "Database"): InnoDB, charset utf8 (utf8mb3) with utf8_unicode_ci, text/int/decimal(16,2)
+ * columns, date/datetime with '0000-00-00' "not set" values, ENUMs where WHMCS declares them.
+ *
+ * The tables the modules insert into (tbladdons, tblemailtemplates) and the columns they write
+ * are exact: NOT NULL without a default where WHMCS has none, so an insert that leaves one out
+ * fails under a strict sql_mode as it does on such a WHMCS. Elsewhere, text columns default to ''
+ * to keep the fixtures short (a real WHMCS has no default there; the modules never insert there).
  */
 
 declare(strict_types=1);
@@ -34,6 +36,10 @@ final class Schema
      */
     public const ID_BASE_STEP = 100000;
 
+    /** WHMCS's core tables: utf8 (MariaDB and MySQL 8 call it utf8mb3), utf8_unicode_ci. */
+    public const CHARSET = 'utf8';
+    public const COLLATION = 'utf8_unicode_ci';
+
     /** Drops (if present) and creates every table. Called once per PHPUnit process. */
     public static function create(): void
     {
@@ -44,6 +50,8 @@ final class Schema
             $schema->dropIfExists($name);
             $schema->create($name, static function (Blueprint $t) use ($define): void {
                 $t->engine = 'InnoDB';
+                $t->charset = self::CHARSET;
+                $t->collation = self::COLLATION;
                 $define($t);
             });
             $position++;
@@ -152,7 +160,10 @@ final class Schema
             },
             'tblproducts' => static function (Blueprint $t): void {
                 $t->increments('id');
-                $t->enum('type', ['hostingaccount', 'reselleraccount', 'server', 'other'])->default('other');
+                // Both TEXT NOT NULL without a default (hostingaccount/reselleraccount/server/other,
+                // free/onetime/recurring), not ENUMs.
+                $t->text('type');
+                $t->text('paytype');
                 $t->integer('gid')->default(0);
                 self::texts($t, 'name', 'slug', 'description', 'autosetup', 'servertype', 'overagesenabled',
                     'autoterminateemail');
@@ -161,7 +172,6 @@ final class Schema
                 $t->integer('welcomeemail')->default(0);
                 $t->tinyInteger('stockcontrol')->default(0);
                 $t->integer('qty')->default(0);
-                $t->enum('paytype', ['free', 'onetime', 'recurring'])->default('free');
                 $t->integer('servergroup')->default(0);
                 for ($i = 1; $i <= 24; $i++) {
                     $t->text('configoption' . $i)->default('');
@@ -245,24 +255,37 @@ final class Schema
                 $t->date('overidesuspenduntil')->default('0000-00-00');
                 $t->integer('diskusage')->default(0);
                 $t->integer('disklimit')->default(0);
-                $t->integer('bwusage')->default(0);
+                $t->integer('bwusage')->default(0); // int(10) signed, in MB: at most 2,147,483,647
                 $t->integer('bwlimit')->default(0);
                 $t->dateTime('lastupdate')->default('0000-00-00 00:00:00');
                 $t->timestamps();
             },
             'tbladdons' => static function (Blueprint $t): void {
+                // Column by column as WHMCS 8 creates it: eleven columns are NOT NULL without a
+                // default, so an insert must name each (billingcycle: free/onetime/recurring;
+                // autoactivate: '', 'on' or 'payment').
                 $t->increments('id');
-                self::texts($t, 'packages', 'name', 'description', 'billingcycle', 'downloads', 'autoactivate',
-                    'type', 'module', 'autolinkby');
-                $t->tinyInteger('tax')->default(0);
-                $t->tinyInteger('showorder')->default(0);
-                $t->tinyInteger('suspendproduct')->default(0);
-                $t->integer('welcomeemail')->default(0);
-                $t->integer('server_group_id')->default(0);
-                $t->integer('weight')->default(0);
+                $t->text('packages');
+                $t->text('name');
+                $t->text('description');
+                $t->text('billingcycle');
+                $t->unsignedTinyInteger('allowqty')->default(0);
+                $t->tinyInteger('tax');
+                $t->tinyInteger('showorder');
                 $t->tinyInteger('hidden')->default(0);
                 $t->tinyInteger('retired')->default(0);
-                $t->timestamps();
+                $t->text('downloads');
+                $t->text('autoactivate');
+                $t->tinyInteger('suspendproduct');
+                $t->integer('welcomeemail');
+                $t->string('type', 16)->default('');
+                $t->string('module', 32)->default('');
+                $t->integer('server_group_id')->default(0);
+                $t->tinyInteger('prorate')->default(0);
+                $t->integer('weight')->default(0);
+                $t->text('autolinkby');
+                $t->timestamp('created_at')->default('0000-00-00 00:00:00');
+                $t->timestamp('updated_at')->default('0000-00-00 00:00:00');
             },
             'tblhostingaddons' => static function (Blueprint $t): void {
                 $t->increments('id');
@@ -341,13 +364,19 @@ final class Schema
                 $t->integer('refundid')->default(0);
             },
             'tblemailtemplates' => static function (Blueprint $t): void {
+                // As WHMCS 8 creates it: every column but the timestamps NOT NULL without a default.
                 $t->increments('id');
-                self::texts($t, 'type', 'name', 'subject', 'message', 'attachments', 'fromname', 'fromemail',
-                    'language', 'copyto', 'blind_copy_to');
-                $t->tinyInteger('disabled')->default(0);
-                $t->tinyInteger('custom')->default(0);
-                $t->tinyInteger('plaintext')->default(0);
-                $t->timestamps();
+                foreach (['type', 'name', 'subject', 'message', 'attachments', 'fromname', 'fromemail'] as $column) {
+                    $t->text($column);
+                }
+                $t->tinyInteger('disabled');
+                $t->tinyInteger('custom');
+                $t->text('language');
+                $t->text('copyto');
+                $t->text('blind_copy_to');
+                $t->tinyInteger('plaintext');
+                $t->timestamp('created_at')->default('0000-00-00 00:00:00');
+                $t->timestamp('updated_at')->default('0000-00-00 00:00:00');
             },
             'tbladdonmodules' => static function (Blueprint $t): void {
                 $t->increments('id');
@@ -380,7 +409,11 @@ final class Schema
             'tblmodulelog' => static function (Blueprint $t): void {
                 $t->increments('id');
                 $t->dateTime('date')->default('0000-00-00 00:00:00');
-                self::texts($t, 'module', 'action', 'request', 'response', 'arrdata');
+                self::texts($t, 'module', 'action');
+                // mediumtext: a module-log entry may hold up to 16 MB of request or answer.
+                foreach (['request', 'response', 'arrdata'] as $column) {
+                    $t->mediumText($column);
+                }
             },
         ];
     }

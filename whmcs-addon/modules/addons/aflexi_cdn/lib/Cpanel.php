@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Addon\AflexiCdn;
 
 use WHMCS\Database\Capsule;
+use WHMCS\Module\Server\Aflexi\Text;
 
 /**
  * The "cPanel CDN feature" step of a sync: for every CDN-enabled product provisioned by the
@@ -193,12 +194,13 @@ final class Cpanel
         Schema::ensure();
         $now = date('Y-m-d H:i:s');
         Capsule::table(self::TABLE)->where('run_id', $runId)->delete();
+        $short = static fn (mixed $text): string => Text::storable(mb_substr((string) $text, 0, 191));
         foreach ($results as $r) {
             Capsule::table(self::TABLE)->insert([
-                'run_id' => $runId, 'server_id' => (int) $r['server_id'], 'server' => mb_substr((string) $r['server'], 0, 191),
-                'package' => mb_substr((string) $r['package'], 0, 191), 'products' => mb_substr((string) $r['products'], 0, 191),
-                'status' => (string) $r['status'], 'featurelist' => $r['featurelist'] === null ? null : mb_substr((string) $r['featurelist'], 0, 191),
-                'error' => $r['error'] === null ? null : mb_substr((string) $r['error'], 0, 2000), 'created_at' => $now,
+                'run_id' => $runId, 'server_id' => (int) $r['server_id'], 'server' => $short($r['server']),
+                'package' => $short($r['package']), 'products' => $short($r['products']),
+                'status' => (string) $r['status'], 'featurelist' => $r['featurelist'] === null ? null : $short($r['featurelist']),
+                'error' => $r['error'] === null ? null : Text::cap((string) $r['error']), 'created_at' => $now,
             ]);
         }
     }

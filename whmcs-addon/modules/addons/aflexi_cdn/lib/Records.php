@@ -49,7 +49,7 @@ final class Records
                 'pending_password' => encrypt($password), 'created_at' => $now, 'updated_at' => $now];
         }
         foreach (array_chunk($rows, 500) as $chunk) {
-            Capsule::table(Schema::PUBLISHERS)->upsert($chunk, ['service_id'], ['pending_password', 'updated_at']);
+            BulkUpsert::write(Schema::PUBLISHERS, $chunk, ['service_id'], ['pending_password', 'updated_at']);
         }
     }
 
@@ -121,10 +121,10 @@ final class Records
         }
         $columns = ['client_id', 'publisher_id', 'username', 'package', 'status', 'last_sync', 'last_error', 'updated_at'];
         foreach (array_chunk($synced, 500) as $chunk) {
-            Capsule::table(Schema::PUBLISHERS)->upsert($chunk, ['service_id'], $columns);
+            BulkUpsert::write(Schema::PUBLISHERS, $chunk, ['service_id'], $columns);
         }
         foreach (array_chunk($withPassword, 500) as $chunk) {
-            Capsule::table(Schema::PUBLISHERS)->upsert($chunk, ['service_id'], array_merge($columns, ['password', 'password_set_at', 'pending_password']));
+            BulkUpsert::write(Schema::PUBLISHERS, $chunk, ['service_id'], array_merge($columns, ['password', 'password_set_at', 'pending_password']));
         }
         foreach ($set->problems as $key => $message) {
             $this->save((int) $key, $existing[(int) $key] ?? null, [

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Addon\AflexiCdn;
 
 use WHMCS\Database\Capsule;
+use WHMCS\Module\Server\Aflexi\Text;
 
 /**
  * A Save Settings sync, cut into bounded steps driven from the admin page: each step (one
@@ -270,13 +271,13 @@ final class Runs
                     'username' => (string) ($result['username'] ?? ''),
                     'outcome' => $outcome,
                     'actions' => implode(',', (array) ($result['actions'] ?? [])),
-                    'error' => isset($result['error']) ? mb_substr((string) $result['error'], 0, 2000) : null,
+                    'error' => isset($result['error']) ? Text::cap((string) $result['error']) : null,
                 ];
             }
         }
         foreach ($set->problems as $key => $message) {
             $rows[] = ['run_id' => $runId, 'item_key' => (string) $key, 'username' => '', 'outcome' => 'failed',
-                'actions' => '', 'error' => mb_substr($message, 0, 2000)];
+                'actions' => '', 'error' => Text::cap($message)];
         }
         foreach (array_chunk($rows, 500) as $chunk) {
             Capsule::table(Schema::RUN_ITEMS)->insertOrIgnore($chunk);

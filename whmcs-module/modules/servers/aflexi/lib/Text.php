@@ -13,14 +13,34 @@ final class Text
         return htmlspecialchars((string) $value, ENT_QUOTES | ENT_SUBSTITUTE, 'UTF-8');
     }
 
-    /** At most $max characters of $text, with a note of how much was cut. */
+    /**
+     * At most $max bytes of $text, with a note of how much was cut, in a form any WHMCS table
+     * stores (storable()).
+     */
     public static function cap(string $text, int $max = 2000): string
     {
+        $text = self::storable($text);
         if (strlen($text) <= $max) {
             return $text;
         }
         $head = mb_strcut($text, 0, $max, 'UTF-8');
         return $head . sprintf('... (%d bytes in all)', strlen($text));
+    }
+
+    /**
+     * $text as WHMCS's database connection can carry it: WHMCS connects and creates its tables
+     * in utf8 (utf8mb3, three bytes a character at most; docs/WHMCS-FIDELITY.md), so a four-byte
+     * character (an emoji) fails the whole statement under a strict sql_mode and turns into
+     * '????' otherwise. Such characters, and invalid UTF-8, become U+FFFD instead: the row is
+     * written and says where something was replaced.
+     */
+    public static function storable(string $text): string
+    {
+        // ENT_SUBSTITUTE puts U+FFFD for each invalid sequence; the decode undoes the rest exactly.
+        $valid = mb_check_encoding($text, 'UTF-8')
+            ? $text
+            : htmlspecialchars_decode(htmlspecialchars($text, ENT_NOQUOTES | ENT_SUBSTITUTE, 'UTF-8'), ENT_NOQUOTES);
+        return preg_replace('/[\x{10000}-\x{10FFFF}]/u', "\u{FFFD}", $valid) ?? $valid;
     }
 
     /**

@@ -1,0 +1,122 @@
+<?php
+/**
+ * The stand-in is what a real WHMCS 8 runs on (docs/WHMCS-FIDELITY.md): the Illuminate version
+ * it bundles, its tables' charset and column definitions, and the two sql_modes operators'
+ * servers run with. Plus the static guard that keeps the modules inside illuminate 7.12.
+ */
+
+declare(strict_types=1);
+
+use Illuminate\Database\QueryException;
+use WHMCS\Database\Capsule;
+use WhmcsHarness\Database;
+use WhmcsHarness\IlluminateApi;
+use WhmcsHarness\Schema;
+use WhmcsHarness\TestCase;
+
+final class FidelityTest extends TestCase
+{
+    private const MODULES = [__DIR__ . '/../../whmcs-module', __DIR__ . '/../../whmcs-addon'];
+
+    public function test_the_modules_call_no_query_builder_or_collection_method_that_illuminate_7_12_lacks(): void
+    {
+        $this->assertSame([], IlluminateApi::newerCallsIn(self::MODULES));
+        // Names the modules declare themselves hide calls of the same name from the guard: any
+        // new one must be looked at (is it ours, or a newer Illuminate method?) and added here.
+        $this->assertSame(['begin', 'mask', 'now', 'prepare', 'test'], IlluminateApi::shadowed(self::MODULES));
+    }
+
+    public function test_the_guard_reports_an_upsert_and_other_methods_newer_than_7_12(): void
+    {
+        $dir = sys_get_temp_dir() . '/aflexi-guard-' . bin2hex(random_bytes(4));
+        mkdir($dir);
+        file_put_contents("$dir/Late.php", <<<'PHP'
+            <?php
+            Capsule::table('mod_x')->upsert($rows, ['id'], ['name']);
+            $first = Capsule::table('mod_x')->where('a', 1)->sole();
+            $kept = Capsule::table('mod_x')->get()->where('a', 1)->first();
+            PHP);
+        try {
+            $this->assertSame(["$dir/Late.php:2 upsert()", "$dir/Late.php:3 sole()"], IlluminateApi::newerCallsIn([$dir]));
+        } finally {
+            unlink("$dir/Late.php");
+            rmdir($dir);
+        }
+    }
+
+    public function test_the_illuminate_loaded_is_the_version_asked_for(): void
+    {
+        $hasUpsert = method_exists(\Illuminate\Database\Query\Builder::class, 'upsert');
+        $this->assertSame(WHMCS_ILLUMINATE === '8.83', $hasUpsert);
+        if (WHMCS_ILLUMINATE === '7.12') {
+            $this->expectException(BadMethodCallException::class);
+            Capsule::table('tblconfiguration')->upsert([['setting' => 'X', 'value' => '1']], ['setting'], ['value']);
+        }
+    }
+
+    public function test_core_tables_are_utf8_with_utf8_unicode_ci_on_a_utf8_connection(): void
+    {
+        $this->requireMariaDb();
+        $rows = Capsule::table('information_schema.tables')
+            ->where('table_schema', Capsule::connection()->getDatabaseName())
+            ->whereIn('table_name', Schema::tableNames())
+            ->pluck('table_collation', 'table_name')->all();
+        $this->assertCount(count(Schema::tableNames()), $rows);
+        $this->assertSame(array_fill_keys(array_keys($rows), 'utf8mb3_unicode_ci'), $rows);
+        $session = Capsule::selectOne('select @@character_set_client as client, @@collation_connection as collation');
+        $this->assertSame(['utf8mb3', 'utf8mb3_unicode_ci'], [$session->client, $session->collation]);
+    }
+
+    public function test_the_session_sql_mode_is_the_one_asked_for(): void
+    {
+        $this->requireMariaDb();
+        $mode = (string) Capsule::selectOne('select @@session.sql_mode as mode')->mode;
+        $this->assertSame(implode(',', Database::SQL_MODES[Database::sqlMode()]), $mode);
+    }
+
+    public function test_an_insert_into_tbladdons_must_name_every_column_without_a_default(): void
+    {
+        $this->requireMariaDb();
+        $partial = ['name' => 'Partial', 'billingcycle' => 'free'];
+        if (Database::sqlMode() === 'strict') {
+            $this->expectException(QueryException::class);
+            $this->expectExceptionMessageMatches("/Field 'packages' doesn't have a default value/");
+        }
+        $id = Capsule::table('tbladdons')->insertGetId($partial);
+        $row = Capsule::table('tbladdons')->find($id);
+        $this->assertSame(['', '', 0], [$row->packages, $row->autoactivate, (int) $row->welcomeemail]);
+    }
+
+    public function test_a_four_byte_character_in_a_core_table_fails_strict_and_is_replaced_otherwise(): void
+    {
+        $this->requireMariaDb();
+        $id = Capsule::table('tblconfiguration')->insert(['setting' => 'Emoji', 'value' => 'before']);
+        $this->assertTrue($id);
+        if (Database::sqlMode() === 'strict') {
+            $this->expectException(QueryException::class);
+            $this->expectExceptionMessageMatches('/Incorrect string value/');
+        }
+        Capsule::table('tblconfiguration')->where('setting', 'Emoji')->update(['value' => "Zo\u{00eb} \u{1F600} Ltd"]);
+        // utf8mb3 cannot hold U+1F600: each of its four bytes becomes '?', the rest is kept.
+        $this->assertSame("Zo\u{00eb} ???? Ltd", Capsule::table('tblconfiguration')->where('setting', 'Emoji')->value('value'));
+    }
+
+    public function test_an_int_column_over_its_range_fails_strict_and_is_clipped_otherwise(): void
+    {
+        $this->requireMariaDb();
+        $id = Capsule::table('tblhosting')->insertGetId(['userid' => 1, 'packageid' => 1]);
+        if (Database::sqlMode() === 'strict') {
+            $this->expectException(QueryException::class);
+            $this->expectExceptionMessageMatches("/Out of range value for column 'bwlimit'/");
+        }
+        Capsule::table('tblhosting')->where('id', $id)->update(['bwlimit' => 2_147_483_648]);
+        $this->assertSame(2_147_483_647, (int) Capsule::table('tblhosting')->where('id', $id)->value('bwlimit'));
+    }
+
+    private function requireMariaDb(): void
+    {
+        if (Database::driver() !== 'mysql') {
+            $this->markTestSkipped('charset, column definitions and sql_mode are MariaDB behaviour');
+        }
+    }
+}
