@@ -37,7 +37,7 @@ final class Text
     public static function storable(string $text): string
     {
         // ENT_SUBSTITUTE puts U+FFFD for each invalid sequence; the decode undoes the rest exactly.
-        $valid = mb_check_encoding($text, 'UTF-8')
+        $valid = preg_match('//u', $text) === 1
             ? $text
             : htmlspecialchars_decode(htmlspecialchars($text, ENT_NOQUOTES | ENT_SUBSTITUTE, 'UTF-8'), ENT_NOQUOTES);
         return preg_replace('/[\x{10000}-\x{10FFFF}]/u', "\u{FFFD}", $valid) ?? $valid;
