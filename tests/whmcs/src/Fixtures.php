@@ -176,10 +176,21 @@ final class Fixtures
         ]);
     }
 
-    /** tbladdons (a product addon definition); `packages` is a comma-separated list of pids. */
+    /**
+     * tbladdons (a product addon definition); `packages` is a comma-separated list of pids.
+     * Every column is given (a real install has no defaults there), as the Product Addons page
+     * saves a recurring addon priced on one cycle: billingcycle 'Monthly' (WHMCS stores the
+     * cycle's name then; 'free'/'onetime'/'recurring' otherwise).
+     */
     public static function productAddon(array $o = []): int
     {
-        return self::insert('tbladdons', $o + ['name' => 'CDN Bandwidth Pack', 'billingcycle' => 'Monthly', 'showorder' => 1]);
+        $now = date('Y-m-d H:i:s');
+        return self::insert('tbladdons', $o + [
+            'packages' => '', 'name' => 'CDN Bandwidth Pack', 'description' => '', 'billingcycle' => 'Monthly',
+            'tax' => 0, 'showorder' => 1, 'downloads' => '', 'autoactivate' => '', 'suspendproduct' => 0,
+            'welcomeemail' => 0, 'type' => 'hostingaccount', 'module' => '', 'server_group_id' => 0, 'weight' => 0,
+            'autolinkby' => '', 'hidden' => 0, 'retired' => 0, 'created_at' => $now, 'updated_at' => $now,
+        ]);
     }
 
     /** tblhostingaddons (an addon on a client's service; a new service when `hostingid` is missing). */
