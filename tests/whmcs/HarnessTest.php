@@ -115,11 +115,29 @@ final class HarnessTest extends TestCase
         $this->assertNotSame($a, $b);
     }
 
-    public function test_decrypt_of_plaintext_or_garbage_returns_an_empty_string(): void
+    public function test_decrypt_of_a_value_never_encrypted_returns_garbage_as_whmcs_does(): void
     {
-        $this->assertSame('', decrypt('plain-api-key'));
-        $this->assertSame('', decrypt(base64_encode(random_bytes(80))));
         $this->assertSame('', decrypt(''));
+        foreach (['plain-api-key', 'k', base64_encode(random_bytes(80))] as $plain) {
+            $garbage = decrypt($plain);
+            $this->assertNotSame('', $garbage, 'WHMCS has no "not a ciphertext" answer');
+            $this->assertNotSame($plain, $garbage);
+            $this->assertFalse(mb_check_encoding($garbage, 'UTF-8'), 'not clean text');
+            $this->assertSame($garbage, decrypt($plain), 'the same garbage each time');
+        }
+        $this->assertNotSame(decrypt('plain-api-key'), decrypt('plain-api-kez'));
+    }
+
+    public function test_a_server_password_stored_plain_reaches_params_as_garbage(): void
+    {
+        $server = Fixtures::server(['accesshash' => 'HASH-as-entered']);
+        Capsule::table('tblservers')->where('id', $server)->update(['password' => 'stored-plain']);
+
+        $params = Params::forServer($server);
+
+        $this->assertNotSame('stored-plain', $params['serverpassword']);
+        $this->assertNotSame('', $params['serverpassword']);
+        $this->assertSame('HASH-as-entered', $params['serveraccesshash'], 'the access hash is handed over as stored');
     }
 
     public function test_another_process_attaches_to_the_data_and_shares_the_encryption_key(): void

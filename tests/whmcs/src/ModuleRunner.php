@@ -135,7 +135,7 @@ final class ModuleRunner
             $letters = preg_replace('/[^a-z]/', '', strtolower($service->domain));
             $changes['username'] = substr((string) $letters, 0, 8);
         }
-        if (Crypto::decrypt($service->password) === '') {
+        if ((string) $service->password === '') {
             $changes['password'] = Crypto::encrypt(self::randomPassword(10));
         }
         if ($changes !== []) {
