@@ -13,6 +13,7 @@ declare(strict_types=1);
 use WHMCS\Database\Capsule;
 use WhmcsHarness\Actions;
 use WhmcsHarness\Addon;
+use WhmcsHarness\Config;
 use WhmcsHarness\AddonPage;
 use WhmcsHarness\Crypto;
 use WhmcsHarness\Email\UnsupportedTemplateSyntax;
@@ -639,6 +640,54 @@ final class HarnessTest extends TestCase
         $this->assertSame($params['password'], decrypt(Capsule::table('tblhosting')->where('id', $serviceId)->value('password')));
     }
 
+    public function test_ModuleCreate_usernames_from_the_domain_give_way_to_a_counter_when_taken(): void
+    {
+        $product = Fixtures::product(['servertype' => 'harnesstest']);
+        Fixtures::service(['username' => 'myshopex']);
+        Fixtures::service(['username' => 'myshope1']);
+        $serviceId = Fixtures::service(['packageid' => $product, 'domain' => 'my-shop42.example.com']);
+
+        localAPI('ModuleCreate', ['serviceid' => $serviceId]);
+
+        $this->assertSame('myshope2', FakeServerModule::$calls[0]['params']['username']);
+        $this->assertSame('myshope2', Capsule::table('tblhosting')->where('id', $serviceId)->value('username'));
+    }
+
+    public function test_ModuleCreate_usernames_are_8_random_letters_with_random_usernames_on(): void
+    {
+        Config::set('GenerateRandomUsername', 'on');
+        $product = Fixtures::product(['servertype' => 'harnesstest']);
+        $withDomain = Fixtures::service(['packageid' => $product, 'domain' => 'my-shop42.example.com']);
+        $without = Fixtures::service(['packageid' => $product, 'domain' => '']);
+
+        localAPI('ModuleCreate', ['serviceid' => $withDomain]);
+        localAPI('ModuleCreate', ['serviceid' => $without]);
+
+        $this->assertMatchesRegularExpression('/^[a-z]{8}$/', FakeServerModule::$calls[0]['params']['username']);
+        $this->assertNotSame('myshopex', FakeServerModule::$calls[0]['params']['username']);
+        $this->assertMatchesRegularExpression('/^[a-z]{8}$/', FakeServerModule::$calls[1]['params']['username']);
+    }
+
+    public function test_ModuleCreate_without_a_domain_and_random_usernames_off_leaves_the_username_empty(): void
+    {
+        $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest']), 'domain' => '']);
+
+        localAPI('ModuleCreate', ['serviceid' => $serviceId]);
+
+        $this->assertSame('', FakeServerModule::$calls[0]['params']['username']);
+        $this->assertNotSame('', FakeServerModule::$calls[0]['params']['password'], 'the password is still generated');
+    }
+
+    public function test_ModuleCreate_generates_nothing_when_the_module_opts_out_in_its_MetaData(): void
+    {
+        FakeServerModule::$metaData = ['AutoGenerateUsernameAndPassword' => false];
+        $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest']), 'domain' => 'my-shop42.example.com']);
+
+        localAPI('ModuleCreate', ['serviceid' => $serviceId]);
+
+        $this->assertSame(['', ''], [FakeServerModule::$calls[0]['params']['username'], FakeServerModule::$calls[0]['params']['password']]);
+    }
+
     public function test_a_PreModuleCreate_hook_returning_abortcmd_stops_the_create(): void
     {
         $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest'])]);
@@ -895,11 +944,14 @@ final class FakeServerModule
     public static array $calls = [];
     /** @var (callable(array<string, mixed>): string)|null */
     public static $onCreate = null;
+    /** @var array<string, mixed> */
+    public static array $metaData = [];
 
     public static function reset(): void
     {
         self::$calls = [];
         self::$onCreate = null;
+        self::$metaData = [];
     }
 
     public static function call(string $function, array $params): string
@@ -910,6 +962,11 @@ final class FakeServerModule
         }
         return 'success';
     }
+}
+
+function harnesstest_MetaData(): array
+{
+    return FakeServerModule::$metaData;
 }
 
 function harnesstest_CreateAccount(array $params): string
