@@ -894,6 +894,17 @@ final class HarnessTest extends TestCase
         $this->assertSame([$clientId, 'new@example.com', 'old@example.com'], [$vars['userid'], $vars['email'], $vars['olddata']['email']]);
     }
 
+    public function test_a_client_area_profile_save_runs_ClientEdit_with_only_the_changed_columns_and_olddata(): void
+    {
+        $clientId = Fixtures::client(['email' => 'old@example.com', 'city' => 'Here']);
+
+        Actions::editClientInClientArea($clientId, ['email' => 'new@example.com', 'city' => 'Here']);
+
+        $vars = Whmcs::hookRuns('ClientEdit')[0]['vars'];
+        $this->assertSame(['userid', 'email', 'olddata'], array_keys($vars));
+        $this->assertSame(['old@example.com', 'Here'], [$vars['olddata']['email'], $vars['olddata']['city']], 'olddata is the whole previous row');
+    }
+
     public function test_closing_a_client_sets_statuses_without_module_calls_and_runs_ClientClose(): void
     {
         $productId = Fixtures::product(['servertype' => 'harnesstest']);
