@@ -13,6 +13,7 @@ declare(strict_types=1);
 use WHMCS\Database\Capsule;
 use WhmcsHarness\Actions;
 use WhmcsHarness\Addon;
+use WhmcsHarness\Config;
 use WhmcsHarness\AddonPage;
 use WhmcsHarness\Crypto;
 use WhmcsHarness\Email\UnsupportedTemplateSyntax;
@@ -115,11 +116,29 @@ final class HarnessTest extends TestCase
         $this->assertNotSame($a, $b);
     }
 
-    public function test_decrypt_of_plaintext_or_garbage_returns_an_empty_string(): void
+    public function test_decrypt_of_a_value_never_encrypted_returns_garbage_as_whmcs_does(): void
     {
-        $this->assertSame('', decrypt('plain-api-key'));
-        $this->assertSame('', decrypt(base64_encode(random_bytes(80))));
         $this->assertSame('', decrypt(''));
+        foreach (['plain-api-key', 'k', base64_encode(random_bytes(80))] as $plain) {
+            $garbage = decrypt($plain);
+            $this->assertNotSame('', $garbage, 'WHMCS has no "not a ciphertext" answer');
+            $this->assertNotSame($plain, $garbage);
+            $this->assertFalse(mb_check_encoding($garbage, 'UTF-8'), 'not clean text');
+            $this->assertSame($garbage, decrypt($plain), 'the same garbage each time');
+        }
+        $this->assertNotSame(decrypt('plain-api-key'), decrypt('plain-api-kez'));
+    }
+
+    public function test_a_server_password_stored_plain_reaches_params_as_garbage(): void
+    {
+        $server = Fixtures::server(['accesshash' => 'HASH-as-entered']);
+        Capsule::table('tblservers')->where('id', $server)->update(['password' => 'stored-plain']);
+
+        $params = Params::forServer($server);
+
+        $this->assertNotSame('stored-plain', $params['serverpassword']);
+        $this->assertNotSame('', $params['serverpassword']);
+        $this->assertSame('HASH-as-entered', $params['serveraccesshash'], 'the access hash is handed over as stored');
     }
 
     public function test_another_process_attaches_to_the_data_and_shares_the_encryption_key(): void
@@ -623,6 +642,54 @@ final class HarnessTest extends TestCase
         $this->assertSame($params['password'], decrypt(Capsule::table('tblhosting')->where('id', $serviceId)->value('password')));
     }
 
+    public function test_ModuleCreate_usernames_from_the_domain_give_way_to_a_counter_when_taken(): void
+    {
+        $product = Fixtures::product(['servertype' => 'harnesstest']);
+        Fixtures::service(['username' => 'myshopex']);
+        Fixtures::service(['username' => 'myshope1']);
+        $serviceId = Fixtures::service(['packageid' => $product, 'domain' => 'my-shop42.example.com']);
+
+        localAPI('ModuleCreate', ['serviceid' => $serviceId]);
+
+        $this->assertSame('myshope2', FakeServerModule::$calls[0]['params']['username']);
+        $this->assertSame('myshope2', Capsule::table('tblhosting')->where('id', $serviceId)->value('username'));
+    }
+
+    public function test_ModuleCreate_usernames_are_8_random_letters_with_random_usernames_on(): void
+    {
+        Config::set('GenerateRandomUsername', 'on');
+        $product = Fixtures::product(['servertype' => 'harnesstest']);
+        $withDomain = Fixtures::service(['packageid' => $product, 'domain' => 'my-shop42.example.com']);
+        $without = Fixtures::service(['packageid' => $product, 'domain' => '']);
+
+        localAPI('ModuleCreate', ['serviceid' => $withDomain]);
+        localAPI('ModuleCreate', ['serviceid' => $without]);
+
+        $this->assertMatchesRegularExpression('/^[a-z]{8}$/', FakeServerModule::$calls[0]['params']['username']);
+        $this->assertNotSame('myshopex', FakeServerModule::$calls[0]['params']['username']);
+        $this->assertMatchesRegularExpression('/^[a-z]{8}$/', FakeServerModule::$calls[1]['params']['username']);
+    }
+
+    public function test_ModuleCreate_without_a_domain_and_random_usernames_off_leaves_the_username_empty(): void
+    {
+        $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest']), 'domain' => '']);
+
+        localAPI('ModuleCreate', ['serviceid' => $serviceId]);
+
+        $this->assertSame('', FakeServerModule::$calls[0]['params']['username']);
+        $this->assertNotSame('', FakeServerModule::$calls[0]['params']['password'], 'the password is still generated');
+    }
+
+    public function test_ModuleCreate_generates_nothing_when_the_module_opts_out_in_its_MetaData(): void
+    {
+        FakeServerModule::$metaData = ['AutoGenerateUsernameAndPassword' => false];
+        $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest']), 'domain' => 'my-shop42.example.com']);
+
+        localAPI('ModuleCreate', ['serviceid' => $serviceId]);
+
+        $this->assertSame(['', ''], [FakeServerModule::$calls[0]['params']['username'], FakeServerModule::$calls[0]['params']['password']]);
+    }
+
     public function test_a_PreModuleCreate_hook_returning_abortcmd_stops_the_create(): void
     {
         $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest'])]);
@@ -835,6 +902,17 @@ final class HarnessTest extends TestCase
         $this->assertSame([$clientId, 'new@example.com', 'old@example.com'], [$vars['userid'], $vars['email'], $vars['olddata']['email']]);
     }
 
+    public function test_a_client_area_profile_save_runs_ClientEdit_with_only_the_changed_columns_and_olddata(): void
+    {
+        $clientId = Fixtures::client(['email' => 'old@example.com', 'city' => 'Here']);
+
+        Actions::editClientInClientArea($clientId, ['email' => 'new@example.com', 'city' => 'Here']);
+
+        $vars = Whmcs::hookRuns('ClientEdit')[0]['vars'];
+        $this->assertSame(['userid', 'email', 'olddata'], array_keys($vars));
+        $this->assertSame(['old@example.com', 'Here'], [$vars['olddata']['email'], $vars['olddata']['city']], 'olddata is the whole previous row');
+    }
+
     public function test_closing_a_client_sets_statuses_without_module_calls_and_runs_ClientClose(): void
     {
         $productId = Fixtures::product(['servertype' => 'harnesstest']);
@@ -885,11 +963,14 @@ final class FakeServerModule
     public static array $calls = [];
     /** @var (callable(array<string, mixed>): string)|null */
     public static $onCreate = null;
+    /** @var array<string, mixed> */
+    public static array $metaData = [];
 
     public static function reset(): void
     {
         self::$calls = [];
         self::$onCreate = null;
+        self::$metaData = [];
     }
 
     public static function call(string $function, array $params): string
@@ -900,6 +981,11 @@ final class FakeServerModule
         }
         return 'success';
     }
+}
+
+function harnesstest_MetaData(): array
+{
+    return FakeServerModule::$metaData;
 }
 
 function harnesstest_CreateAccount(array $params): string

@@ -23,8 +23,9 @@ final class Actions
         'disableautocc', 'emailoptout', 'marketing_emails_opt_in', 'overrideautoclose', 'allow_sso'];
 
     /**
-     * The client profile is saved (admin area, client area or UpdateClient): the row is
-     * updated, then ClientEdit runs with the new values and `olddata` (the previous ones).
+     * The client profile is saved in the admin area or by UpdateClient: the row is updated,
+     * then ClientEdit runs with every column (the new values) and `olddata` (the previous ones),
+     * the shape of hooks-reference/client ClientEdit.
      *
      * @param array<string, mixed> $changes tblclients column => value
      */
@@ -33,6 +34,24 @@ final class Actions
         $old = self::clientEditPayload($clientId);
         Capsule::table('tblclients')->where('id', $clientId)->update($changes);
         Hooks::run('ClientEdit', self::clientEditPayload($clientId) + ['olddata' => $old]);
+    }
+
+    /**
+     * The client saves their own profile in the client area: ClientEdit carries `userid`, only
+     * the columns whose value changed, and `olddata` (the whole previous row). Not in WHMCS's
+     * documentation (which lists every column); seen in public hook code that falls back to
+     * `olddata` for missing keys, so a hook must read a missing key as "unchanged".
+     *
+     * @param array<string, mixed> $changes tblclients column => value
+     */
+    public static function editClientInClientArea(int $clientId, array $changes): void
+    {
+        $old = self::clientEditPayload($clientId);
+        Capsule::table('tblclients')->where('id', $clientId)->update($changes);
+        $new = self::clientEditPayload($clientId);
+        $changed = array_filter($new, static fn ($value, string $key): bool => $key !== 'userid'
+            && (is_array($value) ? $value !== ($old[$key] ?? null) : (string) $value !== (string) ($old[$key] ?? '')), ARRAY_FILTER_USE_BOTH);
+        Hooks::run('ClientEdit', ['userid' => $clientId] + $changed + ['olddata' => $old]);
     }
 
     /**

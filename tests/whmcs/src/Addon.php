@@ -74,8 +74,8 @@ final class Addon
         foreach (Capsule::table('tbladdonmodules')->where('module', $name)->orderBy('id')->get() as $row) {
             $value = $row->value;
             if (($fields[$row->setting]['Type'] ?? '') === 'password') {
-                $decrypted = Crypto::decrypt($value);
-                $value = $decrypted !== '' ? $decrypted : $value;
+                // Encrypted by configure() unless told otherwise: stored plain is the other reading of §B6.
+                $value = Crypto::isCiphertext($value) ? Crypto::decrypt($value) : $value;
             }
             $vars[$row->setting] = $value;
         }

@@ -6,9 +6,15 @@
  * PHPUnit process (exportKey()/useKey() share it with another process), so a test can
  * assert that a stored password is not the plaintext.
  * Encrypting the same string twice gives different values (as EncryptPassword documents).
- * Decrypting anything that is not one of its own ciphertexts returns '' - which is what WHMCS
- * does for plaintext or garbage, and what the "try decrypt(), else use raw" pattern of §B6
- * relies on. The format is not WHMCS's (which is proprietary); nothing may depend on it.
+ * Decrypting '' gives ''. Decrypting anything else that is not one of its own ciphertexts
+ * gives GARBAGE, as WHMCS's decrypt() does for a value that was never encrypted (e.g. a
+ * tblservers.accesshash, which WHMCS stores as entered, or a password written by SQL): WHMCS
+ * base64-decodes and deciphers whatever it is given and returns the bytes, it has no
+ * "not a ciphertext" answer. So "try decrypt(), else use raw" cannot work on a real WHMCS;
+ * code must decrypt exactly the fields WHMCS encrypts. The garbage here is deterministic, not
+ * empty, never the input, and not clean text (its first byte is >= 0x80 and invalid as
+ * UTF-8), so a test sees any code that relies on it. The format is not WHMCS's (which is
+ * proprietary); nothing may depend on it.
  */
 
 declare(strict_types=1);
@@ -36,18 +42,44 @@ final class Crypto
 
     public static function decrypt(string $encoded): string
     {
+        if ($encoded === '') {
+            return '';
+        }
+        $plain = self::open($encoded);
+        return $plain ?? self::garbage($encoded);
+    }
+
+    /** Whether $value is one of this stand-in's ciphertexts (for the stand-in's own bookkeeping only). */
+    public static function isCiphertext(string $value): bool
+    {
+        return $value !== '' && self::open($value) !== null;
+    }
+
+    private static function open(string $encoded): ?string
+    {
         $raw = base64_decode($encoded, true);
         if ($raw === false || strlen($raw) < self::IV_BYTES + 16 + self::MAC_BYTES) {
-            return '';
+            return null;
         }
         $iv = substr($raw, 0, self::IV_BYTES);
         $cipher = substr($raw, self::IV_BYTES, -self::MAC_BYTES);
         $mac = substr($raw, -self::MAC_BYTES);
         if (!hash_equals(hash_hmac('sha256', $iv . $cipher, self::key(), true), $mac)) {
-            return '';
+            return null;
         }
         $plain = openssl_decrypt($cipher, self::CIPHER, self::key(), OPENSSL_RAW_DATA, $iv);
-        return $plain === false ? '' : $plain;
+        return $plain === false ? null : $plain;
+    }
+
+    /** What deciphering a non-ciphertext yields: bytes about as long as its base64 decoding. */
+    private static function garbage(string $value): string
+    {
+        $length = max(4, intdiv(strlen($value) * 3, 4));
+        $bytes = '';
+        for ($i = 0; strlen($bytes) < $length; $i++) {
+            $bytes .= hash_hmac('sha256', $i . ':' . $value, 'whmcs-harness-garbage', true);
+        }
+        return chr(0x80 | ord($bytes[0])) . substr($bytes, 1, $length - 1);
     }
 
     /**

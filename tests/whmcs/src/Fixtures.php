@@ -176,14 +176,19 @@ final class Fixtures
         ]);
     }
 
-    /** tbladdons (a product addon definition); `packages` is a comma-separated list of pids. */
+    /**
+     * tbladdons (a product addon definition); `packages` is a comma-separated list of pids.
+     * Every column is given (a real install has no defaults there), as the Product Addons page
+     * saves a recurring addon: billingcycle is one of 'free', 'onetime', 'recurring'.
+     */
     public static function productAddon(array $o = []): int
     {
-        // Every column WHMCS declares NOT NULL without a default, as its admin form writes them.
+        $now = date('Y-m-d H:i:s');
         return self::insert('tbladdons', $o + [
             'packages' => '', 'name' => 'CDN Bandwidth Pack', 'description' => '', 'billingcycle' => 'recurring',
             'tax' => 0, 'showorder' => 1, 'downloads' => '', 'autoactivate' => '', 'suspendproduct' => 0,
-            'welcomeemail' => 0, 'autolinkby' => '',
+            'welcomeemail' => 0, 'type' => '', 'module' => '', 'server_group_id' => 0, 'weight' => 0,
+            'autolinkby' => '', 'hidden' => 0, 'retired' => 0, 'created_at' => $now, 'updated_at' => $now,
         ]);
     }
 

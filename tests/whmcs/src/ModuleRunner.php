@@ -6,9 +6,9 @@
  * 1. find the service and its product's module (errors "Service ID not found", "Service not
  *    assigned to a module"); load modules/servers/<module>/<module>.php if the function is
  *    not defined yet ("Function Not Supported by Module" when it is still missing);
- * 2. Create only: give the service a username (first 8 letters of the domain) when it has
- *    none but has a domain, and a 10-character password when it has none (§A4), saved
- *    before the call;
+ * 2. Create only: WHMCS's username and password for a service that has none
+ *    (ServiceCredentials: from the domain, or random; skipped when the module's MetaData
+ *    says AutoGenerateUsernameAndPassword => false), saved before the call;
  * 3. build $params (Params::forService), run PreModule<Action> with ['params' => $params]:
  *    returned arrays override params, `abortcmd` aborts;
  * 4. call <module>_<Function>($params); only the string 'success' is success;
@@ -67,7 +67,7 @@ final class ModuleRunner
         }
 
         if ($action === 'Create') {
-            self::ensureCredentials($service);
+            ServiceCredentials::beforeCreate($service, $module);
         }
         $params = Params::forService($serviceId);
         if ($action === 'Suspend') {
@@ -125,32 +125,6 @@ final class ModuleRunner
             'ChangePassword' => $row->update(['password' => Crypto::encrypt((string) $params['password'])]),
             default => null,
         };
-    }
-
-    /** WHMCS's default credentials for a service being created (§A4). */
-    private static function ensureCredentials(object $service): void
-    {
-        $changes = [];
-        if ($service->username === '' && $service->domain !== '') {
-            $letters = preg_replace('/[^a-z]/', '', strtolower($service->domain));
-            $changes['username'] = substr((string) $letters, 0, 8);
-        }
-        if (Crypto::decrypt($service->password) === '') {
-            $changes['password'] = Crypto::encrypt(self::randomPassword(10));
-        }
-        if ($changes !== []) {
-            Capsule::table('tblhosting')->where('id', $service->id)->update($changes);
-        }
-    }
-
-    private static function randomPassword(int $length): string
-    {
-        $alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-        $out = '';
-        for ($i = 0; $i < $length; $i++) {
-            $out .= $alphabet[random_int(0, strlen($alphabet) - 1)];
-        }
-        return $out;
     }
 
     /** @return array{result: string, message: string} */

@@ -25,7 +25,7 @@ final class UtilityApi
         return ['result' => 'success', 'password' => Crypto::encrypt((string) ($v['password2'] ?? ''))];
     }
 
-    /** DecryptPassword: `password2` -> `password` ('' for anything that is not a ciphertext). */
+    /** DecryptPassword: `password2` -> `password` (garbage for anything that is not a ciphertext, as decrypt()). */
     public static function decryptPassword(array $v): array
     {
         return ['result' => 'success', 'password' => Crypto::decrypt((string) ($v['password2'] ?? ''))];

@@ -47,6 +47,10 @@ function aflexi_MetaData(): array
         'ListAccountsUniqueIdentifierDisplayName' => 'CDN username',
         'ListAccountsUniqueIdentifierField' => 'username',
         'ListAccountsProductField' => 'configoption1',
+        // AutoGenerateUsernameAndPassword stays at WHMCS's default (on): before CreateAccount
+        // WHMCS gives a new service a username from its domain (8 random letters with "Enable
+        // Random Usernames") and a password; the module uses them, and makes the username from
+        // the client's e-mail when WHMCS gave none (no domain), as the product document asks.
     ];
 }
 

@@ -73,8 +73,9 @@ add_hook('EmailPreSend', 1, static function (array $vars): array {
 });
 
 /**
- * ProductEdit (an admin saved a product): when the product uses this module and has no
- * welcome e-mail, it gets the "Aflexi CDN Welcome Mail". Returns nothing.
+ * ProductEdit (an admin saved a product): a product that has just started using this module
+ * and has no welcome e-mail gets the "Aflexi CDN Welcome Mail"; a product seen before keeps
+ * the admin's choice, "None" included (lib/ProductWelcome.php). Returns nothing.
  */
 add_hook('ProductEdit', 1, static function (array $vars): void {
     $productId = (int) ($vars['pid'] ?? 0);

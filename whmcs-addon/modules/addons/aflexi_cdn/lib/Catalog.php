@@ -103,23 +103,48 @@ final class Catalog
         return (int) Capsule::table('tbladdons')->where('name', self::ADDON_NAME)->orderBy('id')->value('id');
     }
 
-    /** Creates the "Aflexi CDN" product addon when missing: free, auto-activated. Returns its id. */
+    /**
+     * Creates the "Aflexi CDN" product addon when missing. Returns its id.
+     *
+     * Every column is named (a real install has no defaults on tbladdons) with a value WHMCS's
+     * own Product Addons page writes (notes in docs/WHMCS-FIDELITY.md):
+     *  - billingcycle 'free': the page's "Free" payment type; it lists the addon as free and
+     *    the operator prices it by choosing One Time or Recurring there (WHMCS then adds the
+     *    tblpricing rows itself when the pricing tab is first shown, so none are written here);
+     *  - autoactivate 'payment': a client addon turns Active when its first invoice is paid.
+     *    Free, the addon decides nothing (addonPriced() is false); once priced, only services
+     *    whose CDN addon is paid get CDN, never on order acceptance alone ('on') nor by hand
+     *    only ('').
+     */
     public static function installAddon(): int
     {
         $id = self::addonId();
         if ($id > 0) {
             return $id;
         }
+        $now = date('Y-m-d H:i:s');
         $row = [
             'packages' => implode(',', array_keys(self::enabled())),
             'name' => self::ADDON_NAME,
             'description' => 'Aflexi CDN account (publisher) for this service.',
-            'billingcycle' => 'Free',
-            'autoactivate' => 'on',
+            'billingcycle' => 'free',
+            'tax' => 0,
             'showorder' => 1,
+            'downloads' => '',
+            'autoactivate' => 'payment',
+            'suspendproduct' => 0,
+            'welcomeemail' => 0,
+            'type' => 'hostingaccount',
+            'module' => '',
+            'server_group_id' => 0,
+            'weight' => 0,
+            'autolinkby' => '',
             'hidden' => 0,
             'retired' => 0,
+            'created_at' => $now,
+            'updated_at' => $now,
         ];
+        // Older WHMCS versions lack some columns (module, autolinkby, ...): only existing ones.
         $columns = array_flip(Capsule::schema()->getColumnListing('tbladdons'));
         return (int) Capsule::table('tbladdons')->insertGetId(array_intersect_key($row, $columns));
     }

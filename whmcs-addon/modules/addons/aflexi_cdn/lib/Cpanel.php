@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Addon\AflexiCdn;
 
 use WHMCS\Database\Capsule;
+use WHMCS\Module\Server\Aflexi\Connection;
 use WHMCS\Module\Server\Aflexi\Text;
 
 /**
@@ -143,10 +144,13 @@ final class Cpanel
         $base = ['server_id' => $serverId, 'server' => $name, 'package' => $package, 'products' => $products];
         $secrets = [];
         try {
-            // Password and access hash: decrypted when stored encrypted, else used as stored
-            // (WHMCS versions differ on the access hash).
-            $password = self::plain((string) ($row->password ?? ''));
-            $accessHash = self::plain((string) ($row->accesshash ?? ''));
+            // As WHMCS hands a server to a module: the password decrypted (WHMCS encrypts it),
+            // the access hash (API token) as stored (WHMCS keeps it as entered).
+            $password = Connection::decryptServerPassword((string) ($row->password ?? ''));
+            if (!Connection::readable($password)) {
+                throw new \RuntimeException(sprintf('the password of server record #%d cannot be read (WHMCS decrypted it to unreadable bytes: it was not saved through WHMCS); enter it again in the server record', $serverId));
+            }
+            $accessHash = (string) ($row->accesshash ?? '');
             $secrets = array_values(array_filter([$password, $accessHash, preg_replace('/\s+/', '', $accessHash),
                 (string) ($row->password ?? ''), (string) ($row->accesshash ?? '')], static fn ($s) => strlen((string) $s) >= 3));
             if (!class_exists(\Aflexi\Whm::class)) {
@@ -171,15 +175,6 @@ final class Cpanel
                 ['calls' => $result['calls'] ?? []], $out, $secrets);
         }
         return $out;
-    }
-
-    private static function plain(string $stored): string
-    {
-        if ($stored === '') {
-            return '';
-        }
-        $decrypted = function_exists('decrypt') ? (string) decrypt($stored) : '';
-        return $decrypted !== '' ? $decrypted : $stored;
     }
 
     /** @param list<string> $secrets */

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Addon\AflexiCdn;
 
 use WHMCS\Database\Capsule;
+use WHMCS\Module\Server\Aflexi\Connection;
 
 /**
  * The addon's settings (tbladdonmodules rows of `aflexi_cdn`, §B6) and what follows from them:
@@ -109,14 +110,14 @@ final class Settings
         if ($serverId > 0) {
             $row = Capsule::table('tblservers')->where('id', $serverId)->where('type', 'aflexi')->first();
             if ($row !== null) {
-                $password = (string) ($row->password ?? '');
                 return [
                     'serverid' => $serverId,
                     'serverhostname' => (string) $row->hostname,
                     'serverip' => (string) $row->ipaddress,
                     'serversecure' => (string) $row->secure,
                     'serverusername' => (string) $row->username,
-                    'serverpassword' => $password === '' ? '' : (string) decrypt($password),
+                    // As WHMCS hands a server to a module: password decrypted, access hash as stored.
+                    'serverpassword' => Connection::decryptServerPassword((string) ($row->password ?? '')),
                     'serveraccesshash' => (string) ($row->accesshash ?? ''),
                 ];
             }

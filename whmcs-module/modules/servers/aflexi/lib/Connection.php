@@ -65,8 +65,8 @@ final class Connection
                 (string) ($row->type ?? '')
             ));
         }
-        $stored = (string) ($row->password ?? '');
-        $password = $stored === '' ? '' : (string) decrypt($stored);
+        // WHMCS encrypts tblservers.password and stores the access hash as entered.
+        $password = self::decryptServerPassword((string) ($row->password ?? ''));
         $accessHash = trim((string) ($row->accesshash ?? ''));
         return self::check(new self(
             $serverId,
@@ -78,9 +78,34 @@ final class Connection
         ));
     }
 
+    /**
+     * A tblservers.password as WHMCS decrypts it (the addon and the hooks read the row
+     * themselves). Only the password: the access hash is stored as entered and used as is.
+     */
+    public static function decryptServerPassword(string $stored): string
+    {
+        return $stored === '' ? '' : (string) decrypt($stored);
+    }
+
+    /**
+     * Whether a decrypted password is text. WHMCS's decrypt() of a value that was never
+     * encrypted (a password written to tblservers by SQL or by another tool) returns bytes,
+     * not an error; used as the auth key they would fail on Aflexi with a misleading
+     * "wrong key", or worse pass along unnoticed.
+     */
+    public static function readable(string $password): bool
+    {
+        return mb_check_encoding($password, 'UTF-8') && preg_match('/[\x00-\x1F\x7F]/', $password) !== 1;
+    }
+
     private static function check(self $c): self
     {
         $which = $c->serverId > 0 ? sprintf('server record #%d', $c->serverId) : 'the server record';
+        if (!self::readable(trim($c->secrets[0] ?? ''))) {
+            throw new ModuleError("Aflexi CDN: the password of $which cannot be used: WHMCS decrypted it to unreadable bytes, "
+                . 'so it was not saved through WHMCS (for example written to the database directly). Enter the operator\'s '
+                . 'Aflexi auth key again in the server record\'s Password field and save it.');
+        }
         if ($c->hostname === '') {
             throw new ModuleError("Aflexi CDN: $which has no hostname or IP address. Enter the Aflexi API host "
                 . '(for example api.aflexi.net, or a full https://HOST/core/xmlrpc URL) as its hostname, and tick Secure for https.');

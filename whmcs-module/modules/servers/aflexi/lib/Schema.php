@@ -15,11 +15,14 @@ use WHMCS\Database\Capsule;
  *                        PublisherRecords). The addon aflexi_cdn keeps its own table beside it.
  * mod_aflexi_servers     one row per WHMCS server record: the operator id (saves a lookup on
  *                        every call) and the operator's portal URL (see ServerRecords).
+ * mod_aflexi_products    one row per Aflexi product the module has seen: it was offered the
+ *                        welcome template once, so an admin's later "None" stays (ProductWelcome).
  */
 final class Schema
 {
     public const PUBLISHERS = 'mod_aflexi_publishers';
     public const SERVERS = 'mod_aflexi_servers';
+    public const PRODUCTS = 'mod_aflexi_products';
 
     /** @var array<string, true> tables known to exist in this request */
     private static array $present = [];
@@ -49,6 +52,10 @@ final class Schema
             $table->text('portal_url')->nullable();
             $table->dateTime('portal_checked_at')->nullable();
             $table->timestamps();
+        });
+        self::ensureTable(self::PRODUCTS, static function (Blueprint $table): void {
+            $table->unsignedInteger('product_id')->primary();
+            $table->dateTime('created_at')->nullable();
         });
     }
 

@@ -78,18 +78,12 @@ final class WelcomeTemplate
     }
 
     /**
-     * Sets the template as the welcome e-mail of every product using the aflexi module that
-     * has none. Returns how many products were changed.
+     * Sets the template as the welcome e-mail of the products using the aflexi module that have
+     * none, once per product (ProductWelcome: a later "None" stays). Returns how many changed.
      */
     public static function assignToProducts(?int $templateId = null): int
     {
-        $templateId ??= self::install();
-        return Capsule::table('tblproducts')
-            ->where('servertype', 'aflexi')
-            ->where(static function ($q): void {
-                $q->whereNull('welcomeemail')->orWhere('welcomeemail', 0);
-            })
-            ->update(['welcomeemail' => $templateId]);
+        return ProductWelcome::offer($templateId ?? self::install());
     }
 
     /**
