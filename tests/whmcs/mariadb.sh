@@ -70,6 +70,9 @@ free_port() {
 }
 
 log_tail() {
+  # The errors first: mariadb-install-db ends its log with a long help text that hides them.
+  echo "---- errors in $log_file ----" >&2
+  grep -E '\[ERROR\]|ERROR [0-9]+|rror:' "$log_file" 2>/dev/null | head -n 15 >&2 || true
   echo "---- last lines of $log_file ----" >&2
   tail -n 25 "$log_file" >&2 2>/dev/null || echo "(no log)" >&2
 }

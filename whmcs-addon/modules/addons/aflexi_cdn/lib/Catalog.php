@@ -128,6 +128,8 @@ final class Catalog
             'name' => self::ADDON_NAME,
             'description' => 'Aflexi CDN account (publisher) for this service.',
             'billingcycle' => 'free',
+            'allowqty' => 0,
+            'prorate' => 0,
             'tax' => 0,
             'showorder' => 1,
             'downloads' => '',
