@@ -951,6 +951,21 @@ final class HarnessTest extends TestCase
         $this->assertArrayNotHasKey('serviceid', $calls[0]['params']);
         $this->assertSame(['DailyCronJob', 'AfterCronJob'], array_column(Whmcs::hookRuns(), 'point'));
     }
+
+    public function test_a_UsageUpdate_that_answers_an_error_text_is_written_to_the_activity_log(): void
+    {
+        $server = Fixtures::server(['type' => 'harnesstest']);
+        foreach ([null, 'success'] as $fine) {
+            FakeServerModule::$usageResult = $fine;
+            Actions::runDailyCron();
+        }
+        $this->assertSame([], Whmcs::activityLog());
+
+        FakeServerModule::$usageResult = 'Aflexi could not be reached';
+        Actions::runDailyCron();
+
+        $this->assertSame(["Server Usage Update Failed: Aflexi could not be reached - Server ID: $server"], Whmcs::activityLog());
+    }
 }
 
 /**
@@ -965,12 +980,15 @@ final class FakeServerModule
     public static $onCreate = null;
     /** @var array<string, mixed> */
     public static array $metaData = [];
+    /** What UsageUpdate answers (null: nothing, as the developer docs' example). */
+    public static ?string $usageResult = null;
 
     public static function reset(): void
     {
         self::$calls = [];
         self::$onCreate = null;
         self::$metaData = [];
+        self::$usageResult = null;
     }
 
     public static function call(string $function, array $params): string
@@ -1013,9 +1031,10 @@ function harnesstest_ChangePassword(array $params): string
     return FakeServerModule::call('ChangePassword', $params);
 }
 
-function harnesstest_UsageUpdate(array $params): void
+function harnesstest_UsageUpdate(array $params): ?string
 {
     FakeServerModule::call('UsageUpdate', $params);
+    return FakeServerModule::$usageResult;
 }
 
 /**

@@ -155,14 +155,20 @@ final class Actions
     /**
      * The daily cron, in the parts the stand-in models: UsageUpdate once per enabled server
      * whose module defines it (with server-only params, §A3), then DailyCronJob, then
-     * AfterCronJob (both without parameters).
+     * AfterCronJob (both without parameters). UsageUpdate answers 'success' (or nothing) when
+     * it worked and an error text otherwise, which WHMCS writes to the Activity Log
+     * (docs/WHMCS-FIDELITY.md: the Plesk module that ships with WHMCS returns exactly that).
      */
     public static function runDailyCron(): void
     {
-        foreach (Capsule::table('tblservers')->where('disabled', 0)->orderBy('id')->get() as $server) {
+        foreach (Capsule::table('tblservers')->where('disabled', 0)->orderBy('name')->orderBy('id')->get() as $server) {
             $function = $server->type !== '' ? Modules::serverFunction($server->type, 'UsageUpdate') : null;
-            if ($function !== null) {
-                $function(Params::forServer((int) $server->id));
+            if ($function === null) {
+                continue;
+            }
+            $result = $function(Params::forServer((int) $server->id));
+            if ($result && $result !== 'success') {
+                logActivity("Server Usage Update Failed: $result - Server ID: {$server->id}");
             }
         }
         Hooks::run('DailyCronJob', []);
