@@ -12,6 +12,7 @@ use AflexiAddonTests\Support\AddonTestCase;
 use AflexiSecurityTests\Support\Leaks;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\AflexiCdn\Catalog;
+use WHMCS\Module\Addon\AflexiCdn\Desired;
 use WHMCS\Module\Addon\AflexiCdn\Schema;
 use WhmcsHarness\AddonPage;
 use WhmcsHarness\Fixtures;
@@ -140,6 +141,10 @@ final class AdminPagesTest extends AddonTestCase
         [$on] = Catalog::setEnabled($ids);
         self::assertCount($count, $on);
         self::assertSame($count, Capsule::table(Schema::PRODUCTS)->count());
+        // Reading who gets CDN (Save Settings' preview, the runs) names no product ids either.
+        $desired = new Desired();
+        self::assertSame(0, $desired->estimate());
+        self::assertCount(1, iterator_to_array($desired->all(), false), 'only the (empty) orphans batch');
         [$on, $off] = Catalog::setEnabled([$ids[0]]);
         self::assertSame([[], $count - 1], [$on, count($off)]);
         self::assertCount($count, Catalog::free($ids));
