@@ -75,7 +75,8 @@ final class AdminPagesTest extends AddonTestCase
     {
         $payload = '"><script>alert(1)</script><img src=x onerror=alert(2)>';
         $group = Fixtures::productGroup(['name' => 'Group ' . $payload]);
-        $product = $this->product('Plan ' . $payload, 'pkg' . bin2hex(random_bytes(2)), ['gid' => $group]);
+        // No hosting package: the Aflexi package is named after the product, payload and all.
+        $product = $this->product('Plan ' . $payload, '', ['gid' => $group]);
         $client = Fixtures::client(['firstname' => $payload, 'lastname' => $payload, 'companyname' => $payload, 'email' => 'x' . bin2hex(random_bytes(3)) . '@example.com']);
         $this->activeService($product, ['userid' => $client, 'username' => 'xssall']);
         $this->saveAndApply([$product]);
@@ -92,6 +93,7 @@ final class AdminPagesTest extends AddonTestCase
             self::assertSame([], Leaks::in($html, $this->authKey), $name);
         }
         self::assertStringContainsString('&lt;script&gt;alert(1)&lt;/script&gt;', $pages['products']);
+        self::assertStringContainsString('Plan &quot;&gt;&lt;script&gt;', $pages['packages'], 'the package (from Aflexi) is listed, escaped');
     }
 
     /** @testdox A password view is a POST with the token and shows the password each time it is asked (no "once" limit; the code's comment says so) */

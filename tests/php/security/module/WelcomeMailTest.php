@@ -8,9 +8,11 @@
 declare(strict_types=1);
 
 use AflexiModuleTests\Support\ModuleTestCase;
+use AflexiModuleTests\Support\Smarty;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Server\Aflexi\WelcomeTemplate;
 use WhmcsHarness\Crypto;
+use WhmcsHarness\Params;
 use WhmcsHarness\Whmcs;
 
 final class WelcomeMailTest extends ModuleTestCase
@@ -42,6 +44,25 @@ final class WelcomeMailTest extends ModuleTestCase
         self::assertStringNotContainsString('<script', $mail);
         self::assertStringNotContainsString('onerror=alert(1)>', $mail);
         self::assertStringContainsString('Portal: <a href=""></a>', $mail, 'an unsafe URL is left out');
+    }
+
+    /**
+     * @dataProvider hostilePortalUrls
+     * @testdox The same hostile portal URL gives no link in the client area either (one rule)
+     */
+    public function testAHostilePortalUrlIsNotInTheClientArea(string $url): void
+    {
+        $this->sandbox->theme($url, 'evil', $this->operatorLogin);
+        $service = $this->service($this->product(), $this->client(['email' => 'area-url@example.com']));
+        $this->assertActionSucceeds('Create', $service);
+
+        $output = aflexi_ClientArea(Params::forService($service));
+        $html = Smarty::render(ROOTDIR . '/modules/servers/aflexi/' . $output['tabOverviewModuleOutputTemplate'], $output['templateVariables']);
+
+        self::assertStringNotContainsString('javascript:', $html);
+        self::assertStringNotContainsString('<img', $html);
+        self::assertStringNotContainsString('<script', $html);
+        self::assertSame('', $output['templateVariables']['aflexiPortalUrl']);
     }
 
     /** @testdox A safe portal URL is kept (escaped), and markup in the password or username is shown as text */
