@@ -520,7 +520,7 @@ impl WhmClient {
             let target = self.scrub(client::redirect_target(&response));
             return Err(transport(
                 TransportKind::Redirect(status),
-                format!("{function}: WHM redirects to {target} (HTTP {status}); configure {target} as the server's address"),
+                format!("{function}: WHM redirects to {target}; configure {target} as the server's address"),
             ));
         }
         if status != 200 {

@@ -190,7 +190,7 @@ impl Transport {
             return Err(Error::Transport {
                 kind: TransportKind::Redirect(status),
                 message: format!(
-                    "{method}: the endpoint redirects to {target} (HTTP {status}); configure {target} as the endpoint"
+                    "{method}: the endpoint redirects to {target}; configure {target} as the endpoint"
                 ),
             });
         }
