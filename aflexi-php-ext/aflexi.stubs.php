@@ -332,6 +332,18 @@ namespace Aflexi {
     function package_name(mixed $moduleSetting, mixed $hostingPackage, mixed $productName): string {}
 
     /**
+     * Every spelling under which a secret may appear in a log, a message or a page (as is,
+     * XML/HTML-escaped, JSON-escaped, percent-encoded), longest first; `[]` for a secret shorter
+     * than 3 characters. The modules mask each of them: the core's one rule for it.
+     *
+     * @throws \Aflexi\InvalidInputException for an argument that is not a string or is not UTF-8
+     *
+     * @param mixed $secret
+     * @return array
+     */
+    function secret_spellings(mixed $secret): array {}
+
+    /**
      * The Aflexi username (local part) of the addon's publisher: the service username, else the
      * client's e-mail address, sanitised, without a suffix.
      *

@@ -22,6 +22,11 @@ pub enum TransportKind {
     Status(u16),
     /// The connection broke while the request or response was in flight.
     Io,
+    /// The endpoint answered with a redirect (HTTP 3xx, the status kept here). Redirects are
+    /// never followed: the request carries the login and auth key, and a followed 307/308
+    /// would hand them to whatever host the answer names. The message names the target, for
+    /// the administrator to configure instead.
+    Redirect(u16),
 }
 
 impl fmt::Display for TransportKind {
@@ -31,6 +36,7 @@ impl fmt::Display for TransportKind {
             TransportKind::Timeout => f.write_str("timed out"),
             TransportKind::Status(code) => write!(f, "HTTP status {code}"),
             TransportKind::Io => f.write_str("connection broken"),
+            TransportKind::Redirect(code) => write!(f, "redirect (HTTP {code})"),
         }
     }
 }
@@ -86,15 +92,22 @@ impl Error {
     /// server, so the caller must read back before repeating it.
     pub fn is_ambiguous(&self) -> bool {
         match self {
-            Error::Transport { kind, .. } => !matches!(kind, TransportKind::Connect),
+            Error::Transport { kind, .. } => {
+                !matches!(kind, TransportKind::Connect | TransportKind::Redirect(_))
+            }
             Error::Protocol(_) => true,
             _ => false,
         }
     }
 
     /// True when repeating the same read may succeed (a transport failure or a garbled response).
+    /// A redirect is not: it repeats until the configuration changes.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Error::Transport { .. } | Error::Protocol(_))
+        match self {
+            Error::Transport { kind, .. } => !matches!(kind, TransportKind::Redirect(_)),
+            Error::Protocol(_) => true,
+            _ => false,
+        }
     }
 }
 
@@ -116,6 +129,16 @@ mod tests {
         assert!(connect.is_retryable());
         assert!(timeout.is_ambiguous());
         assert!(!Error::NotFound("publisher x".into()).is_retryable());
+    }
+
+    #[test]
+    fn redirects_are_neither_retried_nor_ambiguous() {
+        let redirect = Error::Transport {
+            kind: TransportKind::Redirect(307),
+            message: "moved".into(),
+        };
+        assert!(!redirect.is_retryable());
+        assert!(!redirect.is_ambiguous());
     }
 
     #[test]

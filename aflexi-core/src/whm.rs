@@ -436,6 +436,8 @@ impl WhmClient {
         reqwest::Client::builder()
             .connect_timeout(self.config.connect_timeout)
             .timeout(self.config.request_timeout)
+            // Never follow a redirect: every request carries the token or password.
+            .redirect(reqwest::redirect::Policy::none())
             .tls_danger_accept_invalid_certs(!self.config.verify_tls)
             .user_agent(concat!("aflexi-whmcs/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -514,6 +516,13 @@ impl WhmClient {
                 self.config.username
             )));
         }
+        if response.status().is_redirection() {
+            let target = self.scrub(client::redirect_target(&response));
+            return Err(transport(
+                TransportKind::Redirect(status),
+                format!("{function}: WHM redirects to {target}; configure {target} as the server's address"),
+            ));
+        }
         if status != 200 {
             return Err(transport(
                 TransportKind::Status(status),
@@ -551,12 +560,7 @@ impl WhmClient {
 
     /// Removes the token or password from text the server or the network stack produced.
     fn scrub(&self, text: String) -> String {
-        let secret = self.config.credential.secret().expose();
-        if secret.len() >= 3 {
-            text.replace(secret, "[redacted]")
-        } else {
-            text
-        }
+        crate::secret::scrub(text, [self.config.credential.secret().expose()])
     }
 }
 

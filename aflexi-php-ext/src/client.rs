@@ -14,16 +14,16 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aflexi_core::client::{BlockingClient, ClientConfig, NewPublisher, Profile};
-use aflexi_core::sync::{self, DesiredPublisher};
+use aflexi_core::sync;
 use aflexi_core::Secret;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
-use serde_json::{Map, Value};
 
 use crate::convert::{
-    count, flag, members, seconds, shorten, text, variant_name, whole_number, zval_to_json,
-    ArrayArg, IntArg, Key, PhpArray, StringArg,
+    count, flag, members, seconds, shorten, text, variant_name, whole_number, ArrayArg, IntArg,
+    Key, PhpArray, StringArg,
 };
+use crate::desired::{add_to_plan, add_to_report, desired_publishers, Desired};
 use crate::exception::Failure;
 use crate::ini;
 use crate::sync_job::SyncJob;
@@ -49,11 +49,6 @@ const SYNC_OPTIONS: &str = "concurrency, time_budget_ms";
 
 /// The keys of a `createPublisher` array.
 const PUBLISHER_KEYS: &str = "username, email, name, password, package";
-
-/// The keys of a desired publisher.
-const DESIRED_KEYS: [&str; 7] = [
-    "key", "username", "email", "name", "package", "status", "password",
-];
 
 #[php_impl]
 impl Client {
@@ -279,10 +274,13 @@ impl Client {
         let desired = desired_publishers(desired.table("$desired")?)?;
         let config = self.inner.client().config();
         let (limit, concurrency) = (config.operation_timeout, config.concurrency);
+        let publishers = desired.publishers;
         let plan = self.inner.run_shared(limit, |client| async move {
-            sync::plan(&client, desired, concurrency).await
+            sync::plan(&client, publishers, concurrency).await
         })?;
-        PhpArray::of(&plan)
+        let mut plan = PhpArray::of(&plan)?;
+        add_to_plan(&mut plan.0, &desired.rejected);
+        Ok(plan)
     }
 
     /// Brings Aflexi in line with `$desired`: plans, then applies with bounded concurrency.
@@ -296,9 +294,11 @@ impl Client {
     #[php(defaults(options = Some(ArrayArg::Empty)))]
     pub fn sync(&self, desired: ArrayArg, options: Option<ArrayArg>) -> Result<PhpArray, Failure> {
         let (desired, options, limit) = self.sync_args(desired, options)?;
-        let report = self.inner.run_shared(limit, |client| async move {
-            sync::sync(client, desired, &options).await
+        let publishers = desired.publishers;
+        let mut report = self.inner.run_shared(limit, |client| async move {
+            sync::sync(client, publishers, &options).await
         })?;
+        add_to_report(&mut report, &desired.rejected);
         PhpArray::of(&report)
     }
 
@@ -340,7 +340,7 @@ impl Client {
         &self,
         desired: ArrayArg,
         options: Option<ArrayArg>,
-    ) -> Result<(Vec<DesiredPublisher>, sync::Options, Duration), Failure> {
+    ) -> Result<(Desired, sync::Options, Duration), Failure> {
         let desired = desired_publishers(desired.table("$desired")?)?;
         let config = self.inner.client().config();
         let mut sync_options = sync::Options {
@@ -520,63 +520,9 @@ fn profile_of(table: Option<&ZendHashTable>) -> Result<Profile, Failure> {
     Ok(profile)
 }
 
-fn unknown_key(arg: &str, name: &str, known: &str) -> Failure {
+pub(crate) fn unknown_key(arg: &str, name: &str, known: &str) -> Failure {
     Failure::input(
         arg,
         format!("unknown key '{}'; the keys are {known}", shorten(name)),
     )
-}
-
-/// The desired publishers of a `sync`/`syncPlan` array, in order.
-///
-/// Each entry goes PHP array → JSON → [`DesiredPublisher`] through serde. On the way, string
-/// fields given as numbers are taken as their decimal text (WHMCS ids are ints), `null` means
-/// absent, and a field of any other type, an unknown key or a missing field is an
-/// `InvalidInputException` naming the entry and the field. Values are never quoted, so a
-/// password given as a number does not end up in a message.
-fn desired_publishers(table: Option<&ZendHashTable>) -> Result<Vec<DesiredPublisher>, Failure> {
-    let Some(table) = table else {
-        return Ok(Vec::new());
-    };
-    let mut desired = Vec::with_capacity(table.len());
-    for member in members("$desired", table) {
-        let (key, value) = member?;
-        let at = format!("$desired{key}");
-        let entry = match zval_to_json(&at, value)? {
-            Value::Object(map) => map,
-            Value::Array(list) if list.is_empty() => Map::new(),
-            _ => {
-                return Err(Failure::input(
-                    &at,
-                    format!(
-                        "{} given, an array with keys {} expected",
-                        crate::convert::kind(value),
-                        DESIRED_KEYS.join(", ")
-                    ),
-                ))
-            }
-        };
-        let mut fields = Map::new();
-        for (field, v) in entry {
-            if !DESIRED_KEYS.contains(&field.as_str()) {
-                return Err(unknown_key(&at, &field, &DESIRED_KEYS.join(", ")));
-            }
-            let v = match v {
-                Value::Null => continue,
-                Value::String(s) => Value::String(s),
-                Value::Number(n) if field != "status" => Value::String(n.to_string()),
-                _ => {
-                    return Err(Failure::input(
-                        format!("{at}['{field}']"),
-                        "a string is expected",
-                    ))
-                }
-            };
-            fields.insert(field, v);
-        }
-        let entry: DesiredPublisher =
-            serde_json::from_value(Value::Object(fields)).map_err(|e| Failure::input(&at, e))?;
-        desired.push(entry);
-    }
-    Ok(desired)
 }

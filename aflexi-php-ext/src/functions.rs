@@ -7,7 +7,7 @@
 // PHP sees the Rust parameter names, and PHP's own names are camelCase (`$serviceId`).
 #![allow(non_snake_case)]
 
-use aflexi_core::{client, package, password, username};
+use aflexi_core::{client, package, password, secret, username};
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
@@ -23,6 +23,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(generate_password))
         .function(wrap_function!(package_name))
         .function(wrap_function!(endpoint_from_server))
+        .function(wrap_function!(secret_spellings))
 }
 
 /// The Aflexi username (local part) of the server module's publisher for a WHMCS service:
@@ -123,4 +124,16 @@ pub fn endpoint_from_server(hostname: &Zval, secure: &Zval) -> Result<String, Fa
     let hostname = text("$hostname", hostname)?;
     let secure = flag("$secure", secure)?;
     Ok(client::endpoint_from_server(&hostname, secure)?)
+}
+
+/// Every spelling under which a secret may appear in a log, a message or a page (as is,
+/// XML/HTML-escaped, JSON-escaped, percent-encoded), longest first; `[]` for a secret shorter
+/// than 3 characters. The modules mask each of them: the core's one rule for it.
+///
+/// @throws \Aflexi\InvalidInputException for an argument that is not a string or is not UTF-8
+#[php_function]
+#[php(name = "Aflexi\\secret_spellings")]
+pub fn secret_spellings(secret: &Zval) -> Result<Vec<String>, Failure> {
+    let secret = text("$secret", secret)?;
+    Ok(secret::spellings(&secret))
 }

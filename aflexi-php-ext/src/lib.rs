@@ -27,6 +27,7 @@ compile_error!("aflexi-php-ext must be built with panic = \"unwind\"");
 
 pub mod client;
 pub mod convert;
+pub mod desired;
 pub mod exception;
 pub mod functions;
 pub mod ini;

@@ -15,10 +15,11 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use aflexi_core::client::BlockingClient;
-use aflexi_core::sync::{self, DesiredPublisher, Report};
+use aflexi_core::sync::{self, Report};
 use ext_php_rs::prelude::*;
 
 use crate::convert::PhpArray;
+use crate::desired::{add_to_report, Desired};
 use crate::exception::Failure;
 
 type Outcome = Result<Report, Failure>;
@@ -36,7 +37,7 @@ impl SyncJob {
     /// Starts the sync on a new thread.
     pub(crate) fn start(
         client: BlockingClient,
-        desired: Vec<DesiredPublisher>,
+        desired: Desired,
         options: sync::Options,
         limit: Duration,
     ) -> Result<Self, Failure> {
@@ -47,9 +48,15 @@ impl SyncJob {
             .name("aflexi-sync".into())
             .spawn(move || {
                 match catch_unwind(AssertUnwindSafe(|| {
-                    client.run_shared(limit, |client| async move {
-                        sync::sync(client, desired, &options).await
-                    })
+                    let Desired {
+                        publishers,
+                        rejected,
+                    } = desired;
+                    let mut report = client.run_shared(limit, |client| async move {
+                        sync::sync(client, publishers, &options).await
+                    })?;
+                    add_to_report(&mut report, &rejected);
+                    Ok::<_, aflexi_core::Error>(report)
                 })) {
                     Ok(outcome) => outcome.map_err(Failure::from),
                     Err(_) => Err(panicked()),

@@ -32,7 +32,7 @@ pub use config::{endpoint_from_server, ClientConfig, CORE_PATH, STATS_PATH};
 pub use model::{LinkStatus, Operator, Package, Publisher};
 pub use per_process::PerProcess;
 pub use transport::CallRecord;
-pub(crate) use transport::{read_limited, transport_error};
+pub(crate) use transport::{read_limited, redirect_target, transport_error};
 
 use crate::{package, password, xmlrpc, Error, Result, Secret};
 use model::{

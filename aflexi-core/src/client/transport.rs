@@ -185,6 +185,15 @@ impl Transport {
             .await
             .map_err(|e| transport_error(&e, method, scrub))?;
         let status = response.status().as_u16();
+        if response.status().is_redirection() {
+            let target = scrub(redirect_target(&response));
+            return Err(Error::Transport {
+                kind: TransportKind::Redirect(status),
+                message: format!(
+                    "{method}: the endpoint redirects to {target}; configure {target} as the endpoint"
+                ),
+            });
+        }
         if status != 200 {
             return Err(Error::Transport {
                 kind: TransportKind::Status(status),
@@ -211,15 +220,11 @@ impl Transport {
         *counts.entry(method.to_string()).or_insert(0) += 1;
     }
 
-    /// Replaces every secret that the server may have echoed with `[redacted]`.
-    fn scrub(&self, mut text: String, secrets: &[&str]) -> String {
+    /// Replaces every secret that the server may have echoed, in any of its spellings (an
+    /// echoed request quotes the key XML-escaped), with `[redacted]`.
+    fn scrub(&self, text: String, secrets: &[&str]) -> String {
         let key = self.config.auth_key.expose();
-        for secret in std::iter::once(&key).chain(secrets.iter()) {
-            if secret.len() >= 3 && text.contains(*secret) {
-                text = text.replace(*secret, "[redacted]");
-            }
-        }
-        text
+        crate::secret::scrub(text, std::iter::once(key).chain(secrets.iter().copied()))
     }
 }
 
@@ -277,6 +282,9 @@ fn build_http(config: &ClientConfig) -> Result<reqwest::Client> {
         .pool_max_idle_per_host(config.concurrency.max(4))
         .tcp_keepalive(Duration::from_secs(30))
         .tcp_nodelay(true)
+        // Never follow a redirect: the body carries the login and auth key (see
+        // `TransportKind::Redirect`).
+        .redirect(reqwest::redirect::Policy::none())
         .tls_danger_accept_invalid_certs(!config.verify_tls)
         .user_agent(concat!("aflexi-whmcs/", env!("CARGO_PKG_VERSION")))
         .build()
@@ -310,6 +318,27 @@ pub(crate) fn transport_error(
         kind,
         message: scrub(message),
     }
+}
+
+/// Where a redirect answer points, resolved against the request's URL, for the message that
+/// tells the administrator what to configure (at most 300 characters; the URL parser
+/// percent-encodes anything that is not printable).
+pub(crate) fn redirect_target(response: &reqwest::Response) -> String {
+    let Some(location) = response.headers().get(reqwest::header::LOCATION) else {
+        return "an unnamed place (no Location header)".to_string();
+    };
+    let target = location
+        .to_str()
+        .ok()
+        .and_then(|l| response.url().join(l).ok())
+        .map(|url| url.to_string())
+        .unwrap_or_else(|| "an unreadable Location".to_string());
+    if target.chars().count() > 300 {
+        let mut cut: String = target.chars().take(300).collect();
+        cut.push_str("...");
+        return cut;
+    }
+    target
 }
 
 /// The body of a response, refused once it passes `max` bytes (a huge answer is never held
@@ -378,5 +407,13 @@ mod tests {
             &["hunter22"],
         );
         assert_eq!(text, "rejected [redacted] and [redacted]");
+    }
+
+    #[test]
+    fn scrub_removes_the_xml_escaped_key_an_echoing_server_quotes() {
+        let config = ClientConfig::new("http://h/core/xmlrpc", "op", "K&e'y<>1").unwrap();
+        let t = Transport::new(config).unwrap();
+        let text = t.scrub("<string>K&amp;e'y&lt;&gt;1</string>".to_string(), &[]);
+        assert_eq!(text, "<string>[redacted]</string>");
     }
 }

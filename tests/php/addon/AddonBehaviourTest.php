@@ -338,7 +338,7 @@ final class AddonBehaviourTest extends AddonTestCase
         $product = $this->product();
         $this->activeService($product);
         $this->save([$product]);
-        AddonPage::get(self::MODULE, ['action' => 'packages']);
+        AddonPage::post(self::MODULE, ['load' => '1'], ['action' => 'packages']);
         $this->saveAndApply([$product]);
 
         $modules = array_unique(array_column(Whmcs::moduleLog(), 'module'));
@@ -449,7 +449,7 @@ final class AddonBehaviourTest extends AddonTestCase
         $this->activeService($product);
         $this->saveAndApply([$product]);
 
-        $html = AddonPage::get(self::MODULE, ['action' => 'packages']);
+        $html = AddonPage::post(self::MODULE, ['load' => '1'], ['action' => 'packages']);
 
         self::assertStringContainsString('Pkg &lt;b&gt;Bold&lt;/b&gt;', $html);
         self::assertStringNotContainsString('<b>Bold</b>', $html);

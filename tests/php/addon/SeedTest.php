@@ -223,7 +223,7 @@ final class SeedTest extends AddonTestCase
         $names = array_column($this->aflexi()->listPackages(), 'name');
         self::assertContains('pkg_alpha', $names);
         self::assertContains('pkg_beta', $names);
-        $page = AddonPage::get(self::MODULE, ['action' => 'packages']);
+        $page = AddonPage::post(self::MODULE, ['load' => '1'], ['action' => 'packages']);
         self::assertStringContainsString('pkg_alpha', $page);
     }
 

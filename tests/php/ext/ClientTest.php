@@ -246,25 +246,57 @@ final class ClientTest extends ExtensionTestCase
     public function testSyncRejectsBadEntriesNamingTheEntryAndField(): void
     {
         $client = $this->client();
+        // An entry without a usable key fails the call (nobody could tell which service it
+        // was); an entry with a key fails alone, as an invalid plan entry under its key.
+        $b = self::desired('b');
         $cases = [
-            [[['username' => 'x']], '$desired[0]', 'missing field'],
-            [[self::desired('a'), ['nope' => 1] + self::desired('b')], "\$desired[1]", "unknown key 'nope'"],
-            [[self::desired('a'), array_merge(self::desired('b'), ['email' => ['x']])], "\$desired[1]['email']", 'a string is expected'],
-            [[array_merge(self::desired('b'), ['status' => 'Sleeping'])], '$desired[0]', 'unknown variant'],
-            [['first' => 'not an array'], "\$desired['first']", 'a string given'],
-            [[array_merge(self::desired('b'), ['password' => 12345678])], '', ''],
+            [[['username' => 'x']], '$desired[0]', 'missing field', true],
+            [[self::desired('a'), ['nope' => 1] + $b], "\$desired[key 'b']", "unknown key 'nope'", false],
+            [[self::desired('a'), array_merge($b, ['email' => ['x']])], "\$desired[key 'b']['email']", 'a string is expected', false],
+            [[array_merge($b, ['status' => 'Sleeping'])], "\$desired[key 'b']", 'unknown variant', false],
+            [['first' => 'not an array'], "\$desired['first']", 'a string given', true],
         ];
-        foreach ($cases as [$desired, $where, $what]) {
+        foreach ($cases as [$desired, $where, $what, $throws]) {
             try {
-                $client->syncPlan($desired);
-                if ($where !== '') {
-                    self::fail("accepted: $where");
-                }
+                $plan = $client->syncPlan($desired);
+                self::assertFalse($throws, "accepted: $where");
+                $invalid = array_values(array_filter($plan['entries'], static fn (array $e): bool => $e['error'] !== null));
+                self::assertCount(1, $invalid, $where);
+                self::assertSame(['b'], $invalid[0]['keys']);
+                self::assertStringContainsString("invalid $where", $invalid[0]['error']);
+                self::assertStringContainsString($what, $invalid[0]['error']);
+                self::assertSame(1, $plan['counts']['invalid']);
+                self::assertCount(count($desired), $plan['entries'], 'the good entries are planned');
             } catch (InvalidInputException $e) {
+                self::assertTrue($throws, "$where threw: {$e->getMessage()}");
                 self::assertStringContainsString("invalid $where", $e->getMessage());
                 self::assertStringContainsString($what, $e->getMessage());
             }
         }
+        // A password given as a number is taken as its text, not an error.
+        self::assertSame([], array_filter($client->syncPlan([array_merge($b, ['password' => 12345678])])['entries'], static fn (array $e): bool => $e['error'] !== null));
+    }
+
+    public function testAnEntryThatIsNotUtf8FailsAloneAndTheBatchGoesOn(): void
+    {
+        $client = $this->client();
+        $good = [self::desired(self::unique('utfa')), self::desired(self::unique('utfb'))];
+        $bad = array_merge(self::desired(self::unique('utfbad')), ['key' => 4711, 'name' => "Bj\xF6rn", 'email' => "b\xF6@example.com"]);
+
+        $report = $client->sync([$good[0], $bad, $good[1]]);
+
+        self::assertSame(2, $report['counts']['done']);
+        self::assertSame(1, $report['counts']['failed']);
+        $failed = array_values(array_filter($report['results'], static fn (array $r): bool => $r['outcome'] === 'failed'));
+        self::assertSame(['4711'], $failed[0]['keys']);
+        self::assertStringContainsString("invalid \$desired[key '4711']", $failed[0]['error']);
+        self::assertStringContainsString('not valid UTF-8', $failed[0]['error']);
+        self::assertNull($failed[0]['publisher_id']);
+        foreach ($good as $entry) {
+            self::assertNotNull($client->findPublisher($entry['username']), 'the rest of the batch was synced');
+        }
+        $job = $client->syncStart([$bad]);
+        self::assertSame(['failed' => 1], $job->wait()['counts'], 'syncStart reports it the same way');
     }
 
     public function testSyncRejectsUnknownOptions(): void

@@ -131,12 +131,11 @@ final class HostileInputTest extends ExtensionTestCase
         } catch (InvalidInputException $e) {
             self::assertSame('invalid $email: the string is not valid UTF-8 (bad byte at offset 3)', $e->getMessage());
         }
-        try {
-            $this->client()->syncPlan([['key' => 1, "us\xFFer" => 'x']]);
-            self::fail('accepted');
-        } catch (InvalidInputException $e) {
-            self::assertStringContainsString('not valid UTF-8', $e->getMessage());
-        }
+        // In a desired entry with a key, the entry fails alone, named by its key.
+        $plan = $this->client()->syncPlan([['key' => 1, "us\xFFer" => 'x']]);
+        self::assertSame(['1'], $plan['entries'][0]['keys']);
+        self::assertStringContainsString("invalid \$desired[key '1']", (string) $plan['entries'][0]['error']);
+        self::assertStringContainsString('not valid UTF-8', (string) $plan['entries'][0]['error']);
     }
 
     public function testArraysWhereStringsAreExpectedAreRejectedByArgumentName(): void
@@ -162,14 +161,16 @@ final class HostileInputTest extends ExtensionTestCase
         }
         $recursive = ['key' => 'k'];
         $recursive['self'] = &$recursive;
-        foreach ([[$deep], [$recursive]] as $desired) {
-            try {
-                $this->client()->syncPlan($desired);
-                self::fail('accepted');
-            } catch (InvalidInputException $e) {
-                self::assertStringContainsString('invalid $desired[0]', $e->getMessage());
-            }
+        try {
+            $this->client()->syncPlan([$deep]);
+            self::fail('accepted');
+        } catch (InvalidInputException $e) {
+            self::assertStringContainsString('invalid $desired[0]', $e->getMessage());
         }
+        // With a key, the entry fails alone, named by it.
+        $plan = $this->client()->syncPlan([$recursive]);
+        self::assertSame(['k'], $plan['entries'][0]['keys']);
+        self::assertStringContainsString("invalid \$desired[key 'k']", (string) $plan['entries'][0]['error']);
     }
 
     public function testTooManyOrTooFewArgumentsAreArgumentCountErrors(): void

@@ -84,14 +84,20 @@ final class SyncJobTest extends ExtensionTestCase
         self::assertSame('done', $job->wait()['results'][0]['outcome']);
     }
 
-    public function testBadInputThrowsAtStart(): void
+    public function testBadInputThrowsAtStartOrFailsItsEntry(): void
     {
         $client = $this->client();
+        // A bad entry with a key fails alone (a failed result under its key), as in sync().
+        $report = $client->syncStart([['key' => 'k', 'username' => 'x', 'bogus' => 1]])->wait();
+        self::assertSame(['failed' => 1], $report['counts']);
+        self::assertSame(['k'], $report['results'][0]['keys']);
+        self::assertStringContainsString("unknown key 'bogus'", (string) $report['results'][0]['error']);
+        // Without a key, or with bad options, the start throws.
         try {
-            $client->syncStart([['key' => 'k', 'username' => 'x', 'bogus' => 1]]);
+            $client->syncStart([['username' => 'x']]);
             self::fail('no error');
         } catch (InvalidInputException $e) {
-            self::assertStringContainsString("unknown key 'bogus'", $e->getMessage());
+            self::assertStringContainsString('invalid $desired[0]', $e->getMessage());
         }
         $this->expectException(InvalidInputException::class);
         $client->syncStart([], ['budget' => 5]);

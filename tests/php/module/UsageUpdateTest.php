@@ -114,6 +114,53 @@ final class UsageUpdateTest extends ModuleTestCase
         $this->assertNoSecretLogged($this->authKey);
     }
 
+    /** @testdox A package limit beyond tblhosting.bwlimit (>= 2,097,152 GB) is written as unlimited and named; the other services are written */
+    public function testALimitBeyondTheColumnIsUnlimited(): void
+    {
+        $gold = $this->product('CDN Gold', 'gold');
+        $huge = $this->product('CDN Huge', 'huge');
+        $a = $this->createdService($gold, 'bound-a@example.com');
+        $h = $this->createdService($huge, 'bound-h@example.com');
+        $this->setPackageLimitGb('gold', 100);
+        $this->setPackageLimitGb('huge', 3000000);
+
+        self::assertSame('success', aflexi_UsageUpdate(Params::forServer($this->serverId)));
+
+        self::assertSame(100 * 1024, (int) $this->hosting($a)->bwlimit);
+        self::assertSame(0, (int) $this->hosting($h)->bwlimit, '3,000,000 GB does not fit int(11) MB: unlimited');
+        self::assertGreaterThan(0, (int) $this->hosting($h)->bwusage);
+        self::assertSame(['huge'], $this->moduleLogOutcome('UsageUpdate')['packages_beyond_bwlimit_unlimited']);
+    }
+
+    /** @testdox A service whose row cannot be written fails alone: the others are written, the return value names it, no SQL anywhere */
+    public function testOneRowThatCannotBeWrittenFailsOnlyItself(): void
+    {
+        $gold = $this->product('CDN Gold', 'gold');
+        $a = $this->createdService($gold, 'row-a@example.com');
+        $bad = $this->createdService($gold, 'row-bad@example.com');
+        $c = $this->createdService($gold, 'row-c@example.com');
+        // The database refuses any update of that one row (as a full disk, a lock or a
+        // constraint of the operator's own would).
+        Capsule::connection()->unprepared("CREATE TRIGGER aflexi_test_refuse BEFORE UPDATE ON tblhosting FOR EACH ROW BEGIN IF NEW.id = $bad THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'row refused by the test'; END IF; END");
+        try {
+            $result = aflexi_UsageUpdate(Params::forServer($this->serverId));
+        } finally {
+            Capsule::connection()->unprepared('DROP TRIGGER IF EXISTS aflexi_test_refuse');
+        }
+
+        self::assertNotSame('success', $result);
+        self::assertStringContainsString("1 service(s) on server #{$this->serverId} could not be written (the other 2 were): services #$bad", $result);
+        $expected = $this->expectedMb((int) date('Y'), (int) date('n'), [$a, $c]);
+        self::assertSame($expected[$a], (int) $this->hosting($a)->bwusage);
+        self::assertSame($expected[$c], (int) $this->hosting($c)->bwusage);
+        self::assertSame(self::NEVER, (string) $this->hosting($bad)->lastupdate);
+        $logs = $this->storedLogText() . $result;
+        self::assertStringContainsString('row refused by the test', $logs, 'the reason is in the module log');
+        foreach (['(SQL:', 'update `tblhosting`', 'CASE id'] as $sql) {
+            self::assertStringNotContainsStringIgnoringCase($sql, $logs);
+        }
+    }
+
     /** @testdox Only Active and Suspended Aflexi services of this server are written; other servers, statuses and modules are untouched */
     public function testOnlyThisServersLiveServicesAreWritten(): void
     {

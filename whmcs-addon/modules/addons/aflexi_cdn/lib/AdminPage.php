@@ -9,9 +9,11 @@ use WHMCS\Module\Server\Aflexi\Text;
 
 /**
  * The admin pages of addonmodules.php?module=aflexi_cdn (§B3): the CDN products with Save
- * Settings → preview → stepped apply → report; Show Synchronized Publishers (passwords shown
- * on request, once); the Aflexi packages. Every POST is checked with
- * check_token('WHMCS.admin.default') before anything happens; every value is escaped at output.
+ * Settings → preview → stepped apply → report; Show Synchronized Publishers (a password is
+ * shown on request: each POST of its Show button shows it again; nothing limits or audits the
+ * views yet); the Aflexi packages (read from Aflexi on a POST only). Every POST is checked with
+ * check_token('WHMCS.admin.default') before anything happens; a GET never calls the API;
+ * every value is escaped at output.
  */
 final class AdminPage
 {
@@ -42,7 +44,7 @@ final class AdminPage
                 $action === 'apply' && $isPost => $this->apply($adminId),
                 $action === 'step' => $this->step((int) self::input($get['run'] ?? '0'), $isPost),
                 $action === 'publishers' => $this->publishers($isPost && isset($post['show']) ? (int) self::input($post['show']) : 0),
-                $action === 'packages' => $this->packages(),
+                $action === 'packages' => $this->packages($isPost),
                 default => $this->products(),
             };
         } catch (\Throwable $e) {
@@ -223,7 +225,10 @@ final class AdminPage
         return '<table class="table table-striped table-condensed aflexi-counts" style="width:auto"><tbody>' . $rows . '</tbody></table>';
     }
 
-    /** Show Synchronized Publishers; $show = a service whose password is shown (once, POST). */
+    /**
+     * Show Synchronized Publishers; $show = a service whose password is shown in this answer
+     * (a POST with the CSRF token). Each POST shows it again: it is not limited to one view.
+     */
     private function publishers(int $show): string
     {
         $rows = Capsule::table(Schema::PUBLISHERS . ' as r')
@@ -263,10 +268,19 @@ final class AdminPage
             . $this->t('col_error') . '</th></tr></thead><tbody>' . $body . '</tbody></table>';
     }
 
-    private function packages(): string
+    /**
+     * The operator's packages, read from Aflexi on a POST only (with the CSRF token): a GET
+     * shows the button, so a link or an image in another page cannot make API calls.
+     */
+    private function packages(bool $isPost): string
     {
-        $result = (new Engine($this->settings))->packages();
         $html = '<h2>' . $this->t('packages_title') . '</h2>';
+        if (!$isPost) {
+            return $html . '<form method="post" action="' . $this->e($this->url('packages')) . '">' . $this->token()
+                . '<input type="hidden" name="load" value="1" /><p>' . $this->t('packages_intro') . '</p>'
+                . '<button type="submit" class="btn btn-default">' . $this->t('packages_load') . '</button></form>';
+        }
+        $result = (new Engine($this->settings))->packages();
         if ($result['error'] !== null) {
             return $html . $this->alert('danger', $result['error']);
         }

@@ -16,6 +16,8 @@ use WHMCS\Database\Capsule;
 final class Catalog
 {
     public const ADDON_NAME = 'Aflexi CDN';
+    /** Ids per statement when the enabled set changes. */
+    private const CHUNK = 1000;
     private const CYCLES = ['msetupfee', 'qsetupfee', 'ssetupfee', 'asetupfee', 'bsetupfee', 'tsetupfee',
         'monthly', 'quarterly', 'semiannually', 'annually', 'biennially', 'triennially'];
 
@@ -53,13 +55,20 @@ final class Catalog
         $listable = array_map(static fn ($p): int => (int) $p->id, self::listable());
         $wanted = array_values(array_intersect(array_unique(array_map('intval', $productIds)), $listable));
         $before = array_keys(self::enabled());
+        $on = array_values(array_diff($wanted, $before));
+        $off = array_values(array_diff($before, $wanted));
         $now = date('Y-m-d H:i:s');
-        Capsule::connection()->transaction(static function () use ($wanted, $now): void {
-            Capsule::table(Schema::PRODUCTS)->whereNotIn('product_id', $wanted ?: [0])->delete();
-            foreach ($wanted as $id) {
-                if (!Capsule::table(Schema::PRODUCTS)->where('product_id', $id)->exists()) {
-                    Capsule::table(Schema::PRODUCTS)->insert(['product_id' => $id, 'created_at' => $now, 'updated_at' => $now]);
-                }
+        // The differences only, CHUNK ids a statement: no list grows with the catalogue
+        // (MariaDB refuses a statement of more than 65,535 placeholders).
+        Capsule::connection()->transaction(static function () use ($on, $off, $now): void {
+            foreach (array_chunk($off, self::CHUNK) as $chunk) {
+                Capsule::table(Schema::PRODUCTS)->whereIn('product_id', $chunk)->delete();
+            }
+            foreach (array_chunk($on, self::CHUNK) as $chunk) {
+                Capsule::table(Schema::PRODUCTS)->insert(array_map(
+                    static fn (int $id): array => ['product_id' => $id, 'created_at' => $now, 'updated_at' => $now],
+                    $chunk,
+                ));
             }
         });
         $addonId = self::addonId();
@@ -67,11 +76,13 @@ final class Catalog
             sort($wanted);
             Capsule::table('tbladdons')->where('id', $addonId)->update(['packages' => implode(',', $wanted)]);
         }
-        return [array_values(array_diff($wanted, $before)), array_values(array_diff($before, $wanted))];
+        return [$on, $off];
     }
 
     /**
-     * Which of the given products are free: paytype free, or no price above zero.
+     * Which of the given products are free: paytype free, or no price above zero. Read with
+     * two queries that list no ids (the priced products, the paytypes), so the page works
+     * whatever the number of products.
      *
      * @param list<int> $productIds
      * @return array<int, true>
@@ -81,17 +92,20 @@ final class Catalog
         if ($productIds === []) {
             return [];
         }
+        $priced = Capsule::table('tblpricing')->where('type', 'product')
+            ->where(static function ($q): void {
+                foreach (self::CYCLES as $cycle) {
+                    $q->orWhere($cycle, '>', 0);
+                }
+            })
+            ->distinct()->pluck('relid')->all();
+        $priced = array_fill_keys(array_map('intval', $priced), true);
+        $paytypes = Capsule::table('tblproducts')->pluck('paytype', 'id')->all();
         $free = [];
-        $paytypes = Capsule::table('tblproducts')->whereIn('id', $productIds)->pluck('paytype', 'id')->all();
-        $priced = [];
-        foreach (Capsule::table('tblpricing')->where('type', 'product')->whereIn('relid', $productIds)->get() as $row) {
-            if (self::hasPrice($row)) {
-                $priced[(int) $row->relid] = true;
-            }
-        }
-        foreach ($paytypes as $id => $paytype) {
-            if (strtolower((string) $paytype) === 'free' || !isset($priced[(int) $id])) {
-                $free[(int) $id] = true;
+        foreach ($productIds as $id) {
+            $id = (int) $id;
+            if (isset($paytypes[$id]) && (strtolower((string) $paytypes[$id]) === 'free' || !isset($priced[$id]))) {
+                $free[$id] = true;
             }
         }
         return $free;

@@ -86,7 +86,7 @@ final class Desired
         if ($clientIds === []) {
             return $set;
         }
-        $enabled = array_keys($this->enabled) ?: [0];
+        $enabled = self::enabledIds();
         $rows = Capsule::table('tblhosting as h')
             ->join('tblproducts as p', 'p.id', '=', 'h.packageid')
             ->leftJoin('tblclients as c', 'c.id', '=', 'h.userid')
@@ -176,13 +176,24 @@ final class Desired
      */
     public function estimate(): int
     {
-        $enabled = array_keys($this->enabled) ?: [0];
+        $enabled = self::enabledIds();
         $services = Capsule::table('tblhosting')->whereIn('packageid', $enabled)->count();
         $others = Capsule::table(Schema::PUBLISHERS . ' as r')->leftJoin('tblhosting as h', 'h.id', '=', 'r.service_id')
             ->where(static function ($q) use ($enabled): void {
                 $q->whereNull('h.id')->orWhereNotIn('h.packageid', $enabled);
             })->count();
         return $services + $others;
+    }
+
+    /**
+     * The CDN-enabled product ids as a subquery: no list of ids in the statement, whatever
+     * the number of products (MariaDB refuses more than 65,535 placeholders).
+     */
+    private static function enabledIds(): \Closure
+    {
+        return static function ($q): void {
+            $q->select('product_id')->from(Schema::PRODUCTS);
+        };
     }
 
     /**
@@ -193,8 +204,7 @@ final class Desired
      */
     public function candidateClients(int $after, int $limit): array
     {
-        $enabled = array_keys($this->enabled);
-        $fromServices = $enabled === [] ? [] : Capsule::table('tblhosting')->whereIn('packageid', $enabled)
+        $fromServices = $this->enabled === [] ? [] : Capsule::table('tblhosting')->whereIn('packageid', self::enabledIds())
             ->where('userid', '>', $after)->distinct()->orderBy('userid')->limit($limit)->pluck('userid')->all();
         $fromRecords = Capsule::table(Schema::PUBLISHERS)->where('client_id', '>', $after)
             ->distinct()->orderBy('client_id')->limit($limit)->pluck('client_id')->all();

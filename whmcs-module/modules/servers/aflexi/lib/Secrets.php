@@ -9,9 +9,11 @@ namespace WHMCS\Module\Server\Aflexi;
  * password, a generated password), and their masking.
  *
  * logModuleCall() masks the values it is given in its replace list; this class gives it the
- * values in every spelling they may take in a stored entry (as is, JSON-escaped, HTML-escaped)
- * and also masks our own messages and log data before they leave, so that nothing depends on
- * one masking alone.
+ * values in every spelling they may take in a stored entry or an echoed answer (as is, XML- and
+ * HTML-escaped, JSON-escaped, percent-encoded: the core's rule, Aflexi\secret_spellings) and
+ * also masks our own messages and log data before they leave, so that nothing depends on one
+ * masking alone. Without the extension only the value as is can be masked; then no API call
+ * was made, so no answer can quote a secret in another spelling.
  */
 final class Secrets
 {
@@ -38,22 +40,23 @@ final class Secrets
     {
         $all = [];
         foreach (array_keys($this->values) as $value) {
-            $value = (string) $value;
-            $all[$value] = true;
-            $json = substr((string) json_encode($value, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_PARTIAL_OUTPUT_ON_ERROR), 1, -1);
-            if ($json !== '') {
-                $all[$json] = true;
+            foreach (self::spellings((string) $value) as $spelling) {
+                $all[$spelling] = true;
             }
-            $json = substr((string) json_encode($value, JSON_PARTIAL_OUTPUT_ON_ERROR), 1, -1);
-            if ($json !== '') {
-                $all[$json] = true;
-            }
-            $all[htmlspecialchars($value, ENT_QUOTES | ENT_SUBSTITUTE, 'UTF-8')] = true;
         }
         $list = array_map('strval', array_keys($all));
         // Longest first, so that a secret containing another is masked whole.
         usort($list, static fn (string $a, string $b): int => strlen($b) <=> strlen($a));
         return $list;
+    }
+
+    /** @return list<string> the spellings of one secret (itself, when the core cannot say) */
+    private static function spellings(string $value): array
+    {
+        if (function_exists('Aflexi\\secret_spellings') && mb_check_encoding($value, 'UTF-8')) {
+            return \Aflexi\secret_spellings($value) ?: [$value];
+        }
+        return [$value];
     }
 
     /** $data with every secret (in every spelling) replaced by the mask, recursively. */

@@ -24,11 +24,21 @@ use WHMCS\Database\Capsule;
  *  - bwusage: Aflexi's figure for the service's recorded publisher (HTTP + RTMP), 0 when Aflexi
  *    reports none for it this month.
  *  - bwlimit: the bandwidthLimit (GB) of the product's package (its "Package name" setting,
- *    else the product name, as Create uses) × 1024; 0 when unlimited or not on Aflexi.
+ *    else the product name, as Create uses) × 1024; 0 when unlimited or not on Aflexi. A
+ *    limit beyond what tblhosting.bwlimit (int(11), MB) holds (≥ 2,097,152 GB = 2 PB) is
+ *    written as 0, unlimited, and the package is named in the module log: no bill can reach
+ *    it, and a clamped figure would be a limit Aflexi does not have.
+ *  - A usage figure beyond the column (≥ 2 PB in a month, only from a broken or hostile
+ *    answer) is not written: that service keeps its last figures and is named.
  *  - A service without a linked publisher (never created, or not found on Aflexi) is left
  *    untouched and named in the module log and, once per run, in the activity log.
  *
- * Nothing is written unless both reads succeeded; the writes are one transaction.
+ * Nothing is written unless both reads succeeded. The services are written CHUNK to a
+ * statement; a statement that fails is retried service by service, so one bad row fails only
+ * itself (the way WHMCS's own example writes row by row). When any service could not be
+ * written the function returns an error naming them (WHMCS's convention: "success" or a
+ * message), after writing all the others; the database's own message stays in the module
+ * log, cut short, never the SQL.
  */
 final class UsageUpdate
 {
@@ -38,6 +48,10 @@ final class UsageUpdate
     public const CHUNK = 1000;
     /** At most this many ids are named in a log entry. */
     private const LOG_IDS = 50;
+    /** The largest value of tblhosting's int(11) bwusage and bwlimit (MB). */
+    public const COLUMN_MAX = 2147483647;
+    /** The largest package limit (GB) whose MB fit the column. */
+    private const MAX_GB = 2097151;
 
     /** @var array<int, string> package name by product id */
     private array $packages = [];
@@ -79,14 +93,15 @@ final class UsageUpdate
             }
         }
 
-        $usage = $limits = [];
+        $usage = $packages = [];
         if ($linked !== []) {
             $client = $this->context->client();
             $usage = $client->bandwidthUsageOf($year, $month, array_values(array_unique(array_column($linked, 0))));
-            $limits = self::limitsByPackage($client->listPackages());
+            $packages = $client->listPackages();
         }
+        $limits = self::limitsByPackage($packages);
 
-        $rows = [];
+        $rows = $failed = [];
         $withoutUsage = 0;
         $missingPackages = [];
         foreach ($linked as $serviceId => [$publisherId, $package]) {
@@ -96,13 +111,20 @@ final class UsageUpdate
             if (!isset($limits[$package])) {
                 $missingPackages[$package] = true;
             }
-            $rows[$serviceId] = [max(0, (int) ($usage[$publisherId] ?? 0)), $limits[$package] ?? 0];
+            $mb = max(0, (int) ($usage[$publisherId] ?? 0));
+            if ($mb > self::COLUMN_MAX) {
+                $failed[$serviceId] = sprintf('usage of %d MB is beyond the bwusage column', $mb);
+                continue;
+            }
+            $rows[$serviceId] = [$mb, $limits[$package] ?? 0];
         }
-        $this->write($rows, PublisherRecords::now());
+        $failed += $this->write($rows, PublisherRecords::now());
+        $rows = array_diff_key($rows, $failed);
 
         $this->context->note('updated', count($rows));
         $this->context->note('without_usage', $withoutUsage);
         $this->context->note('packages_not_on_aflexi_limit_0', array_keys($missingPackages));
+        $this->context->note('packages_beyond_bwlimit_unlimited', self::beyondColumn($packages));
         $this->context->note('skipped_no_publisher', self::someIds($skipped));
         if ($skipped !== []) {
             ModuleCall::activity(sprintf(
@@ -110,6 +132,16 @@ final class UsageUpdate
                 count($skipped),
                 $serverId,
                 implode(', #', self::someIds($skipped)) . (count($skipped) > self::LOG_IDS ? ', ...' : ''),
+            ));
+        }
+        if ($failed !== []) {
+            $this->context->note('not_written', array_map(static fn (string $why): string => Text::cap($why, 300), array_slice($failed, 0, self::LOG_IDS, true)));
+            throw new ModuleError(sprintf(
+                'Aflexi CDN: bandwidth usage of %d service(s) on server #%d could not be written (the other %d were): services #%s; the module log has the reason.',
+                count($failed),
+                $serverId,
+                count($rows),
+                implode(', #', self::someIds(array_keys($failed))) . (count($failed) > self::LOG_IDS ? ', ...' : ''),
             ));
         }
         return ['year' => $year, 'month' => $month, 'updated' => count($rows), 'without_usage' => $withoutUsage, 'skipped' => $skipped];
@@ -137,9 +169,27 @@ final class UsageUpdate
         $limits = [];
         foreach ($packages as $package) {
             $gb = $package['bandwidth_limit_gb'] ?? null;
-            $limits[\Aflexi\package_name((string) ($package['name'] ?? ''), '', '')] = is_int($gb) && $gb > 0 ? $gb * 1024 : 0;
+            $limits[\Aflexi\package_name((string) ($package['name'] ?? ''), '', '')] = is_int($gb) && $gb > 0 && $gb <= self::MAX_GB ? $gb * 1024 : 0;
         }
         return $limits;
+    }
+
+    /**
+     * The packages whose limit does not fit the column (written as unlimited).
+     *
+     * @param list<array<string, mixed>> $packages Aflexi\Client::listPackages()
+     * @return list<string>
+     */
+    public static function beyondColumn(array $packages): array
+    {
+        $names = [];
+        foreach ($packages as $package) {
+            $gb = $package['bandwidth_limit_gb'] ?? null;
+            if (is_int($gb) && $gb > self::MAX_GB) {
+                $names[] = (string) ($package['name'] ?? '');
+            }
+        }
+        return $names;
     }
 
     /** @return list<\stdClass> the server's services to update, with product and record fields */
@@ -168,30 +218,55 @@ final class UsageUpdate
     }
 
     /**
-     * Writes bwusage, bwlimit and lastupdate: one UPDATE per CHUNK services (CASE on the id),
-     * all in one transaction. Every value is an int, written as a literal.
+     * Writes bwusage, bwlimit and lastupdate: one UPDATE per CHUNK services (CASE on the id;
+     * every value an int, written as a literal). A chunk whose statement fails is written
+     * service by service. Returns the services that could not be written, with the database's
+     * reason (never the statement).
      *
      * @param array<int, array{0: int, 1: int}> $rows [usage MB, limit MB] by service id
+     * @return array<int, string>
      */
-    private function write(array $rows, string $now): void
+    private function write(array $rows, string $now): array
     {
-        if ($rows === []) {
-            return;
-        }
-        Capsule::connection()->transaction(static function () use ($rows, $now): void {
-            foreach (array_chunk($rows, self::CHUNK, true) as $chunk) {
-                $usage = $limit = '';
-                foreach ($chunk as $id => [$mb, $limitMb]) {
-                    $usage .= sprintf(' WHEN %d THEN %d', $id, $mb);
-                    $limit .= sprintf(' WHEN %d THEN %d', $id, $limitMb);
+        $failed = [];
+        foreach (array_chunk($rows, self::CHUNK, true) as $chunk) {
+            try {
+                self::update($chunk, $now);
+            } catch (\Throwable) {
+                foreach ($chunk as $id => $row) {
+                    try {
+                        self::update([$id => $row], $now);
+                    } catch (\Throwable $e) {
+                        $failed[$id] = self::reason($e);
+                    }
                 }
-                Capsule::table('tblhosting')->whereIn('id', array_keys($chunk))->update([
-                    'bwusage' => Capsule::raw("CASE id$usage END"),
-                    'bwlimit' => Capsule::raw("CASE id$limit END"),
-                    'lastupdate' => $now,
-                ]);
             }
-        });
+        }
+        return $failed;
+    }
+
+    /** @param array<int, array{0: int, 1: int}> $rows */
+    private static function update(array $rows, string $now): void
+    {
+        $usage = $limit = '';
+        foreach ($rows as $id => [$mb, $limitMb]) {
+            $usage .= sprintf(' WHEN %d THEN %d', $id, $mb);
+            $limit .= sprintf(' WHEN %d THEN %d', $id, $limitMb);
+        }
+        Capsule::table('tblhosting')->whereIn('id', array_keys($rows))->update([
+            'bwusage' => Capsule::raw("CASE id$usage END"),
+            'bwlimit' => Capsule::raw("CASE id$limit END"),
+            'lastupdate' => $now,
+        ]);
+    }
+
+    /** The database's reason for a failed write, without the SQL Illuminate appends. */
+    private static function reason(\Throwable $e): string
+    {
+        $previous = $e->getPrevious();
+        $message = $previous instanceof \PDOException ? $previous->getMessage() : $e->getMessage();
+        $cut = strpos($message, ' (SQL:');
+        return $cut === false ? $message : substr($message, 0, $cut);
     }
 
     /**

@@ -91,21 +91,26 @@ final class WelcomeTemplate
      * portal URL is remembered per server for an hour; when Aflexi cannot be asked it is
      * left empty and the failure is logged by the caller.
      *
+     * WHMCS does not escape merge fields and the template is HTML: every field is
+     * HTML-escaped here, and the portal URL must be http(s) (ServiceView::safeUrl, the client
+     * area's rule) or it is left out, so a hostile API answer cannot put markup or a
+     * javascript: link into the client's mail.
+     *
      * @return array<string, string>
      */
     public static function mergeFields(Context $context, ServiceData $service): array
     {
-        $fields = [
-            'service_username' => $service->username,
-            'service_password' => $service->password,
-            'aflexi_portal_url' => '',
-        ];
+        $portalUrl = '';
         try {
-            $fields['aflexi_portal_url'] = $context->connection()->portalUrl();
+            $portalUrl = ServiceView::safeUrl($context->connection()->portalUrl());
         } catch (\Throwable $e) {
             $context->note('portal_url_unavailable', Messages::describe($e, $context->action, $context->connectionIfMade()));
         }
-        return $fields;
+        return array_map([Text::class, 'e'], [
+            'service_username' => $service->username,
+            'service_password' => $service->password,
+            'aflexi_portal_url' => $portalUrl,
+        ]);
     }
 
     /** The template's HTML (Smarty merge fields only; no {php}). */
