@@ -45,6 +45,9 @@ pub struct ClientConfig {
     pub max_response_bytes: usize,
     /// Rows asked for per page when listing. Default 500.
     pub page_size: usize,
+    /// Most rows one listing keeps, so memory stays bounded whatever the server sends.
+    /// Default 1,000,000 (about 200 MB of publishers).
+    pub max_listed_rows: usize,
     /// Requests in flight at once in bulk work. Default 16.
     pub concurrency: usize,
     /// The operator's user id when already known (saves the identity lookup).
@@ -93,6 +96,7 @@ impl ClientConfig {
             verify_tls: true,
             max_response_bytes: crate::xmlrpc::DEFAULT_MAX_RESPONSE_BYTES,
             page_size: 500,
+            max_listed_rows: 1_000_000,
             concurrency: 16,
             operator_id: None,
             operation_timeout: Duration::from_secs(60),
