@@ -61,6 +61,13 @@ impl fmt::Display for TransportKind {
     }
 }
 
+/// Fault codes that report a failure of the server rather than a refusal of the call, so a
+/// read that met one is repeated: 500 (an internal error, the HTTP meaning, as the sandbox
+/// sends it) and the server-error codes of the XML-RPC fault code convention
+/// (specs.xmlrpc.org "Specification for Fault Code Interoperability"): -32300 transport error,
+/// -32400 system error, -32603 internal XML-RPC error.
+pub const SERVER_FAILURE_FAULTS: [i64; 4] = [500, -32300, -32400, -32603];
+
 /// Every error of the core.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Error {
@@ -120,7 +127,8 @@ impl Error {
 
     /// True when repeating the same read may succeed: a transport failure (but not an answer
     /// over the size limit, which would be as large again), a 5xx or 429 status, a garbled
-    /// answer. Never a fault: the same call gets the same refusal.
+    /// answer, a fault whose code says the server failed ([`SERVER_FAILURE_FAULTS`]). Never
+    /// any other fault: the same call gets the same refusal.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport { kind, .. } => match kind {
@@ -129,6 +137,7 @@ impl Error {
                 _ => true,
             },
             Error::Protocol(_) => true,
+            Error::Fault { code, .. } => SERVER_FAILURE_FAULTS.contains(code),
             _ => false,
         }
     }
@@ -189,6 +198,11 @@ mod tests {
             message: "no".into(),
         };
         assert!(!fault.is_retryable());
+        let internal = Error::Fault {
+            code: 500,
+            message: "internal error".into(),
+        };
+        assert!(internal.is_retryable());
         assert!(!transport(TransportKind::TooLarge).is_retryable());
         assert!(!transport(TransportKind::Status(404)).is_retryable());
         assert!(transport(TransportKind::Status(429)).is_retryable());

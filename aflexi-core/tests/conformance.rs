@@ -172,6 +172,18 @@ fn compressed_chunked_and_close_delimited_bodies_are_read() {
     }
 }
 
+// ---------------------------------------------------------------- §3 64-bit ids
+
+#[test]
+fn an_id_above_2_to_the_31_goes_out_as_i8_and_comes_back() {
+    let server = Server::start();
+    let big = 5_000_000_000_i64;
+    let p = server.odd("echo_id").run(|c| c.get_publisher(big)).unwrap();
+    assert_eq!(p.id, big);
+    let small = server.odd("echo_id").run(|c| c.get_publisher(12)).unwrap();
+    assert_eq!(small.id, 12);
+}
+
 // ---------------------------------------------------------------- §2 paging
 
 #[test]

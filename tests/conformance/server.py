@@ -10,6 +10,8 @@ server stops when its standard input closes, so it never outlives the test that 
 * /odd/<case>/...: hand-written answers for what other servers legally send (and a few they
   should not), one function per case below.
 
+With `--tls CERT KEY` it speaks HTTPS with that certificate.
+
 GET /_count/<case> tells how many calls a case received; GET /_gap/<case> the seconds between
 its first and last call (to check that Retry-After was honoured).
 """
@@ -218,6 +220,18 @@ def short_pages(method, params, count):
     return 200, {}, links_page(range(first + 1, min(first + 3, 10) + 1)), "length"
 
 
+def echo_id(method, params, count):
+    """publisherLink.get {publisher: id}: the link of that id, sent back as <i8> when it needs
+    64 bits (Python's own encoder refuses such ints)."""
+    wanted = int(params[2]["publisher"])
+    tag = b"int" if -2**31 <= wanted < 2**31 else b"i8"
+    row = (b"<value><struct><member><name>publisher</name><value><struct>"
+           b"<member><name>id</name><value><%s>%d</%s></value></member>"
+           b"<member><name>username</name><value>big/7</value></member>"
+           b"</struct></value></member><member><name>status</name><value>ACTIVE</value></member></struct></value>") % (tag, wanted, tag)
+    return 200, {}, response(b"<struct><member><name>results</name><value><array><data>" + row + b"</data></array></value></member></struct>"), "length"
+
+
 def slow(method, params, count):
     time.sleep(3)
     return framed("length")(method, params, count)
@@ -256,6 +270,7 @@ CASES = {
     "retry429": after_failures(429, 1, {"Retry-After": "1"}),
     "status400": after_failures(400, 1),
     "slow": slow,
+    "echo_id": echo_id,
     "ignores_offset": ignores_offset,
     "ignores_maximum": ignores_maximum,
     "endless": endless,
@@ -327,6 +342,12 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if len(sys.argv) == 4 and sys.argv[1] == "--tls":
+        # HTTPS with the given certificate and key (PEM), for the trust-store tests.
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[2], sys.argv[3])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print("PORT", server.server_address[1], flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sys.stdin.read()  # until the parent closes it or exits

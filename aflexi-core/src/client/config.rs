@@ -41,6 +41,9 @@ pub struct ClientConfig {
     pub retry_backoff: Duration,
     /// Verify the server's TLS certificate. Default true; turn off only for a test host.
     pub verify_tls: bool,
+    /// A PEM file of CA certificates to trust besides the system store (or the bundled
+    /// Mozilla roots when the system store is empty). Default none.
+    pub ca_file: Option<std::path::PathBuf>,
     /// Largest response body accepted. Default 16 MiB.
     pub max_response_bytes: usize,
     /// Rows asked for per page when listing. Default 500.
@@ -94,6 +97,7 @@ impl ClientConfig {
             read_retries: 2,
             retry_backoff: Duration::from_millis(200),
             verify_tls: true,
+            ca_file: None,
             max_response_bytes: crate::xmlrpc::DEFAULT_MAX_RESPONSE_BYTES,
             page_size: 500,
             max_listed_rows: 1_000_000,

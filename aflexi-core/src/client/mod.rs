@@ -19,6 +19,7 @@ mod config;
 mod model;
 mod per_process;
 mod transport;
+mod trust;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;

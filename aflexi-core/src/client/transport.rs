@@ -183,7 +183,10 @@ impl Transport {
             Endpoint::Stats => &self.stats_url,
         };
         let scrub = |text: String| self.scrub(text, secrets);
-        let http = http_client(&self.config)?;
+        let (http, note) = http_client(&self.config, url)?;
+        if let Some(note) = note {
+            self.note("(trust store)", note);
+        }
         let sent = http
             .post(url)
             .header("Content-Type", "text/xml; charset=utf-8")
@@ -214,6 +217,23 @@ impl Transport {
             Err(Error::Protocol(m)) => Err(Error::Protocol(scrub(format!("{method}: {m}"))).into()),
             Err(other) => Err(other.into()),
         }
+    }
+
+    /// Adds a line to the call log that is not a call (how the HTTP client was set up).
+    fn note(&self, what: &str, text: String) {
+        let mut log = self
+            .log
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if log.len() == LOG_LIMIT {
+            log.pop_front();
+        }
+        log.push_back(CallRecord {
+            method: what.to_string(),
+            params: Value::Array(Vec::new()),
+            outcome: text,
+            elapsed_ms: 0,
+        });
     }
 
     fn count(&self, method: &str) {
@@ -299,8 +319,9 @@ fn backoff(base: Duration, attempt: u32) -> Duration {
     base.saturating_mul(1u32 << attempt.min(6))
 }
 
-/// The settings that make two HTTP clients different.
-type HttpKey = (u128, u128, bool, usize);
+/// The settings that make two HTTP clients different (timeouts, TLS verification, HTTPS or
+/// not, CA file, concurrency).
+type HttpKey = (u128, u128, bool, bool, Option<std::path::PathBuf>, usize);
 type HttpClients = Arc<Mutex<HashMap<HttpKey, reqwest::Client>>>;
 
 /// HTTP clients of this process by settings. WHMCS makes a new `Aflexi\Client` for every
@@ -308,27 +329,38 @@ type HttpClients = Arc<Mutex<HashMap<HttpKey, reqwest::Client>>>;
 /// across requests served by one PHP-FPM worker), saving a TCP and TLS handshake each time.
 static HTTP_CLIENTS: PerProcess<HttpClients> = PerProcess::new();
 
-fn http_client(config: &ClientConfig) -> Result<reqwest::Client> {
+/// The HTTP client for `url`, with the trust-store note when it was just built on the
+/// bundled roots (see [`super::trust`]).
+fn http_client(config: &ClientConfig, url: &str) -> Result<(reqwest::Client, Option<String>)> {
     let clients = HTTP_CLIENTS.get_or_try_init(|| Ok(Arc::new(Mutex::new(HashMap::new()))))?;
+    let https = url.to_ascii_lowercase().starts_with("https:");
     let key = (
         config.connect_timeout.as_millis(),
         config.request_timeout.as_millis(),
         config.verify_tls,
+        https,
+        config.ca_file.clone(),
         config.concurrency,
     );
     let mut clients = clients
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(client) = clients.get(&key) {
-        return Ok(client.clone());
+        return Ok((client.clone(), None));
     }
-    let client = build_http(config)?;
+    let (client, note) = build_http(config, url)?;
     clients.insert(key, client.clone());
-    Ok(client)
+    Ok((client, note))
 }
 
-fn build_http(config: &ClientConfig) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
+fn build_http(config: &ClientConfig, url: &str) -> Result<(reqwest::Client, Option<String>)> {
+    let builder = reqwest::Client::builder();
+    let (builder, note) = if config.verify_tls {
+        super::trust::apply(builder, url, config.ca_file.as_deref())?
+    } else {
+        (builder, None)
+    };
+    let client = builder
         .connect_timeout(config.connect_timeout)
         .timeout(config.request_timeout)
         .pool_idle_timeout(Duration::from_secs(30))
@@ -339,9 +371,17 @@ fn build_http(config: &ClientConfig) -> Result<reqwest::Client> {
         .user_agent(concat!("aflexi-whmcs/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| Error::Transport {
-            kind: TransportKind::Connect,
-            message: format!("could not set up the HTTP client: {e}"),
-        })
+            kind: TransportKind::Tls,
+            message: format!(
+                "could not set up the HTTP client for {url} (trust store: {}): {e}",
+                if url.to_ascii_lowercase().starts_with("https:") {
+                    "the system store, else the bundled Mozilla roots"
+                } else {
+                    "none needed for plain HTTP"
+                }
+            ),
+        })?;
+    Ok((client, note))
 }
 
 /// [`transport_error`], with a failed connection told apart: refused, host name not found,
