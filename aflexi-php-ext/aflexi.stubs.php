@@ -25,7 +25,8 @@ namespace Aflexi {
          *
          * `$options`: `connect_timeout`, `timeout` (one request), `operation_timeout` (seconds;
          * defaults from the INI settings `aflexi.*`), `retries`, `verify_tls`, `concurrency`
-         * (default `aflexi.concurrency`), `page_size`, `operator_id`.
+         * (default `aflexi.concurrency`), `page_size`, `operator_id`, `ca_file` (a PEM file of CA
+         * certificates to trust besides the system store), `max_listed_rows`, `max_response_bytes`.
          *
          * @throws \Aflexi\InvalidInputException for an invalid endpoint, login, key or option
          *
@@ -467,9 +468,57 @@ namespace Aflexi {
     class NotFoundException extends Exception {}
 
     /**
-     * The request did not complete (connection failed, timed out, broken, HTTP error) or the
-     * answer was not a valid XML-RPC response. getCode() is the HTTP status for an HTTP
-     * error, else 0. A timed-out write may have been applied: read back before repeating it.
+     * The request did not complete. This class itself: the connection broke while the request
+     * or the answer was in flight. Its subclasses name the other kinds; branch on them with
+     * instanceof, never on the message.
      */
     class TransportException extends Exception {}
+
+    /**
+     * The connection could not be opened; nothing was sent.
+     */
+    class ConnectException extends TransportException {}
+
+    /**
+     * The host refused the connection (nothing listens on that port); nothing was sent.
+     */
+    class ConnectionRefusedException extends ConnectException {}
+
+    /**
+     * The host name could not be resolved; nothing was sent.
+     */
+    class DnsException extends ConnectException {}
+
+    /**
+     * The TLS handshake failed (certificate not trusted, wrong name, not TLS); nothing was sent.
+     */
+    class TlsException extends ConnectException {}
+
+    /**
+     * No answer in time. A timed-out write may have been applied: read back before repeating it.
+     */
+    class TimeoutException extends TransportException {}
+
+    /**
+     * The API answered an HTTP error status without an XML-RPC fault; getCode() is the status.
+     */
+    class HttpStatusException extends TransportException {}
+
+    /**
+     * The answer was larger than the response size limit; repeating the call cannot help.
+     */
+    class ResponseTooLargeException extends TransportException {}
+
+    /**
+     * The endpoint answered with a redirect, which is never followed (the request carries the
+     * login and auth key); getCode() is the HTTP status, the message names the target to
+     * configure instead.
+     */
+    class RedirectException extends TransportException {}
+
+    /**
+     * The answer was not valid XML-RPC, or not of the expected shape (the message names the
+     * member and the method).
+     */
+    class ProtocolException extends TransportException {}
 }

@@ -69,3 +69,18 @@ php_suite_cleanup() {
   done
   rm -rf "$AFLEXI_TEST_TMP"
 }
+
+# If the extension is also enabled in PHP's configuration (scripts/install-extension.sh),
+# PHP would load that copy and warn about the second one: points PHP_INI_SCAN_DIR at a copy of
+# the scanned INI directory, made in DIR, that leaves it out.
+php_suite_ini_without_aflexi() {
+  local scan_dir="$1/conf.d" ini
+  mkdir -p "$scan_dir"
+  php -r 'echo php_ini_scanned_files() ?: "";' | tr ',' '\n' | while IFS= read -r ini; do
+    ini=$(echo "$ini" | tr -d '[:space:]')
+    [ -n "$ini" ] || continue
+    case "$(basename "$ini")" in *aflexi.ini) continue ;; esac
+    cp "$ini" "$scan_dir/"
+  done
+  export PHP_INI_SCAN_DIR="$scan_dir"
+}

@@ -25,18 +25,7 @@ php -n -d extension="$so" --ri aflexi
 
 php_suite_children
 
-# If the extension is also enabled in PHP's configuration (scripts/install-extension.sh),
-# PHP would load that copy and warn about the second one: test with a copy of the scanned INI
-# directory that leaves it out.
-scan_dir="$AFLEXI_TEST_TMP/conf.d"
-mkdir -p "$scan_dir"
-php -r 'echo php_ini_scanned_files() ?: "";' | tr ',' '\n' | while IFS= read -r ini; do
-  ini=$(echo "$ini" | tr -d '[:space:]')
-  [ -n "$ini" ] || continue
-  case "$(basename "$ini")" in *aflexi.ini) continue ;; esac
-  cp "$ini" "$scan_dir/"
-done
-export PHP_INI_SCAN_DIR="$scan_dir"
+php_suite_ini_without_aflexi "$AFLEXI_TEST_TMP"
 
 echo "== PHPUnit (tests/php/ext)"
 AFLEXI_SANDBOX_BIN="$sandbox" AFLEXI_EXT_SO="$so" \

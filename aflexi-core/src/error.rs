@@ -14,11 +14,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// What failed on the way to or from the Aflexi API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransportKind {
-    /// The connection could not be opened (refused, DNS, TLS handshake): nothing was sent.
+    /// The connection could not be opened for another reason: nothing was sent.
     Connect,
+    /// The host refused the connection (nothing listens on that port): nothing was sent.
+    Refused,
+    /// The host name could not be resolved: nothing was sent.
+    Dns,
+    /// The TLS handshake failed (certificate not trusted, wrong name, not TLS): nothing was
+    /// sent.
+    Tls,
     /// The request or the connection timed out: the server may have acted.
     Timeout,
-    /// The server answered with an HTTP status other than 200.
+    /// The server answered with an HTTP status other than 200 and no XML-RPC fault.
     Status(u16),
     /// The connection broke while the request or response was in flight.
     Io,
@@ -27,19 +34,45 @@ pub enum TransportKind {
     /// would hand them to whatever host the answer names. The message names the target, for
     /// the administrator to configure instead.
     Redirect(u16),
+    /// The answer was larger than the response limit: repeating the call cannot help.
+    TooLarge,
+}
+
+impl TransportKind {
+    /// True when nothing reached the server.
+    pub fn nothing_sent(self) -> bool {
+        matches!(
+            self,
+            TransportKind::Connect
+                | TransportKind::Refused
+                | TransportKind::Dns
+                | TransportKind::Tls
+        )
+    }
 }
 
 impl fmt::Display for TransportKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TransportKind::Connect => f.write_str("connection failed"),
+            TransportKind::Refused => f.write_str("connection refused"),
+            TransportKind::Dns => f.write_str("host name not found"),
+            TransportKind::Tls => f.write_str("TLS handshake failed"),
             TransportKind::Timeout => f.write_str("timed out"),
             TransportKind::Status(code) => write!(f, "HTTP status {code}"),
             TransportKind::Io => f.write_str("connection broken"),
             TransportKind::Redirect(code) => write!(f, "redirect (HTTP {code})"),
+            TransportKind::TooLarge => f.write_str("answer too large"),
         }
     }
 }
+
+/// Fault codes that report a failure of the server rather than a refusal of the call, so a
+/// read that met one is repeated: 500 (an internal error, the HTTP meaning, as the sandbox
+/// sends it) and the server-error codes of the XML-RPC fault code convention
+/// (specs.xmlrpc.org "Specification for Fault Code Interoperability"): -32300 transport error,
+/// -32400 system error, -32603 internal XML-RPC error.
+pub const SERVER_FAILURE_FAULTS: [i64; 4] = [500, -32300, -32400, -32603];
 
 /// Every error of the core.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -93,20 +126,53 @@ impl Error {
     pub fn is_ambiguous(&self) -> bool {
         match self {
             Error::Transport { kind, .. } => {
-                !matches!(kind, TransportKind::Connect | TransportKind::Redirect(_))
+                !kind.nothing_sent() && !matches!(kind, TransportKind::Redirect(_))
             }
             Error::Protocol(_) => true,
             _ => false,
         }
     }
 
-    /// True when repeating the same read may succeed (a transport failure or a garbled response).
-    /// A redirect is not: it repeats until the configuration changes.
+    /// True when repeating the same read may succeed: a transport failure (but not an answer
+    /// over the size limit, which would be as large again, nor a redirect, which repeats until
+    /// the configuration changes), a 5xx or 429 status, a garbled
+    /// answer, a fault whose code says the server failed ([`SERVER_FAILURE_FAULTS`]). Never
+    /// any other fault: the same call gets the same refusal.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport { kind, .. } => !matches!(kind, TransportKind::Redirect(_)),
+            Error::Transport { kind, .. } => match kind {
+                TransportKind::TooLarge | TransportKind::Redirect(_) => false,
+                TransportKind::Status(code) => *code == 429 || *code >= 500,
+                _ => true,
+            },
             Error::Protocol(_) => true,
+            Error::Fault { code, .. } => SERVER_FAILURE_FAULTS.contains(code),
             _ => false,
+        }
+    }
+
+    /// A stable name of what happened, for code to branch on (the PHP extension throws one
+    /// exception class per kind): `invalid_input`, `authentication`, `fault`, `not_found`,
+    /// `connect`, `refused`, `dns`, `tls`, `timeout`, `http_status`, `io`, `too_large`,
+    /// `redirect`, `protocol`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::InvalidInput { .. } => "invalid_input",
+            Error::Authentication(_) => "authentication",
+            Error::Fault { .. } => "fault",
+            Error::NotFound(_) => "not_found",
+            Error::Transport { kind, .. } => match kind {
+                TransportKind::Connect => "connect",
+                TransportKind::Refused => "refused",
+                TransportKind::Dns => "dns",
+                TransportKind::Tls => "tls",
+                TransportKind::Timeout => "timeout",
+                TransportKind::Status(_) => "http_status",
+                TransportKind::Io => "io",
+                TransportKind::TooLarge => "too_large",
+                TransportKind::Redirect(_) => "redirect",
+            },
+            Error::Protocol(_) => "protocol",
         }
     }
 }
@@ -139,6 +205,30 @@ mod tests {
         };
         assert!(!redirect.is_retryable());
         assert!(!redirect.is_ambiguous());
+    }
+
+    #[test]
+    fn faults_too_large_answers_and_4xx_are_not_retried() {
+        let transport = |kind| Error::Transport {
+            kind,
+            message: String::new(),
+        };
+        let fault = Error::Fault {
+            code: 1,
+            message: "no".into(),
+        };
+        assert!(!fault.is_retryable());
+        let internal = Error::Fault {
+            code: 500,
+            message: "internal error".into(),
+        };
+        assert!(internal.is_retryable());
+        assert!(!transport(TransportKind::TooLarge).is_retryable());
+        assert!(!transport(TransportKind::Status(404)).is_retryable());
+        assert!(transport(TransportKind::Status(429)).is_retryable());
+        assert!(transport(TransportKind::Status(503)).is_retryable());
+        assert!(!transport(TransportKind::Dns).is_ambiguous());
+        assert_eq!(transport(TransportKind::Tls).kind(), "tls");
     }
 
     #[test]

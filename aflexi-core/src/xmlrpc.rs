@@ -12,7 +12,8 @@
 //!   XML-RPC document (an HTML error page, a truncated body, an unknown type tag) is an
 //!   [`Error::Protocol`] with a short, readable message.
 //! * **Encoding is strict**, standard XML-RPC only, because the old clients show that the
-//!   server knew nothing else: integers must fit `<int>` (32 bits), `null` can only be left
+//!   server knew nothing else: integers are sent as `<int>` when they fit 32 bits and as
+//!   `<i8>` only when they need more (64-bit ids, see docs/ERRORS.md), `null` can only be left
 //!   out (as a struct member), never sent, and strings must hold characters XML 1.0 can
 //!   carry. A value that cannot be sent is an [`Error::InvalidInput`] for the field `value`
 //!   whose reason names where in the value the problem is (never the string itself, which
@@ -320,8 +321,11 @@ fn check_depth(depth: usize) -> std::result::Result<(), EncodeError> {
 
 fn write_number(out: &mut String, n: &Number) -> std::result::Result<(), EncodeError> {
     if let Some(i) = n.as_i64() {
-        let small = i32::try_from(i).map_err(|_| out_of_range(&i))?;
-        let _ = write!(out, "<int>{small}</int>");
+        // `<i8>` only when needed: the old clients and servers knew `<int>` alone.
+        let _ = match i32::try_from(i) {
+            Ok(small) => write!(out, "<int>{small}</int>"),
+            Err(_) => write!(out, "<i8>{i}</i8>"),
+        };
         return Ok(());
     }
     if let Some(u) = n.as_u64() {
@@ -340,7 +344,7 @@ fn write_number(out: &mut String, n: &Number) -> std::result::Result<(), EncodeE
 
 fn out_of_range(n: &dyn std::fmt::Display) -> EncodeError {
     EncodeError::new(format!(
-        "the integer {n} is outside the 32-bit range of an XML-RPC <int>"
+        "the integer {n} is outside the 64-bit range of an XML-RPC <i8>"
     ))
 }
 
@@ -1781,15 +1785,13 @@ mod tests {
     }
 
     #[test]
-    fn integers_outside_i32_are_rejected() {
-        for n in [
-            json!(2147483648_i64),
-            json!(-2147483649_i64),
-            json!(u64::MAX),
-        ] {
-            let reason = encode_error(&n);
-            assert!(reason.contains("outside the 32-bit range"), "{reason}");
-        }
+    fn integers_outside_i32_are_sent_as_i8_and_only_those() {
+        assert_eq!(encoded(&json!(2147483647_i64)), "<int>2147483647</int>");
+        assert_eq!(encoded(&json!(2147483648_i64)), "<i8>2147483648</i8>");
+        assert_eq!(encoded(&json!(-2147483649_i64)), "<i8>-2147483649</i8>");
+        assert_eq!(encoded(&json!(i64::MAX)), "<i8>9223372036854775807</i8>");
+        let reason = encode_error(&json!(u64::MAX));
+        assert!(reason.contains("outside the 64-bit range"), "{reason}");
     }
 
     #[test]

@@ -68,7 +68,7 @@ fn a_publisher_account_is_refused_as_operator() {
 }
 
 #[test]
-fn unreachable_api_is_a_connect_error() {
+fn unreachable_api_is_a_refused_connection() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
@@ -87,7 +87,7 @@ fn unreachable_api_is_a_connect_error() {
         matches!(
             err,
             Error::Transport {
-                kind: TransportKind::Connect,
+                kind: TransportKind::Refused,
                 ..
             }
         ),

@@ -168,7 +168,7 @@ fn a_wrong_token_or_a_server_that_is_down_is_reported_without_the_token() {
     let e = c.ensure_feature("gold").unwrap_err();
     assert!(matches!(e, Error::Transport { .. }), "{e:?}");
     assert!(
-        describe(&e).starts_with("WHM API connection failed"),
+        describe(&e).starts_with("WHM API connection refused"),
         "{}",
         describe(&e)
     );

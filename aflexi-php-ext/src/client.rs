@@ -42,7 +42,8 @@ pub struct Client {
 
 /// The options of `new Client(...)`.
 const CLIENT_OPTIONS: &str = "connect_timeout, timeout, operation_timeout, retries, verify_tls, \
-                              concurrency, page_size, operator_id";
+                              ca_file, concurrency, page_size, max_listed_rows, \
+                              max_response_bytes, operator_id";
 
 /// The options of `Client::sync`.
 const SYNC_OPTIONS: &str = "concurrency, time_budget_ms";
@@ -57,7 +58,8 @@ impl Client {
     ///
     /// `$options`: `connect_timeout`, `timeout` (one request), `operation_timeout` (seconds;
     /// defaults from the INI settings `aflexi.*`), `retries`, `verify_tls`, `concurrency`
-    /// (default `aflexi.concurrency`), `page_size`, `operator_id`.
+    /// (default `aflexi.concurrency`), `page_size`, `operator_id`, `ca_file` (a PEM file of CA
+    /// certificates to trust besides the system store), `max_listed_rows`, `max_response_bytes`.
     ///
     /// @throws \Aflexi\InvalidInputException for an invalid endpoint, login, key or option
     #[php(defaults(options = Some(ArrayArg::Empty)))]
@@ -412,6 +414,16 @@ fn apply_options(config: &mut ClientConfig, table: &ZendHashTable) -> Result<(),
                     .map_err(|_| Failure::input(&what, "it is out of range"))?
             }
             "verify_tls" => config.verify_tls = flag(&what, value)?,
+            "ca_file" => {
+                let path = text(&what, value)?;
+                config.ca_file = (!path.trim().is_empty()).then(|| path.trim().into());
+            }
+            "max_listed_rows" => {
+                config.max_listed_rows = to_usize(&what, count(&what, value)?)?.max(1)
+            }
+            "max_response_bytes" => {
+                config.max_response_bytes = to_usize(&what, count(&what, value)?)?.max(1)
+            }
             "concurrency" => config.concurrency = to_usize(&what, count(&what, value)?)?,
             "page_size" => config.page_size = to_usize(&what, count(&what, value)?)?,
             "operator_id" => {

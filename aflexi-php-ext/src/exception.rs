@@ -7,10 +7,24 @@
 //!     ├── Aflexi\AuthenticationException  the operator login or auth key was refused
 //!     ├── Aflexi\FaultException           Aflexi answered a fault; getCode() is its code
 //!     ├── Aflexi\NotFoundException        the publisher (or package) does not exist
-//!     └── Aflexi\TransportException       the request did not complete, or the answer was
-//!                                         not valid XML-RPC; getCode() is the HTTP status
-//!                                         when there was one
+//!     └── Aflexi\TransportException       the request did not complete (a broken
+//!         │                               connection is this class itself)
+//!         ├── Aflexi\ConnectException          the connection could not be opened
+//!         │   ├── Aflexi\ConnectionRefusedException  nothing listens on that port
+//!         │   ├── Aflexi\DnsException              the host name is not known
+//!         │   └── Aflexi\TlsException              the TLS handshake failed
+//!         ├── Aflexi\TimeoutException          no answer in time (a write may have been applied)
+//!         ├── Aflexi\HttpStatusException       an HTTP error status; getCode() is the status
+//!         ├── Aflexi\ResponseTooLargeException the answer passed the size limit
+//!         ├── Aflexi\RedirectException        the endpoint redirects (never followed: the
+//!         │                                   request carries the auth key); getCode() is
+//!         │                                   the status, the message names the target
+//!         └── Aflexi\ProtocolException         the answer was not valid XML-RPC of the
+//!                                             expected shape
 //! ```
+//!
+//! One class per kind of the core's errors ([`aflexi_core::Error::kind`]), so PHP code
+//! branches with `instanceof` and never on message text.
 //!
 //! The classes are plain `ClassBuilder` classes registered at MINIT (not `#[php_class]`), so
 //! that they keep PHP's own `Exception` object handler: a thrown exception has its real file,
@@ -46,9 +60,41 @@ pub const FAULT: &str = "Aflexi\\FaultException";
 pub const NOT_FOUND: &str = "Aflexi\\NotFoundException";
 /// The request did not complete, or the answer was not valid XML-RPC.
 pub const TRANSPORT: &str = "Aflexi\\TransportException";
+/// The connection could not be opened (another reason than the three below).
+pub const CONNECT: &str = "Aflexi\\ConnectException";
+/// The host refused the connection.
+pub const REFUSED: &str = "Aflexi\\ConnectionRefusedException";
+/// The host name could not be resolved.
+pub const DNS: &str = "Aflexi\\DnsException";
+/// The TLS handshake failed.
+pub const TLS: &str = "Aflexi\\TlsException";
+/// The request timed out.
+pub const TIMEOUT: &str = "Aflexi\\TimeoutException";
+/// An HTTP error status without a fault.
+pub const HTTP_STATUS: &str = "Aflexi\\HttpStatusException";
+/// The answer was larger than the limit.
+pub const TOO_LARGE: &str = "Aflexi\\ResponseTooLargeException";
+pub const REDIRECT: &str = "Aflexi\\RedirectException";
+/// The answer was not valid XML-RPC of the expected shape.
+pub const PROTOCOL: &str = "Aflexi\\ProtocolException";
 
-/// The subclasses of [`BASE`], in registration order.
-const SUBCLASSES: [&str; 5] = [INVALID_INPUT, AUTHENTICATION, FAULT, NOT_FOUND, TRANSPORT];
+/// Each class with its parent, in registration order (a parent before its subclasses).
+const CLASSES: [(&str, &str); 14] = [
+    (INVALID_INPUT, BASE),
+    (AUTHENTICATION, BASE),
+    (FAULT, BASE),
+    (NOT_FOUND, BASE),
+    (TRANSPORT, BASE),
+    (CONNECT, TRANSPORT),
+    (REFUSED, CONNECT),
+    (DNS, CONNECT),
+    (TLS, CONNECT),
+    (TIMEOUT, TRANSPORT),
+    (HTTP_STATUS, TRANSPORT),
+    (TOO_LARGE, TRANSPORT),
+    (REDIRECT, TRANSPORT),
+    (PROTOCOL, TRANSPORT),
+];
 
 /// Why a call of the extension failed: an error of the core, or an argument this binding
 /// could not convert.
@@ -88,11 +134,18 @@ fn class_message_code(failure: Failure) -> (&'static str, String, i32) {
                 Error::Authentication(_) => (AUTHENTICATION, message, 0),
                 Error::Fault { code, .. } => (FAULT, message, saturate(code)),
                 Error::NotFound(_) => (NOT_FOUND, message, 0),
-                Error::Transport {
-                    kind: TransportKind::Status(status),
-                    ..
-                } => (TRANSPORT, message, i32::from(status)),
-                Error::Transport { .. } | Error::Protocol(_) => (TRANSPORT, message, 0),
+                Error::Transport { kind, .. } => match kind {
+                    TransportKind::Status(status) => (HTTP_STATUS, message, i32::from(status)),
+                    TransportKind::Connect => (CONNECT, message, 0),
+                    TransportKind::Refused => (REFUSED, message, 0),
+                    TransportKind::Dns => (DNS, message, 0),
+                    TransportKind::Tls => (TLS, message, 0),
+                    TransportKind::Timeout => (TIMEOUT, message, 0),
+                    TransportKind::TooLarge => (TOO_LARGE, message, 0),
+                    TransportKind::Redirect(status) => (REDIRECT, message, i32::from(status)),
+                    TransportKind::Io => (TRANSPORT, message, 0),
+                },
+                Error::Protocol(_) => (PROTOCOL, message, 0),
             }
         }
     }
@@ -142,25 +195,22 @@ fn exported_class_entry(symbol: &CStr) -> Option<&'static ClassEntry> {
     }
 }
 
-/// [`BASE`]'s class entry while MINIT registers its subclasses, null otherwise.
+/// The parent of the class being registered, set just before its registration.
 ///
 /// The builder asks for a parent through a plain `fn` (no captures), and neither
 /// `ClassEntry::try_find` (request time only) nor the compiler's class table (private in
-/// ext-php-rs) is available to it at MINIT; so the entry is parked here by [`BASE`]'s
-/// registration callback and cleared when [`register`] returns. Nothing reads it at throw
-/// time.
-static REGISTERING_BASE: AtomicPtr<ClassEntry> = AtomicPtr::new(ptr::null_mut());
+/// ext-php-rs) is available to it at MINIT; so [`register_classes`] parks the parent's entry
+/// here (and each new entry in [`REGISTERED`]) and clears both when done. Nothing reads them
+/// at throw time.
+static PARENT: AtomicPtr<ClassEntry> = AtomicPtr::new(ptr::null_mut());
+/// The entry of the class registered last, from its registration callback.
+static REGISTERED: AtomicPtr<ClassEntry> = AtomicPtr::new(ptr::null_mut());
 
-/// The parent of [`BASE`].
-fn base_parent() -> &'static ClassEntry {
-    runtime_exception().unwrap_or_else(ce::exception)
-}
-
-/// The parent of the subclasses: [`BASE`], registered just before them.
-fn subclass_parent() -> &'static ClassEntry {
-    // SAFETY: the pointer is null or the entry PHP just registered for BASE, which lives until
-    // module shutdown; it is only read during the same MINIT.
-    unsafe { REGISTERING_BASE.load(Ordering::Acquire).as_ref() }
+/// The parent of the class being registered (see [`PARENT`]).
+fn parent() -> &'static ClassEntry {
+    // SAFETY: the pointer is null or an entry PHP registered during this MINIT, which lives
+    // until module shutdown; it is only read during the same MINIT.
+    unsafe { PARENT.load(Ordering::Acquire).as_ref() }
         .or_else(runtime_exception)
         .unwrap_or_else(ce::exception)
 }
@@ -172,31 +222,41 @@ fn subclass_parent() -> &'static ClassEntry {
 /// When `\RuntimeException` cannot be found or a class cannot be registered; the module then
 /// fails to start with that message rather than run with missing classes.
 pub fn register() -> Result<(), String> {
-    if runtime_exception().is_none() {
+    let Some(runtime) = runtime_exception() else {
         return Err("the SPL class RuntimeException was not found".to_string());
-    }
-    let result = register_classes();
-    REGISTERING_BASE.store(ptr::null_mut(), Ordering::Release);
+    };
+    let result = register_classes(runtime);
+    PARENT.store(ptr::null_mut(), Ordering::Release);
+    REGISTERED.store(ptr::null_mut(), Ordering::Release);
     result
 }
 
-fn register_classes() -> Result<(), String> {
-    ClassBuilder::new(BASE)
-        .extends((base_parent, "RuntimeException"))
-        // The builder hands over the method tables to keep alive for the process (these
-        // classes have none of their own); the registration callback is mandatory.
-        .registration(|ce, tables| {
-            REGISTERING_BASE.store(ptr::from_mut(ce), Ordering::Release);
-            std::mem::forget(tables);
-        })
-        .register()
-        .map_err(|e| format!("cannot register {BASE}: {e}"))?;
-    for name in SUBCLASSES {
+fn register_classes(runtime: &'static ClassEntry) -> Result<(), String> {
+    let mut entries: Vec<(&str, *mut ClassEntry)> =
+        vec![("RuntimeException", ptr::from_ref(runtime).cast_mut())];
+    for (name, parent_name) in std::iter::once((BASE, "RuntimeException")).chain(CLASSES) {
+        let parent_entry = entries
+            .iter()
+            .find(|(n, _)| *n == parent_name)
+            .map(|(_, entry)| *entry)
+            .ok_or_else(|| format!("cannot register {name}: {parent_name} is not registered"))?;
+        PARENT.store(parent_entry, Ordering::Release);
+        REGISTERED.store(ptr::null_mut(), Ordering::Release);
         ClassBuilder::new(name)
-            .extends((subclass_parent, BASE))
-            .registration(|_, tables| std::mem::forget(tables))
+            .extends((parent, parent_name))
+            // The builder hands over the method tables to keep alive for the process (these
+            // classes have none of their own); the registration callback is mandatory.
+            .registration(|ce, tables| {
+                REGISTERED.store(ptr::from_mut(ce), Ordering::Release);
+                std::mem::forget(tables);
+            })
             .register()
             .map_err(|e| format!("cannot register {name}: {e}"))?;
+        let entry = REGISTERED.load(Ordering::Acquire);
+        if entry.is_null() {
+            return Err(format!("cannot register {name}: no class entry came back"));
+        }
+        entries.push((name, entry));
     }
     Ok(())
 }
@@ -221,14 +281,42 @@ mod tests {
             classify(Error::NotFound("publisher #1".into())).0,
             NOT_FOUND
         );
-        assert_eq!(classify(Error::Protocol("x".into())).0, TRANSPORT);
+        assert_eq!(classify(Error::Protocol("x".into())).0, PROTOCOL);
         let connect = Error::Transport {
             kind: TransportKind::Connect,
             message: "refused".into(),
         };
         let (class, message, code) = classify(connect);
-        assert_eq!((class, code), (TRANSPORT, 0));
+        assert_eq!((class, code), (CONNECT, 0));
         assert!(message.contains("connection failed"), "{message}");
+    }
+
+    #[test]
+    fn every_transport_kind_has_its_class_under_transport() {
+        let classes = [
+            (TransportKind::Refused, REFUSED),
+            (TransportKind::Dns, DNS),
+            (TransportKind::Tls, TLS),
+            (TransportKind::Timeout, TIMEOUT),
+            (TransportKind::Status(500), HTTP_STATUS),
+            (TransportKind::TooLarge, TOO_LARGE),
+            (TransportKind::Redirect(307), REDIRECT),
+            (TransportKind::Io, TRANSPORT),
+        ];
+        for (kind, class) in classes {
+            let error = Error::Transport {
+                kind,
+                message: String::new(),
+            };
+            assert_eq!(classify(error).0, class);
+        }
+        // Every class has a registered parent, listed before it.
+        for (at, (name, parent)) in CLASSES.iter().enumerate() {
+            assert!(
+                *parent == BASE || CLASSES[..at].iter().any(|(n, _)| n == parent),
+                "{name}"
+            );
+        }
     }
 
     #[test]

@@ -41,10 +41,16 @@ pub struct ClientConfig {
     pub retry_backoff: Duration,
     /// Verify the server's TLS certificate. Default true; turn off only for a test host.
     pub verify_tls: bool,
+    /// A PEM file of CA certificates to trust besides the system store (or the bundled
+    /// Mozilla roots when the system store is empty). Default none.
+    pub ca_file: Option<std::path::PathBuf>,
     /// Largest response body accepted. Default 16 MiB.
     pub max_response_bytes: usize,
     /// Rows asked for per page when listing. Default 500.
     pub page_size: usize,
+    /// Most rows one listing keeps, so memory stays bounded whatever the server sends.
+    /// Default 1,000,000 (about 200 MB of publishers).
+    pub max_listed_rows: usize,
     /// Requests in flight at once in bulk work. Default 16.
     pub concurrency: usize,
     /// The operator's user id when already known (saves the identity lookup).
@@ -91,8 +97,10 @@ impl ClientConfig {
             read_retries: 2,
             retry_backoff: Duration::from_millis(200),
             verify_tls: true,
+            ca_file: None,
             max_response_bytes: crate::xmlrpc::DEFAULT_MAX_RESPONSE_BYTES,
             page_size: 500,
+            max_listed_rows: 1_000_000,
             concurrency: 16,
             operator_id: None,
             operation_timeout: Duration::from_secs(60),

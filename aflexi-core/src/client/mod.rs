@@ -19,6 +19,7 @@ mod config;
 mod model;
 mod per_process;
 mod transport;
+mod trust;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -48,6 +49,9 @@ const USERNAMES_PER_LOOKUP: usize = 100;
 /// Publishers per `stats.getSummaries` query of [`Client::bandwidth_usage_of`]: a month of
 /// daily figures for 200 publishers is about 2.5 MB of XML, far below the response limit.
 pub const USAGE_PUBLISHERS_PER_QUERY: usize = 200;
+/// Most pages one listing reads: 10,000 pages of the default 500 rows is 5 million rows, far
+/// above any operator; a server that never sends an empty page is stopped here.
+pub const MAX_PAGES: usize = 10_000;
 
 /// What a publisher is created with.
 #[derive(Debug, Clone)]
@@ -187,7 +191,8 @@ impl Client {
         let login = &self.config().login;
         let answer = match self.transport.read("user.get", vec![filter, options]).await {
             Ok(v) => v,
-            Err(Error::Fault { message, .. }) => {
+            // An unknown login may also come back as a "not found" fault.
+            Err(Error::Fault { message, .. }) | Err(Error::NotFound(message)) => {
                 return Err(Error::Authentication(format!(
                     "the Aflexi API rejected the login '{login}' or its auth key ({message}); check the server record's username and password/access hash"
                 )))
@@ -200,14 +205,14 @@ impl Client {
                 "the Aflexi API knows no user for the login '{login}' with this auth key"
             ))
         })?;
-        let role = model::str_member(user, "role");
+        let role = model::str_member(user, "role", "user.get")?;
         if !role.eq_ignore_ascii_case("OPERATOR") {
             return Err(Error::Authentication(format!(
                 "the account '{login}' has the role {}; an OPERATOR account is required",
                 if role.is_empty() { "(none)" } else { &role }
             )));
         }
-        let operator = operator_from(user)?;
+        let operator = operator_from(user, "user.get")?;
         *lock(&self.operator) = Some(operator.clone());
         lock(&OPERATORS).insert(self.operator_key(), operator.clone());
         Ok(operator)
@@ -263,14 +268,15 @@ impl Client {
     /// Every package of the operator, page by page.
     pub async fn list_packages(&self) -> Result<Vec<Package>> {
         let login = self.config().login.clone();
-        let rows = self
+        let packages = self
             .read_all(
                 "bandwidthPackage.get",
                 json!({"user": login}),
                 package_extract(),
+                package_from,
+                |p| p.id,
             )
             .await?;
-        let packages = rows.iter().map(package_from).collect::<Result<Vec<_>>>()?;
         let op = self.operator_id().await?;
         let mut cache = lock(&PACKAGES);
         let entry = cache
@@ -298,7 +304,7 @@ impl Client {
             .await?;
         let found = results(answer, "bandwidthPackage.get")?
             .iter()
-            .map(package_from)
+            .map(|row| package_from(row, "bandwidthPackage.get"))
             .collect::<Result<Vec<_>>>()?
             .into_iter()
             .find(|p| package::same_name(&p.name, &name));
@@ -334,25 +340,20 @@ impl Client {
             .write("bandwidthPackage.create", vec![fields.clone()], &[])
             .await
         {
-            Ok(id) => {
-                let id = id
-                    .as_i64()
-                    .or_else(|| id.as_str().and_then(|s| s.trim().parse().ok()));
-                match id {
-                    Some(id) => {
-                        let p = Package {
-                            id,
-                            name,
-                            bandwidth_limit_gb: None,
-                        };
-                        self.remember_package(&p).await;
-                        Ok(p)
-                    }
-                    None => self.find_package(&name).await?.ok_or_else(|| {
-                        Error::Protocol("bandwidthPackage.create returned no id".into())
-                    }),
+            Ok(id) => match model::whole_number(&id) {
+                Some(id) => {
+                    let p = Package {
+                        id,
+                        name,
+                        bandwidth_limit_gb: None,
+                    };
+                    self.remember_package(&p).await;
+                    Ok(p)
                 }
-            }
+                None => self.find_package(&name).await?.ok_or_else(|| {
+                    Error::Protocol("bandwidthPackage.create returned no id".into())
+                }),
+            },
             Err(e) if matches!(e, Error::Fault { .. }) || e.is_ambiguous() => {
                 match self.find_package(&name).await? {
                     Some(p) => Ok(p),
@@ -361,9 +362,7 @@ impl Client {
                             .transport
                             .write("bandwidthPackage.create", vec![fields], &[])
                             .await?;
-                        let id = id.as_i64().ok_or_else(|| {
-                            Error::Protocol("bandwidthPackage.create returned no id".into())
-                        })?;
+                        let id = id_of(&id, "bandwidthPackage.create")?;
                         Ok(Package {
                             id,
                             name,
@@ -459,7 +458,7 @@ impl Client {
             .await?;
         results(answer, "publisherLink.get")?
             .iter()
-            .map(publisher_from)
+            .map(|link| publisher_from(link, "publisherLink.get"))
             .collect()
     }
 
@@ -470,47 +469,65 @@ impl Client {
         limit: usize,
     ) -> Result<Vec<Publisher>> {
         let op = self.operator_id().await?;
+        let limit = limit.clamp(1, 10_000);
         let options = json!({
             "firstResultIndex": offset,
-            "maximumResults": limit.clamp(1, 10_000),
+            "maximumResults": limit,
             "extract": link_extract(),
         });
         let answer = self
             .transport
             .read("publisherLink.get", vec![json!({"operator": op}), options])
             .await?;
-        results(answer, "publisherLink.get")?
-            .iter()
-            .map(publisher_from)
+        let page = results(answer, "publisherLink.get")?;
+        if page.len() > limit {
+            return Err(Error::Protocol(format!(
+                "publisherLink.get answered {} rows for a page of at most {limit}: the server does not honour maximumResults",
+                page.len()
+            )));
+        }
+        page.iter()
+            .map(|link| publisher_from(link, "publisherLink.get"))
             .collect()
     }
 
     /// Every publisher of the operator, page by page.
     pub async fn list_publishers(&self) -> Result<Vec<Publisher>> {
         let op = self.operator_id().await?;
-        let rows = self
-            .read_all("publisherLink.get", json!({"operator": op}), link_extract())
-            .await?;
-        let mut seen = std::collections::HashSet::new();
-        let mut publishers = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let p = publisher_from(row)?;
-            if seen.insert(p.id) {
-                publishers.push(p);
-            }
-        }
-        Ok(publishers)
+        self.read_all(
+            "publisherLink.get",
+            json!({"operator": op}),
+            link_extract(),
+            publisher_from,
+            |p| p.id,
+        )
+        .await
     }
 
-    /// Reads every row of a `.get` in pages of `page_size`. It stops at the first empty page
-    /// rather than at the first short one, so a server that caps pages below the size asked
-    /// for cannot make it lose rows (API doc §4.2).
-    async fn read_all(&self, method: &str, filter: Value, extract: Value) -> Result<Vec<Value>> {
+    /// Reads every row of a `.get` in pages of `page_size`, each turned into a `T` by `read`
+    /// as it arrives (the raw page is dropped), rows with an id already read skipped.
+    ///
+    /// It stops at the first empty page rather than at the first short one, so a server that
+    /// caps pages below the size asked for cannot make it lose rows (API doc §4.2). A server
+    /// that ignores the paging options cannot make it loop or grow without end: a page larger
+    /// than asked, a page of nothing but rows already read (the offset was not honoured), or
+    /// more than [`MAX_PAGES`] pages or [`ClientConfig::max_listed_rows`] rows is an error that says so.
+    async fn read_all<T>(
+        &self,
+        method: &str,
+        filter: Value,
+        extract: Value,
+        read: impl Fn(&Value, &str) -> Result<T>,
+        id: impl Fn(&T) -> i64,
+    ) -> Result<Vec<T>> {
         let size = self.config().page_size;
-        let mut rows = Vec::new();
-        loop {
+        let max_rows = self.config().max_listed_rows;
+        let mut items = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut offset = 0usize;
+        for _ in 0..MAX_PAGES {
             let options = json!({
-                "firstResultIndex": rows.len(),
+                "firstResultIndex": offset,
                 "maximumResults": size,
                 "extract": extract,
             });
@@ -520,10 +537,36 @@ impl Client {
                 .await?;
             let page = results(answer, method)?;
             if page.is_empty() {
-                return Ok(rows);
+                return Ok(items);
             }
-            rows.extend(page);
+            if page.len() > size {
+                return Err(Error::Protocol(format!(
+                    "{method} answered {} rows for a page of at most {size} (at offset {offset}): the server does not honour maximumResults; listing stopped",
+                    page.len()
+                )));
+            }
+            let before = items.len();
+            for row in &page {
+                let item = read(row, method)?;
+                if seen.insert(id(&item)) {
+                    items.push(item);
+                }
+            }
+            if items.len() == before {
+                return Err(Error::Protocol(format!(
+                    "{method} answered the page at offset {offset} with only rows already read: the server does not honour firstResultIndex; listing stopped"
+                )));
+            }
+            if items.len() > max_rows {
+                return Err(Error::Protocol(format!(
+                    "{method} listed more than {max_rows} rows (the max_listed_rows setting); listing stopped to bound memory"
+                )));
+            }
+            offset += page.len();
         }
+        Err(Error::Protocol(format!(
+            "{method} still had rows after {MAX_PAGES} pages of {size}; listing stopped (a server that does not honour firstResultIndex?)"
+        )))
     }
 
     /// Creates a publisher with its link, package and password; when the username already
@@ -543,7 +586,7 @@ impl Client {
         let full = self.full_username(&new.username).await?;
         let (package, remembered) = self.package_named(&new.package).await?;
         match self.create_with(&full, new, &package).await {
-            Err(Error::Fault { .. }) if remembered => {
+            Err(Error::Fault { .. } | Error::NotFound(_)) if remembered => {
                 // The remembered package may be gone on Aflexi: look it up again, once.
                 self.forget_packages().await;
                 let package = self.ensure_package(&new.package).await?;
@@ -671,10 +714,14 @@ impl Client {
                 ],
             )
             .await?;
-        Ok(results(answer, "user.get")?
-            .iter()
-            .filter(|u| model::str_member(u, "username").eq_ignore_ascii_case(full))
-            .find_map(|u| int_member(u, "id")))
+        for user in results(answer, "user.get")? {
+            if model::str_member(&user, "username", "user.get")?.eq_ignore_ascii_case(full) {
+                if let Some(id) = int_member(&user, "id", "user.get")? {
+                    return Ok(Some(id));
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// Changes a link's status and/or package in one write. A write whose answer was lost is
@@ -718,8 +765,9 @@ impl Client {
                         .map(|_| ())
                 }
             }
-            Err(fault @ Error::Fault { .. }) => {
-                // Tell "gone" apart from any other refusal.
+            Err(fault @ (Error::Fault { .. } | Error::NotFound(_))) => {
+                // Tell "the publisher is gone" apart from any other refusal (a missing
+                // package is "not found" too).
                 self.get_publisher(publisher_id).await?;
                 Err(fault)
             }
@@ -781,7 +829,7 @@ impl Client {
             package_id: Some(package.id),
         };
         match self.update_link(publisher_id, &change).await {
-            Err(Error::Fault { .. }) => {
+            Err(Error::Fault { .. } | Error::NotFound(_)) => {
                 // The remembered package may have been removed on Aflexi: look again.
                 self.forget_packages().await;
                 let package = self.ensure_package(&wanted).await?;
@@ -876,6 +924,8 @@ impl Client {
             .await
         {
             Ok(_) => Ok(Terminated::Deleted),
+            // Deleted by someone else since the read: gone is done.
+            Err(Error::NotFound(_)) => Ok(Terminated::AlreadyGone),
             Err(e) if e.is_ambiguous() => match self.get_publisher(publisher_id).await {
                 Err(Error::NotFound(_)) => Ok(Terminated::Deleted),
                 Ok(p) if p.status == LinkStatus::Deleted => Ok(Terminated::Deleted),
@@ -903,7 +953,7 @@ impl Client {
             .into_iter()
             .next()
             .unwrap_or(Value::Null);
-        Ok(portal_url_from(&theme, op))
+        portal_url_from(&theme, op)
     }
 
     /// Bandwidth used in the given month per publisher id, in MB (HTTP and RTMP added), for
@@ -974,7 +1024,7 @@ impl Client {
                     vec![json!("groupByOperator"), query],
                 )
                 .await?;
-            for (id, mb) in usage_totals(&answer, op) {
+            for (id, mb) in usage_totals(&answer, op)? {
                 *usage.entry(id).or_insert(0) += mb;
             }
         }
@@ -983,27 +1033,25 @@ impl Client {
 }
 
 fn id_of(value: &Value, method: &str) -> Result<i64> {
-    value
-        .as_i64()
-        .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
+    model::whole_number(value)
         .filter(|id| *id > 0)
         .ok_or_else(|| Error::Protocol(format!("{method} did not return an id")))
 }
 
-fn portal_url_from(theme: &Value, operator_id: i64) -> String {
-    let url = model::str_member(theme, "portalUrl");
+fn portal_url_from(theme: &Value, operator_id: i64) -> Result<String> {
+    let url = model::str_member(theme, "portalUrl", "themability.get")?;
     let url = url.trim().trim_end_matches('/');
     let branded = !url.is_empty() && !url.eq_ignore_ascii_case(DEFAULT_PORTAL_URL);
     if branded {
-        return url.to_string();
+        return Ok(url.to_string());
     }
-    let name = model::str_member(theme, "portalName");
+    let name = model::str_member(theme, "portalName", "themability.get")?;
     let name = name.trim();
-    if name.is_empty() {
+    Ok(if name.is_empty() {
         format!("{DEFAULT_PORTAL_URL}/p/{operator_id}")
     } else {
         format!("{DEFAULT_PORTAL_URL}/p/{name}")
-    }
+    })
 }
 
 fn days_in_month(year: i32, month: u32) -> u32 {
@@ -1018,10 +1066,13 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 /// Sums `stats.getSummaries` totals per publisher (API doc §2.15, Q17): the whole-range
 /// bucket `-1` when present, else every day bucket; within the operator, the across-packages
 /// group `-1` when present, else every group; `-1` publisher keys are subtotals and skipped.
-fn usage_totals(answer: &Value, operator_id: i64) -> BTreeMap<i64, i64> {
+fn usage_totals(answer: &Value, operator_id: i64) -> Result<BTreeMap<i64, i64>> {
     let mut totals = BTreeMap::new();
-    let Some(buckets) = answer.as_object() else {
-        return totals;
+    let buckets = match answer {
+        Value::Object(buckets) => buckets,
+        // An empty PHP array is encoded as an empty XML-RPC array.
+        Value::Array(items) if items.is_empty() => return Ok(totals),
+        other => return Err(model::unreadable(STATS, "(answer)", other, "a struct")),
     };
     let chosen: Vec<&Value> = match buckets.get("-1") {
         Some(total) => vec![total],
@@ -1043,29 +1094,42 @@ fn usage_totals(answer: &Value, operator_id: i64) -> BTreeMap<i64, i64> {
             for (key, leaf) in publishers {
                 if let Ok(id) = key.trim().parse::<i64>() {
                     if id > 0 {
-                        *totals.entry(id).or_insert(0) += leaf_total(leaf);
+                        *totals.entry(id).or_insert(0) += leaf_total(leaf, key)?;
                     }
                 }
             }
         }
     }
-    totals
+    Ok(totals)
 }
 
-/// The `total` of a `[cached, notCached, total]` leaf, summing nested leaves.
-fn leaf_total(leaf: &Value) -> i64 {
-    let number = |v: &Value| v.as_i64().or_else(|| v.as_f64().map(|f| f.round() as i64));
+const STATS: &str = "stats.getSummaries";
+
+/// The `total` of a `[cached, notCached, total]` leaf, summing nested leaves. Figures are MB
+/// and may be fractional (rounded); anything that is not a number is an error naming the
+/// publisher's member, never counted as zero.
+fn leaf_total(leaf: &Value, key: &str) -> Result<i64> {
+    let number = |v: &Value| match v {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f.round() as i64)),
+        Value::String(s) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(|f| f.round() as i64),
+        _ => None,
+    };
     match leaf {
-        Value::Array(items) if items.len() >= 3 && items.iter().all(|v| v.is_number()) => {
-            number(&items[2]).unwrap_or(0)
+        Value::Array(items) if items.len() >= 3 && items.iter().all(|v| number(v).is_some()) => {
+            Ok(number(&items[2]).unwrap_or(0))
         }
-        Value::Array(items) => items.iter().map(leaf_total).sum(),
+        Value::Array(items) => items.iter().map(|v| leaf_total(v, key)).sum(),
         Value::Object(map) => map
             .iter()
             .filter(|(k, _)| k.as_str() != "-1")
-            .map(|(_, v)| leaf_total(v))
+            .map(|(_, v)| leaf_total(v, key))
             .sum(),
-        other => number(other).unwrap_or(0),
+        other => number(other).ok_or_else(|| model::unreadable(STATS, key, other, "a number")),
     }
 }
 
@@ -1076,14 +1140,17 @@ mod tests {
     #[test]
     fn branded_portal_wins_then_vanity_name_then_operator_id() {
         let branded = json!({"portalUrl": "https://cdn.acme.test/", "portalName": "acme"});
-        assert_eq!(portal_url_from(&branded, 7), "https://cdn.acme.test");
+        assert_eq!(
+            portal_url_from(&branded, 7).unwrap(),
+            "https://cdn.acme.test"
+        );
         let vanity = json!({"portalUrl": DEFAULT_PORTAL_URL, "portalName": "acme"});
         assert_eq!(
-            portal_url_from(&vanity, 7),
+            portal_url_from(&vanity, 7).unwrap(),
             "http://portal.aflexi.net/p/acme"
         );
         assert_eq!(
-            portal_url_from(&Value::Null, 7),
+            portal_url_from(&Value::Null, 7).unwrap(),
             "http://portal.aflexi.net/p/7"
         );
     }
@@ -1095,7 +1162,7 @@ mod tests {
             "-1": {"3": {"5": {"10": [10, 20, 30]}, "-1": {"10": [10, 20, 30], "11": [0, 5, 5], "-1": [10, 25, 35]}},
                    "4": {"-1": {"99": [1, 1, 2]}}}
         });
-        let totals = usage_totals(&answer, 3);
+        let totals = usage_totals(&answer, 3).unwrap();
         assert_eq!(totals.get(&10), Some(&30));
         assert_eq!(totals.get(&11), Some(&5));
         assert_eq!(totals.get(&99), None, "another operator's publisher");
@@ -1108,8 +1175,18 @@ mod tests {
             "20261101": {"3": {"8": {"10": [1, 2, 3]}}},
             "20261102": {"3": {"8": {"10": [1, 1, 2]}, "9": {"10": [0, 1, 1]}}}
         });
-        assert_eq!(usage_totals(&answer, 3).get(&10), Some(&6));
-        assert!(usage_totals(&json!("nothing"), 3).is_empty());
+        assert_eq!(usage_totals(&answer, 3).unwrap().get(&10), Some(&6));
+        assert!(usage_totals(&json!([]), 3).unwrap().is_empty());
+        assert!(usage_totals(&json!("nothing"), 3).is_err());
+    }
+
+    #[test]
+    fn usage_figures_that_are_not_numbers_are_errors_not_zero() {
+        let answer = json!({"-1": {"3": {"-1": {"10": [1, 2, "lots"], "11": true}}}});
+        let text = usage_totals(&answer, 3).unwrap_err().to_string();
+        assert!(text.contains("stats.getSummaries"), "{text}");
+        let doubles = json!({"-1": {"3": {"-1": {"10": [1.0, 2.0, 3.4]}}}});
+        assert_eq!(usage_totals(&doubles, 3).unwrap().get(&10), Some(&3));
     }
 
     #[test]

@@ -107,21 +107,69 @@ pub(crate) fn package_extract() -> Value {
     serde_json::json!({"id": true, "name": true, "bandwidthLimit": true})
 }
 
-/// An integer member, accepting ints and numeric strings.
-pub(crate) fn int_member(value: &Value, key: &str) -> Option<i64> {
-    match value.get(key)? {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
+/// The whole number a value holds: an int of any width, an integral `<double>` (`100.0`), or
+/// the text of either. `None` for anything else (a fraction, a word, a struct).
+pub(crate) fn whole_number(value: &Value) -> Option<i64> {
+    let from_float = |f: f64| {
+        // 2^63 itself does not fit; every integral double below it does.
+        (f.is_finite() && f.fract() == 0.0 && f.abs() < 9_223_372_036_854_775_808.0)
+            .then_some(f as i64)
+    };
+    match value {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().and_then(from_float)),
+        Value::String(s) => {
+            let s = s.trim();
+            s.parse()
+                .ok()
+                .or_else(|| s.parse().ok().and_then(from_float))
+        }
         _ => None,
     }
 }
 
-/// A string member; numbers are turned into strings, anything else is empty.
-pub(crate) fn str_member(value: &Value, key: &str) -> String {
+/// An integer member of an answer of `method`: `None` when absent or `<nil/>`; an error that
+/// names the member and the method when present but not a whole number (never a default).
+pub(crate) fn int_member(value: &Value, key: &str, method: &str) -> Result<Option<i64>> {
     match value.get(key) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => whole_number(v)
+            .map(Some)
+            .ok_or_else(|| unreadable(method, key, v, "a whole number")),
+    }
+}
+
+/// A string member of an answer of `method`: numbers are turned into text, absent or `<nil/>`
+/// is empty; a struct, array or boolean is an error naming the member.
+pub(crate) fn str_member(value: &Value, key: &str, method: &str) -> Result<String> {
+    match value.get(key) {
+        None | Some(Value::Null) => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(Value::Number(n)) => Ok(n.to_string()),
+        Some(v) => Err(unreadable(method, key, v, "text")),
+    }
+}
+
+/// The error for a member that is present but cannot be read as `wanted`.
+pub(crate) fn unreadable(method: &str, key: &str, value: &Value, wanted: &str) -> Error {
+    Error::Protocol(format!(
+        "{method} answered a member '{key}' that is {}, not {wanted}",
+        shown(value)
+    ))
+}
+
+/// A short description of a value for an error: numbers and short texts as they are, other
+/// values by their type (a long text could be anything the server echoed).
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) if s.chars().count() <= 24 && !s.chars().any(char::is_control) => {
+            format!("the text {s:?}")
+        }
+        Value::String(s) => format!("a text of {} characters", s.chars().count()),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Array(_) => "an array".to_string(),
+        Value::Object(_) => "a struct".to_string(),
+        Value::Null => "nil".to_string(),
     }
 }
 
@@ -143,51 +191,63 @@ pub(crate) fn results(value: Value, method: &str) -> Result<Vec<Value>> {
     }
 }
 
-pub(crate) fn operator_from(value: &Value) -> Result<Operator> {
-    let id = int_member(value, "id")
-        .ok_or_else(|| Error::Protocol("user.get returned a user without an id".into()))?;
+pub(crate) fn operator_from(value: &Value, method: &str) -> Result<Operator> {
+    let id = int_member(value, "id", method)?
+        .ok_or_else(|| Error::Protocol(format!("{method} returned a user without an id")))?;
     Ok(Operator {
         id,
-        username: str_member(value, "username"),
-        email: str_member(value, "email"),
-        name: str_member(value, "name"),
+        username: str_member(value, "username", method)?,
+        email: str_member(value, "email", method)?,
+        name: str_member(value, "name", method)?,
     })
 }
 
-pub(crate) fn package_from(value: &Value) -> Result<Package> {
-    let id = int_member(value, "id")
-        .ok_or_else(|| Error::Protocol("a bandwidth package came back without an id".into()))?;
-    let name = value
-        .get("name")
-        .and_then(package::name_of)
-        .unwrap_or_default();
-    let limit = int_member(value, "bandwidthLimit");
+pub(crate) fn package_from(value: &Value, method: &str) -> Result<Package> {
+    let id = int_member(value, "id", method)?.ok_or_else(|| {
+        Error::Protocol(format!(
+            "{method} returned a bandwidth package without an id"
+        ))
+    })?;
+    let name = match value.get("name") {
+        None | Some(Value::Null) => String::new(),
+        Some(v) => package::name_of(v).ok_or_else(|| unreadable(method, "name", v, "text"))?,
+    };
+    // Asked for in every projection: a package without it would read as unlimited.
+    let limit = int_member(value, "bandwidthLimit", method)?.ok_or_else(|| {
+        Error::Protocol(format!(
+            "{method} returned bandwidth package #{id} without its bandwidthLimit"
+        ))
+    })?;
     Ok(Package {
         id,
         name,
-        bandwidth_limit_gb: limit.filter(|gb| *gb > 0),
+        bandwidth_limit_gb: (limit > 0).then_some(limit),
     })
 }
 
-pub(crate) fn publisher_from(link: &Value) -> Result<Publisher> {
+pub(crate) fn publisher_from(link: &Value, method: &str) -> Result<Publisher> {
     let user = link
         .get("publisher")
         .filter(|v| v.is_object())
         .ok_or_else(|| {
-            Error::Protocol("a publisher link came back without its publisher".into())
+            Error::Protocol(format!(
+                "{method} returned a publisher link without its publisher"
+            ))
         })?;
-    let id = int_member(user, "id")
-        .ok_or_else(|| Error::Protocol("a publisher came back without an id".into()))?;
+    let id = int_member(user, "id", method)?
+        .ok_or_else(|| Error::Protocol(format!("{method} returned a publisher without an id")))?;
     let package = match link.get("bandwidthPackage") {
-        Some(p) if p.is_object() && int_member(p, "id").is_some() => Some(package_from(p)?),
+        Some(p) if p.is_object() && int_member(p, "id", method)?.is_some() => {
+            Some(package_from(p, method)?)
+        }
         _ => None,
     };
     Ok(Publisher {
         id,
-        username: str_member(user, "username"),
-        email: str_member(user, "email"),
-        name: str_member(user, "name"),
-        status: LinkStatus::parse(&str_member(link, "status")),
+        username: str_member(user, "username", method)?,
+        email: str_member(user, "email", method)?,
+        name: str_member(user, "name", method)?,
+        status: LinkStatus::parse(&str_member(link, "status", method)?),
         package,
     })
 }
@@ -204,7 +264,7 @@ mod tests {
             "status": "SUSPENDED",
             "bandwidthPackage": {"id": 3, "name": 123, "bandwidthLimit": -1}
         });
-        let p = publisher_from(&link).unwrap();
+        let p = publisher_from(&link, "m").unwrap();
         assert_eq!(p.id, 12);
         assert_eq!(p.status, LinkStatus::Suspended);
         let pkg = p.package.unwrap();
@@ -215,7 +275,58 @@ mod tests {
     #[test]
     fn link_without_publisher_id_is_a_protocol_error() {
         let link = json!({"publisher": {"username": "x"}, "status": "ACTIVE"});
-        assert!(matches!(publisher_from(&link), Err(Error::Protocol(_))));
+        assert!(matches!(
+            publisher_from(&link, "m"),
+            Err(Error::Protocol(_))
+        ));
+    }
+
+    #[test]
+    fn integral_doubles_and_numeric_text_are_whole_numbers() {
+        assert_eq!(whole_number(&json!(100.0)), Some(100));
+        assert_eq!(whole_number(&json!(-1.0)), Some(-1));
+        assert_eq!(whole_number(&json!(" 42 ")), Some(42));
+        assert_eq!(whole_number(&json!("100.0")), Some(100));
+        assert_eq!(whole_number(&json!(5_000_000_000_i64)), Some(5_000_000_000));
+        assert_eq!(whole_number(&json!(100.5)), None);
+        assert_eq!(whole_number(&json!(1e19)), None);
+        assert_eq!(whole_number(&json!("ten")), None);
+        assert_eq!(whole_number(&json!(true)), None);
+    }
+
+    /// Issue 13: `<double>100.0</double>` was read as "unlimited".
+    #[test]
+    fn a_bandwidth_limit_sent_as_a_double_is_read_as_its_value() {
+        let pkg = json!({"id": 3, "name": "gold", "bandwidthLimit": 100.0});
+        let p = package_from(&pkg, "bandwidthPackage.get").unwrap();
+        assert_eq!(p.bandwidth_limit_gb, Some(100));
+    }
+
+    #[test]
+    fn an_unreadable_limit_is_an_error_naming_member_and_method() {
+        for bad in [json!(100.5), json!("lots"), json!({"gb": 1}), json!(true)] {
+            let pkg = json!({"id": 3, "name": "gold", "bandwidthLimit": bad});
+            let e = package_from(&pkg, "bandwidthPackage.get").unwrap_err();
+            let text = e.to_string();
+            assert!(matches!(e, Error::Protocol(_)), "{text}");
+            assert!(text.contains("'bandwidthLimit'"), "{text}");
+            assert!(text.contains("bandwidthPackage.get"), "{text}");
+        }
+        let missing = json!({"id": 3, "name": "gold"});
+        let text = package_from(&missing, "m").unwrap_err().to_string();
+        assert!(text.contains("without its bandwidthLimit"), "{text}");
+    }
+
+    #[test]
+    fn a_struct_where_text_belongs_is_an_error() {
+        let link = json!({"publisher": {"id": 1, "email": {"a": 1}}, "status": "ACTIVE"});
+        let text = publisher_from(&link, "publisherLink.get")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.contains("'email'") && text.contains("a struct"),
+            "{text}"
+        );
     }
 
     #[test]

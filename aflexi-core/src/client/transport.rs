@@ -87,9 +87,10 @@ impl Transport {
             .clear();
     }
 
-    /// A read: repeated with a growing pause after a transport failure, a garbled answer or a
-    /// fault. Reads change nothing, and Aflexi's fault codes are undocumented, so a transient
-    /// server error cannot be told from a lasting refusal: trying again is the safe answer.
+    /// A read: repeated with a growing pause after a failure that another try may not meet
+    /// ([`Error::is_retryable`]: transport failures, 5xx and 429, garbled answers), after the
+    /// pause a 429 or 503 asks for in `Retry-After` when it asks for one. A fault is not
+    /// repeated: the same call meets the same refusal, so a read fault costs one round trip.
     pub(crate) async fn read(&self, method: &str, params: Vec<Value>) -> Result<Value> {
         self.read_at(Endpoint::Core, method, params).await
     }
@@ -103,14 +104,18 @@ impl Transport {
         let mut attempt = 0u32;
         loop {
             match self.call(endpoint, method, params.clone(), &[]).await {
-                Err(e)
-                    if (e.is_retryable() || matches!(e, Error::Fault { .. }))
-                        && attempt < self.config.read_retries =>
+                Err(failed)
+                    if failed.error.is_retryable() && attempt < self.config.read_retries =>
                 {
-                    tokio::time::sleep(backoff(self.config.retry_backoff, attempt)).await;
+                    let pause = match failed.retry_after {
+                        Some(asked) if asked > MAX_RETRY_AFTER => return Err(failed.error),
+                        Some(asked) => asked,
+                        None => backoff(self.config.retry_backoff, attempt),
+                    };
+                    tokio::time::sleep(pause).await;
                     attempt += 1;
                 }
-                other => return other,
+                other => return other.map_err(|failed| failed.error),
             }
         }
     }
@@ -123,7 +128,9 @@ impl Transport {
         params: Vec<Value>,
         secrets: &[&str],
     ) -> Result<Value> {
-        self.call(Endpoint::Core, method, params, secrets).await
+        self.call(Endpoint::Core, method, params, secrets)
+            .await
+            .map_err(|failed| failed.error)
     }
 
     async fn call(
@@ -132,7 +139,7 @@ impl Transport {
         method: &str,
         params: Vec<Value>,
         secrets: &[&str],
-    ) -> Result<Value> {
+    ) -> std::result::Result<Value, Failed> {
         self.count(method);
         let started = std::time::Instant::now();
         let logged = redact(&Value::Array(params.clone()), secrets);
@@ -142,7 +149,7 @@ impl Transport {
             params: logged,
             outcome: match &result {
                 Ok(_) => "ok".to_string(),
-                Err(e) => e.to_string(),
+                Err(failed) => failed.error.to_string(),
             },
             elapsed_ms: started.elapsed().as_millis() as u64,
         };
@@ -164,26 +171,32 @@ impl Transport {
         method: &str,
         params: Vec<Value>,
         secrets: &[&str],
-    ) -> Result<Value> {
+    ) -> std::result::Result<Value, Failed> {
         let mut all = Vec::with_capacity(params.len() + 2);
         all.push(Value::String(self.config.login.clone()));
         all.push(Value::String(self.config.auth_key.expose().to_string()));
         all.extend(params);
-        let body = xmlrpc::encode_call(method, &all)?;
+        let body = xmlrpc::encode_call(method, &all).map_err(Failed::from)?;
         drop(all);
         let url = match endpoint {
             Endpoint::Core => &self.config.endpoint,
             Endpoint::Stats => &self.stats_url,
         };
         let scrub = |text: String| self.scrub(text, secrets);
-        let http = http_client(&self.config)?;
-        let response = http
+        let (http, note) = http_client(&self.config, url)?;
+        if let Some(note) = note {
+            self.note("(trust store)", note);
+        }
+        let sent = http
             .post(url)
             .header("Content-Type", "text/xml; charset=utf-8")
             .body(body)
             .send()
-            .await
-            .map_err(|e| transport_error(&e, method, scrub))?;
+            .await;
+        let response = match sent {
+            Ok(response) => response,
+            Err(e) => return Err(transport_failure(&e, url, method, scrub).await.into()),
+        };
         let status = response.status().as_u16();
         if response.status().is_redirection() {
             let target = scrub(redirect_target(&response));
@@ -192,24 +205,45 @@ impl Transport {
                 message: format!(
                     "{method}: the endpoint redirects to {target}; configure {target} as the endpoint"
                 ),
-            });
+            }
+            .into());
         }
-        if status != 200 {
-            return Err(Error::Transport {
-                kind: TransportKind::Status(status),
-                message: format!("{method}: the API answered HTTP {status}"),
-            });
-        }
-        let body = read_limited(response, self.config.max_response_bytes, method, &scrub).await?;
-        match xmlrpc::decode_response(&body, self.config.max_response_bytes) {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(fault)) => Err(Error::Fault {
-                code: fault.code,
-                message: scrub(fault.message),
+        let retry_after = retry_after(&response);
+        let limit = self.config.max_response_bytes;
+        let body = read_limited(response, limit, method, &scrub).await?;
+        let decoded = xmlrpc::decode_response(&body, limit);
+        match decoded {
+            Ok(Err(fault)) => Err(fault_error(method, fault.code, scrub(fault.message)).into()),
+            // Any other answer than 200 is an HTTP error, unless it carries a fault (some
+            // servers send faults with a 500): then the fault says more.
+            _ if status != 200 => Err(Failed {
+                error: Error::Transport {
+                    kind: TransportKind::Status(status),
+                    message: format!("{method}: the API answered HTTP {status}"),
+                },
+                retry_after,
             }),
-            Err(Error::Protocol(m)) => Err(Error::Protocol(scrub(format!("{method}: {m}")))),
-            Err(other) => Err(other),
+            Ok(Ok(value)) => Ok(value),
+            Err(Error::Protocol(m)) => Err(Error::Protocol(scrub(format!("{method}: {m}"))).into()),
+            Err(other) => Err(other.into()),
         }
+    }
+
+    /// Adds a line to the call log that is not a call (how the HTTP client was set up).
+    fn note(&self, what: &str, text: String) {
+        let mut log = self
+            .log
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if log.len() == LOG_LIMIT {
+            log.pop_front();
+        }
+        log.push_back(CallRecord {
+            method: what.to_string(),
+            params: Value::Array(Vec::new()),
+            outcome: text,
+            elapsed_ms: 0,
+        });
     }
 
     fn count(&self, method: &str) {
@@ -226,6 +260,51 @@ impl Transport {
         let key = self.config.auth_key.expose();
         crate::secret::scrub(text, std::iter::once(key).chain(secrets.iter().copied()))
     }
+}
+
+/// A failed call, with the pause the server asked for before another try.
+pub(crate) struct Failed {
+    pub(crate) error: Error,
+    pub(crate) retry_after: Option<Duration>,
+}
+
+impl From<Error> for Failed {
+    fn from(error: Error) -> Self {
+        Failed {
+            error,
+            retry_after: None,
+        }
+    }
+}
+
+/// The longest `Retry-After` honoured: a server asking for more is not retried (the call's
+/// own time budget would run out first).
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// The pause a 429 or 503 answer asks for, in seconds (`Retry-After: 5`); the HTTP-date form
+/// is not read (a plain backoff is used then).
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    let value = response.headers().get(reqwest::header::RETRY_AFTER)?;
+    let seconds: u64 = value.to_str().ok()?.trim().parse().ok()?;
+    Some(Duration::from_secs(seconds))
+}
+
+/// The error for a fault of `method`: [`Error::NotFound`] when the fault says that what the
+/// call names does not exist, else [`Error::Fault`]. Aflexi's fault codes are not documented
+/// (docs/ERRORS.md): a fault is taken as "not found" when its code is 404 (the HTTP meaning,
+/// used by the sandbox and the emulator) or its text says "not found" or "does not exist".
+fn fault_error(method: &str, code: i64, message: String) -> Error {
+    if is_not_found(code, &message) {
+        Error::NotFound(format!("what {method} names (fault {code}: {message})"))
+    } else {
+        Error::Fault { code, message }
+    }
+}
+
+/// See [`fault_error`]: the one place where a fault's text is read.
+pub(crate) fn is_not_found(code: i64, message: &str) -> bool {
+    let text = message.to_ascii_lowercase();
+    code == 404 || text.contains("not found") || text.contains("does not exist")
 }
 
 /// `value` with every string equal to one of `secrets` replaced by `[redacted]`.
@@ -246,8 +325,9 @@ fn backoff(base: Duration, attempt: u32) -> Duration {
     base.saturating_mul(1u32 << attempt.min(6))
 }
 
-/// The settings that make two HTTP clients different.
-type HttpKey = (u128, u128, bool, usize);
+/// The settings that make two HTTP clients different (timeouts, TLS verification, HTTPS or
+/// not, CA file, concurrency).
+type HttpKey = (u128, u128, bool, bool, Option<std::path::PathBuf>, usize);
 type HttpClients = Arc<Mutex<HashMap<HttpKey, reqwest::Client>>>;
 
 /// HTTP clients of this process by settings. WHMCS makes a new `Aflexi\Client` for every
@@ -255,27 +335,38 @@ type HttpClients = Arc<Mutex<HashMap<HttpKey, reqwest::Client>>>;
 /// across requests served by one PHP-FPM worker), saving a TCP and TLS handshake each time.
 static HTTP_CLIENTS: PerProcess<HttpClients> = PerProcess::new();
 
-fn http_client(config: &ClientConfig) -> Result<reqwest::Client> {
+/// The HTTP client for `url`, with the trust-store note when it was just built on the
+/// bundled roots (see [`super::trust`]).
+fn http_client(config: &ClientConfig, url: &str) -> Result<(reqwest::Client, Option<String>)> {
     let clients = HTTP_CLIENTS.get_or_try_init(|| Ok(Arc::new(Mutex::new(HashMap::new()))))?;
+    let https = url.to_ascii_lowercase().starts_with("https:");
     let key = (
         config.connect_timeout.as_millis(),
         config.request_timeout.as_millis(),
         config.verify_tls,
+        https,
+        config.ca_file.clone(),
         config.concurrency,
     );
     let mut clients = clients
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(client) = clients.get(&key) {
-        return Ok(client.clone());
+        return Ok((client.clone(), None));
     }
-    let client = build_http(config)?;
+    let (client, note) = build_http(config, url)?;
     clients.insert(key, client.clone());
-    Ok(client)
+    Ok((client, note))
 }
 
-fn build_http(config: &ClientConfig) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
+fn build_http(config: &ClientConfig, url: &str) -> Result<(reqwest::Client, Option<String>)> {
+    let builder = reqwest::Client::builder();
+    let (builder, note) = if config.verify_tls {
+        super::trust::apply(builder, url, config.ca_file.as_deref())?
+    } else {
+        (builder, None)
+    };
+    let client = builder
         .connect_timeout(config.connect_timeout)
         .timeout(config.request_timeout)
         .pool_idle_timeout(Duration::from_secs(30))
@@ -289,9 +380,53 @@ fn build_http(config: &ClientConfig) -> Result<reqwest::Client> {
         .user_agent(concat!("aflexi-whmcs/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| Error::Transport {
-            kind: TransportKind::Connect,
-            message: format!("could not set up the HTTP client: {e}"),
-        })
+            kind: TransportKind::Tls,
+            message: format!(
+                "could not set up the HTTP client for {url} (trust store: {}): {e}",
+                if url.to_ascii_lowercase().starts_with("https:") {
+                    "the system store, else the bundled Mozilla roots"
+                } else {
+                    "none needed for plain HTTP"
+                }
+            ),
+        })?;
+    Ok((client, note))
+}
+
+/// [`transport_error`], with a failed connection told apart: refused, host name not found,
+/// TLS handshake, or another reason. The name is looked up again only after a connect
+/// failure, to tell a DNS failure from the rest by its outcome rather than by message text.
+pub(crate) async fn transport_failure(
+    e: &reqwest::Error,
+    url: &str,
+    method: &str,
+    scrub: impl Fn(String) -> String,
+) -> Error {
+    let mut error = transport_error(e, method, scrub);
+    if let Error::Transport { kind, .. } = &mut error {
+        if *kind == TransportKind::Connect && !resolves(url).await {
+            *kind = TransportKind::Dns;
+        }
+    }
+    error
+}
+
+/// True when the host of `url` resolves (or is an address).
+async fn resolves(url: &str) -> bool {
+    let Ok(url) = reqwest::Url::parse(url) else {
+        return true;
+    };
+    let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
+        return true;
+    };
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    match tokio::net::lookup_host((host, port)).await {
+        Ok(mut found) => found.next().is_some(),
+        Err(_) => false,
+    }
 }
 
 pub(crate) fn transport_error(
@@ -302,7 +437,7 @@ pub(crate) fn transport_error(
     let kind = if e.is_timeout() {
         TransportKind::Timeout
     } else if e.is_connect() {
-        TransportKind::Connect
+        connect_kind(e)
     } else {
         TransportKind::Io
     };
@@ -341,6 +476,31 @@ pub(crate) fn redirect_target(response: &reqwest::Response) -> String {
     target
 }
 
+/// Why a connection failed, from the types in the error's chain: an I/O error "refused", or
+/// a rustls error (the TLS layer wraps it in I/O errors, whose `source` skips it: their inner
+/// errors are looked at too).
+fn connect_kind(e: &reqwest::Error) -> TransportKind {
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        if let Some(kind) = io_kind(cause) {
+            return kind;
+        }
+        source = cause.source();
+    }
+    TransportKind::Connect
+}
+
+fn io_kind(cause: &(dyn std::error::Error + 'static)) -> Option<TransportKind> {
+    if cause.is::<rustls::Error>() {
+        return Some(TransportKind::Tls);
+    }
+    let io = cause.downcast_ref::<std::io::Error>()?;
+    if io.kind() == std::io::ErrorKind::ConnectionRefused {
+        return Some(TransportKind::Refused);
+    }
+    io_kind(io.get_ref()?)
+}
+
 /// The body of a response, refused once it passes `max` bytes (a huge answer is never held
 /// whole in memory).
 pub(crate) async fn read_limited(
@@ -371,9 +531,12 @@ pub(crate) async fn read_limited(
 }
 
 fn too_large(method: &str, max: usize) -> Error {
-    Error::Protocol(format!(
-        "{method}: the response is larger than the {max}-byte limit"
-    ))
+    Error::Transport {
+        kind: TransportKind::TooLarge,
+        message: format!(
+            "{method}: the answer is larger than the limit of {max} bytes (the max_response_bytes option); not repeated"
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -40,6 +40,21 @@ final class ExceptionsTest extends ExtensionTestCase
             self::assertSame(AflexiException::class, get_parent_class($class), $class);
             self::assertSame('aflexi', (new \ReflectionClass($class))->getExtensionName());
         }
+        // One class per kind of transport failure, so callers branch with instanceof.
+        $transport = [
+            \Aflexi\ConnectException::class => TransportException::class,
+            \Aflexi\ConnectionRefusedException::class => \Aflexi\ConnectException::class,
+            \Aflexi\DnsException::class => \Aflexi\ConnectException::class,
+            \Aflexi\TlsException::class => \Aflexi\ConnectException::class,
+            \Aflexi\TimeoutException::class => TransportException::class,
+            \Aflexi\HttpStatusException::class => TransportException::class,
+            \Aflexi\ResponseTooLargeException::class => TransportException::class,
+            \Aflexi\ProtocolException::class => TransportException::class,
+        ];
+        foreach ($transport as $class => $parent) {
+            self::assertSame($parent, get_parent_class($class), $class);
+            self::assertSame('aflexi', (new \ReflectionClass($class))->getExtensionName());
+        }
     }
 
     public function testAFaultExceptionCanBeConstructedFromPhpWithItsFileAndLine(): void
@@ -134,6 +149,7 @@ final class ExceptionsTest extends ExtensionTestCase
             $client->listPackages();
             self::fail('no error');
         } catch (TransportException $e) {
+            self::assertInstanceOf(\Aflexi\HttpStatusException::class, $e);
             self::assertSame(500, $e->getCode());
             self::assertStringContainsString('HTTP status 500', $e->getMessage());
         }
@@ -144,7 +160,7 @@ final class ExceptionsTest extends ExtensionTestCase
         $client = $this->client(['retries' => 0]);
         $client->operator();
         $this->sandbox->configure(['fault_rate' => 1.0, 'fault_kinds' => ['malformed']]);
-        $this->expectException(TransportException::class);
+        $this->expectException(\Aflexi\ProtocolException::class);
         $this->expectExceptionMessage('malformed');
         $client->listPackages();
     }
@@ -160,7 +176,8 @@ final class ExceptionsTest extends ExtensionTestCase
             $client->verifyCredentials();
             self::fail('no error');
         } catch (TransportException $e) {
-            self::assertStringContainsString('connection failed', $e->getMessage());
+            self::assertInstanceOf(\Aflexi\ConnectionRefusedException::class, $e);
+            self::assertStringContainsString('connection refused', $e->getMessage());
             self::assertStringNotContainsString(SandboxProcess::AUTH_KEY, (string) $e);
         }
         self::assertLessThan(5.0, microtime(true) - $started);
@@ -176,6 +193,7 @@ final class ExceptionsTest extends ExtensionTestCase
             $client->listPackages();
             self::fail('no error');
         } catch (TransportException $e) {
+            self::assertInstanceOf(\Aflexi\TimeoutException::class, $e);
             self::assertStringContainsString('timed out', $e->getMessage());
         }
         self::assertLessThan(3.0, microtime(true) - $started, 'the wait was not bounded by the timeouts');
