@@ -27,7 +27,7 @@ final class ClientEditTest extends AddonTestCase
         Actions::editClientInClientArea($client, ['email' => 'zoe.new@example.com']);
 
         $payload = Whmcs::hookRuns('ClientEdit')[0]['vars'];
-        self::assertSame(['userid', 'email', 'olddata'], array_keys($payload), 'the client-area shape: only the changed column');
+        self::assertSame(['userid', 'isOptedInToMarketingEmails', 'olddata'], array_keys($payload), 'the client-area shape: no new values');
         self::assertSame($before, $this->sandbox->totalCalls(), 'no Aflexi call while the client waits');
         self::assertSame([$client], ClientQueue::all());
         self::assertSame('zoe.old@example.com', $this->publisher($username)['email']);
@@ -50,15 +50,18 @@ final class ClientEditTest extends AddonTestCase
         self::assertSame($before, $this->sandbox->totalCalls());
     }
 
-    public function test_a_missing_column_is_unchanged_and_a_present_one_is_compared_with_olddata(): void
+    public function test_a_missing_column_is_read_from_the_current_row_and_compared_with_olddata(): void
     {
         $old = ['email' => 'a@example.com', 'firstname' => 'A', 'lastname' => 'B', 'companyname' => '', 'status' => 'Active'];
 
-        self::assertFalse(HookHandlers::profileChanged(['userid' => 1, 'city' => 'X', 'olddata' => $old]));
-        self::assertFalse(HookHandlers::profileChanged(['userid' => 1, 'olddata' => $old] + $old), 'the admin shape, nothing changed');
-        self::assertTrue(HookHandlers::profileChanged(['userid' => 1, 'companyname' => 'Acme', 'olddata' => $old]));
-        self::assertTrue(HookHandlers::profileChanged(['userid' => 1, 'status' => 'Inactive', 'olddata' => $old]));
-        self::assertTrue(HookHandlers::profileChanged(['userid' => 1, 'email' => 'a@example.com']), 'no olddata: assume changed');
+        self::assertFalse(HookHandlers::profileChanged(['userid' => 1, 'olddata' => $old], $old), 'client area, nothing relevant changed');
+        self::assertTrue(HookHandlers::profileChanged(['userid' => 1, 'olddata' => $old], ['email' => 'b@example.com'] + $old), 'client area, new e-mail saved');
+        self::assertFalse(HookHandlers::profileChanged(['userid' => 1, 'city' => 'X', 'olddata' => $old], $old), 'a partial payload');
+        self::assertFalse(HookHandlers::profileChanged(['userid' => 1, 'olddata' => $old] + $old, $old), 'the admin shape, nothing changed');
+        self::assertTrue(HookHandlers::profileChanged(['userid' => 1, 'companyname' => 'Acme', 'olddata' => $old], $old), 'the payload wins over the row');
+        self::assertTrue(HookHandlers::profileChanged(['userid' => 1, 'status' => 'Inactive', 'olddata' => $old], $old));
+        self::assertTrue(HookHandlers::profileChanged(['userid' => 1], $old), 'no olddata: assume changed');
+        self::assertFalse(HookHandlers::profileChanged(['userid' => 1, 'olddata' => $old], []), 'client gone: nothing to compare');
     }
 
     public function test_a_queued_client_stays_queued_while_aflexi_cannot_be_reached(): void

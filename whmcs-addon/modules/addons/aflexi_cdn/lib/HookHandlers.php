@@ -62,25 +62,39 @@ final class HookHandlers
     /**
      * ClientEdit: when the e-mail, name, company or status changed, the client is queued; the
      * next cron run synchronizes its publishers (ClientQueue says why not on this request).
-     * The client area sends only the columns that changed (plus `olddata`), the admin area
-     * every column: a column missing from the payload is unchanged, never cleared.
+     * The admin area sends every column plus `olddata`; WHMCS 8's client area sends `olddata`
+     * only, the new values being saved already: a column missing from the payload is read from
+     * tblclients, never taken as cleared.
      */
     public static function clientEdit(array $vars): void
     {
         self::guard('ClientEdit', static function () use ($vars): void {
             $clientId = (int) ($vars['userid'] ?? 0);
-            if ($clientId > 0 && self::profileChanged($vars)) {
+            if ($clientId <= 0) {
+                return;
+            }
+            $current = (array) Capsule::table('tblclients')->where('id', $clientId)->first(self::PROFILE);
+            if (self::profileChanged($vars, $current)) {
                 ClientQueue::add($clientId);
             }
         });
     }
 
-    /** Whether a ClientEdit payload changes what a publisher is made of. */
-    public static function profileChanged(array $vars): bool
+    /** The client columns a publisher is made of (or suspended by). */
+    private const PROFILE = ['email', 'firstname', 'lastname', 'companyname', 'status'];
+
+    /**
+     * Whether a ClientEdit payload changes what a publisher is made of: each column's new value
+     * (from the payload, else the current row) against `olddata`.
+     *
+     * @param array<string, mixed> $current the client's row now
+     */
+    public static function profileChanged(array $vars, array $current): bool
     {
         $old = is_array($vars['olddata'] ?? null) ? $vars['olddata'] : [];
-        foreach (['email', 'firstname', 'lastname', 'companyname', 'status'] as $field) {
-            if (array_key_exists($field, $vars) && (!array_key_exists($field, $old) || (string) $old[$field] !== (string) $vars[$field])) {
+        foreach (self::PROFILE as $field) {
+            $new = array_key_exists($field, $vars) ? $vars[$field] : ($current[$field] ?? null);
+            if ($new !== null && (!array_key_exists($field, $old) || (string) $old[$field] !== (string) $new)) {
                 return true;
             }
         }
