@@ -141,6 +141,8 @@ final class Catalog
             'autolinkby' => '',
             'hidden' => 0,
             'retired' => 0,
+            'allowqty' => 0,
+            'prorate' => 0,
             'created_at' => $now,
             'updated_at' => $now,
         ];
