@@ -120,6 +120,10 @@ final class Catalog
     {
         $id = self::addonId();
         if ($id > 0) {
+            // Earlier versions wrote 'Free', which WHMCS's page shows as a Recurring addon.
+            if (Capsule::table('tbladdons')->where('id', $id)->value('billingcycle') === 'Free') {
+                Capsule::table('tbladdons')->where('id', $id)->update(['billingcycle' => 'free']);
+            }
             return $id;
         }
         $now = date('Y-m-d H:i:s');
