@@ -261,9 +261,12 @@ $n->same(['ACTIVE', 'business'], [$aflexi->publisher('frank_example.com')['statu
     'frank_example.com created ACTIVE on package business');
 
 // ---------------------------------------------------------------------------------------------
-$n->scene('A client changes e-mail (ClientEdit hook of the addon)');
-Actions::editClient($carol, ['email' => 'carol@chen-studio.example']);
-$n->say('Carol saves her profile with carol@chen-studio.example → Aflexi ' . $aflexi->describe('carolweb') . ', e-mail ' . ($aflexi->publisher('carolweb')['email'] ?? '?'));
+$n->scene('A client changes e-mail (ClientEdit queues her, the next cron run synchronizes)');
+Actions::editClientInClientArea($carol, ['email' => 'carol@chen-studio.example']);
+$n->say('Carol saves her profile in the client area with carol@chen-studio.example: no Aflexi call on her request, e-mail on Aflexi still '
+    . ($aflexi->publisher('carolweb')['email'] ?? '?'));
+run_hook('AfterCronJob', []);
+$n->say('the next WHMCS cron run (AfterCronJob) → Aflexi ' . $aflexi->describe('carolweb') . ', e-mail ' . ($aflexi->publisher('carolweb')['email'] ?? '?'));
 $activity();
 $n->same('carol@chen-studio.example', $aflexi->publisher('carolweb')['email'] ?? null, 'the new e-mail is on Aflexi (the username stays carolweb)');
 

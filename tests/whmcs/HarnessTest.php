@@ -116,27 +116,30 @@ final class HarnessTest extends TestCase
         $this->assertNotSame($a, $b);
     }
 
-    public function test_decrypt_of_a_value_never_encrypted_returns_garbage_as_whmcs_does(): void
+    public function test_decrypt_of_a_value_never_encrypted_returns_empty_or_garbage_as_whmcs_does(): void
     {
         $this->assertSame('', decrypt(''));
-        foreach (['plain-api-key', 'k', base64_encode(random_bytes(80))] as $plain) {
-            $garbage = decrypt($plain);
-            $this->assertNotSame('', $garbage, 'WHMCS has no "not a ciphertext" answer');
-            $this->assertNotSame($plain, $garbage);
-            $this->assertFalse(mb_check_encoding($garbage, 'UTF-8'), 'not clean text');
-            $this->assertSame($garbage, decrypt($plain), 'the same garbage each time');
+        foreach (['plain-api-key', 'k', str_repeat('A', 26)] as $short) {
+            $this->assertSame('', decrypt($short), 'up to 20 decoded bytes: all of it is WHMCS\'s IV block');
         }
-        $this->assertNotSame(decrypt('plain-api-key'), decrypt('plain-api-kez'));
+        foreach (['aflexi-auth-key-0123456789abcdefghij', base64_encode(random_bytes(80))] as $long) {
+            $garbage = decrypt($long);
+            $this->assertNotSame('', $garbage, 'WHMCS has no "not a ciphertext" answer');
+            $this->assertNotSame($long, $garbage);
+            $this->assertSame(strlen(base64_decode($long)) - 20, strlen($garbage));
+            $this->assertFalse(mb_check_encoding($garbage, 'UTF-8'), 'not clean text');
+            $this->assertSame($garbage, decrypt($long), 'the same garbage each time');
+        }
     }
 
     public function test_a_server_password_stored_plain_reaches_params_as_garbage(): void
     {
         $server = Fixtures::server(['accesshash' => 'HASH-as-entered']);
-        Capsule::table('tblservers')->where('id', $server)->update(['password' => 'stored-plain']);
+        Capsule::table('tblservers')->where('id', $server)->update(['password' => 'stored-plain-and-long-enough-to-decipher']);
 
         $params = Params::forServer($server);
 
-        $this->assertNotSame('stored-plain', $params['serverpassword']);
+        $this->assertNotSame('stored-plain-and-long-enough-to-decipher', $params['serverpassword']);
         $this->assertNotSame('', $params['serverpassword']);
         $this->assertSame('HASH-as-entered', $params['serveraccesshash'], 'the access hash is handed over as stored');
     }
@@ -902,15 +905,20 @@ final class HarnessTest extends TestCase
         $this->assertSame([$clientId, 'new@example.com', 'old@example.com'], [$vars['userid'], $vars['email'], $vars['olddata']['email']]);
     }
 
-    public function test_a_client_area_profile_save_runs_ClientEdit_with_only_the_changed_columns_and_olddata(): void
+    public function test_a_client_area_profile_save_runs_ClientEdit_with_olddata_only_and_the_row_already_saved(): void
     {
         $clientId = Fixtures::client(['email' => 'old@example.com', 'city' => 'Here']);
+        $seen = null;
+        add_hook('ClientEdit', 1, static function () use ($clientId, &$seen): void {
+            $seen = Capsule::table('tblclients')->where('id', $clientId)->value('email');
+        });
 
-        Actions::editClientInClientArea($clientId, ['email' => 'new@example.com', 'city' => 'Here']);
+        Actions::editClientInClientArea($clientId, ['email' => 'new@example.com']);
 
         $vars = Whmcs::hookRuns('ClientEdit')[0]['vars'];
-        $this->assertSame(['userid', 'email', 'olddata'], array_keys($vars));
+        $this->assertSame(['userid', 'isOptedInToMarketingEmails', 'olddata'], array_keys($vars));
         $this->assertSame(['old@example.com', 'Here'], [$vars['olddata']['email'], $vars['olddata']['city']], 'olddata is the whole previous row');
+        $this->assertSame('new@example.com', $seen, 'the new values are in tblclients when the hook runs');
     }
 
     public function test_closing_a_client_sets_statuses_without_module_calls_and_runs_ClientClose(): void

@@ -89,9 +89,11 @@ final class AddonBehaviourTest extends AddonTestCase
         $this->saveAndApply([$product]);
 
         Actions::editClient($client, ['status' => 'Inactive']);
+        $this->afterCron();
         self::assertSame('SUSPENDED', strtoupper($this->publisher('status1')['status']));
 
         Actions::editClient($client, ['status' => 'Active']);
+        $this->afterCron();
         self::assertSame('ACTIVE', strtoupper($this->publisher('status1')['status']));
     }
 
@@ -151,6 +153,7 @@ final class AddonBehaviourTest extends AddonTestCase
         $before = $this->sandbox->totalCalls();
 
         Actions::editClient($client, ['phonenumber' => '0999', 'city' => 'Elsewhere']);
+        $this->afterCron();
 
         self::assertSame($before, $this->sandbox->totalCalls());
     }

@@ -43,6 +43,16 @@ final class ProductAddonTest extends AddonTestCase
         self::assertFalse(Catalog::addonPriced($id));
     }
 
+    public function test_a_row_an_earlier_version_wrote_with_Free_is_corrected_on_activation(): void
+    {
+        $id = Catalog::addonId();
+        Capsule::table('tbladdons')->where('id', $id)->update(['billingcycle' => 'Free']);
+
+        self::assertSame($id, Catalog::installAddon());
+
+        self::assertSame('free', Capsule::table('tbladdons')->where('id', $id)->value('billingcycle'));
+    }
+
     /** @return iterable<string, array{string, array<string, float|int>, bool}> */
     public static function pricings(): iterable
     {

@@ -73,6 +73,7 @@ final class SeedTest extends AddonTestCase
         $username = $this->usernameOf($service);
 
         Actions::editClient($client, ['email' => 'ann.new@example.net', 'firstname' => 'Anna', 'lastname' => 'New']);
+        $this->afterCron(); // the next WHMCS cron run (ClientEdit only queues the client)
 
         $publisher = $this->publisher($username);
         self::assertSame('ann.new@example.net', $publisher['email']);

@@ -18,6 +18,7 @@ if (!extension_loaded('aflexi')) {
 require_once dirname(__DIR__, 2) . '/whmcs/bootstrap.php';
 require_once dirname(__DIR__) . '/support/SandboxProcess.php';
 require_once dirname(__DIR__) . '/support/FreshOperator.php';
+require_once dirname(__DIR__) . '/support/HooksInFreshProcess.php';
 require_once __DIR__ . '/support/AddonTestCase.php';
 
 AflexiTests\Support\SandboxProcess::shared();

@@ -28,21 +28,41 @@ final class CredentialsTest extends ModuleTestCase
         self::assertSame('ACTIVE', $this->linkOf("hash_example.com_$service")['status']);
     }
 
-    /** @testdox A server password stored unencrypted gives a clear error, and no API call with a wrong key */
-    public function testAPasswordStoredPlainIsAClearError(): void
+    /** @testdox A long server password stored unencrypted (WHMCS decrypts it to garbage) is a clear error, with no API call */
+    public function testALongPasswordStoredPlainIsAClearError(): void
     {
-        Capsule::table('tblservers')->where('id', $this->serverId)->update(['password' => $this->authKey]);
+        Capsule::table('tblservers')->where('id', $this->serverId)->update(['password' => 'Plain-' . str_repeat('k', 40), 'accesshash' => '']);
         $service = $this->service($this->product(), $this->client(['email' => 'plain@example.com']));
         $before = $this->sandbox->totalCalls();
 
         $message = $this->actionError('Create', $service);
 
-        self::assertStringContainsString('cannot be used', $message);
-        self::assertStringContainsString("server record #{$this->serverId}", $message);
+        self::assertStringContainsString("the password of server record #{$this->serverId} cannot be used", $message);
         self::assertStringContainsString('Password field', $message);
         self::assertSame($before, $this->sandbox->totalCalls(), 'no call with a garbage key');
-        $this->expectException(ModuleError::class);
-        Connection::fromServerId($this->serverId); // the hooks' and the addon's path
+        $this->assertHooksPathRefuses();
+    }
+
+    /** @testdox A short server password stored unencrypted (WHMCS decrypts it to nothing) is a clear error too */
+    public function testAShortPasswordStoredPlainIsAClearError(): void
+    {
+        Capsule::table('tblservers')->where('id', $this->serverId)->update(['password' => 'short-plain-key', 'accesshash' => '']);
+        $service = $this->service($this->product(), $this->client(['email' => 'short@example.com']));
+
+        // $params carries '' (all WHMCS has): the module asks for the key to be entered.
+        self::assertStringContainsString('no password or access hash', $this->actionError('Create', $service));
+        $this->assertHooksPathRefuses();
+    }
+
+    /** Hooks and the addon read tblservers themselves: they see the stored value and say what is wrong. */
+    private function assertHooksPathRefuses(): void
+    {
+        try {
+            Connection::fromServerId($this->serverId);
+            self::fail('a password WHMCS cannot decrypt was accepted');
+        } catch (ModuleError $e) {
+            self::assertStringContainsString('cannot be used', $e->getMessage());
+        }
     }
 
     /** @testdox Create uses the username WHMCS makes from the domain */

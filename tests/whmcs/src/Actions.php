@@ -37,10 +37,12 @@ final class Actions
     }
 
     /**
-     * The client saves their own profile in the client area: ClientEdit carries `userid`, only
-     * the columns whose value changed, and `olddata` (the whole previous row). Not in WHMCS's
-     * documentation (which lists every column); seen in public hook code that falls back to
-     * `olddata` for missing keys, so a hook must read a missing key as "unchanged".
+     * The client saves their own profile in the client area (WHMCS 8): the row is saved first,
+     * then ClientEdit runs with `userid`, `isOptedInToMarketingEmails` and `olddata` (the whole
+     * previous row) only - none of the new values, which a hook must read from tblclients.
+     * WHMCS's documentation lists every column for ClientEdit; this shape is what WHMCS 8's
+     * client-area save passes (see docs/WHMCS-FIDELITY.md), so a hook must treat a missing key
+     * as "read the current row", never as "cleared".
      *
      * @param array<string, mixed> $changes tblclients column => value
      */
@@ -49,9 +51,11 @@ final class Actions
         $old = self::clientEditPayload($clientId);
         Capsule::table('tblclients')->where('id', $clientId)->update($changes);
         $new = self::clientEditPayload($clientId);
-        $changed = array_filter($new, static fn ($value, string $key): bool => $key !== 'userid'
-            && (is_array($value) ? $value !== ($old[$key] ?? null) : (string) $value !== (string) ($old[$key] ?? '')), ARRAY_FILTER_USE_BOTH);
-        Hooks::run('ClientEdit', ['userid' => $clientId] + $changed + ['olddata' => $old]);
+        Hooks::run('ClientEdit', [
+            'userid' => $clientId,
+            'isOptedInToMarketingEmails' => $new['isOptedInToMarketingEmails'],
+            'olddata' => $old,
+        ]);
     }
 
     /**

@@ -6,14 +6,15 @@
  * PHPUnit process (exportKey()/useKey() share it with another process), so a test can
  * assert that a stored password is not the plaintext.
  * Encrypting the same string twice gives different values (as EncryptPassword documents).
- * Decrypting '' gives ''. Decrypting anything else that is not one of its own ciphertexts
- * gives GARBAGE, as WHMCS's decrypt() does for a value that was never encrypted (e.g. a
- * tblservers.accesshash, which WHMCS stores as entered, or a password written by SQL): WHMCS
- * base64-decodes and deciphers whatever it is given and returns the bytes, it has no
- * "not a ciphertext" answer. So "try decrypt(), else use raw" cannot work on a real WHMCS;
- * code must decrypt exactly the fields WHMCS encrypts. The garbage here is deterministic, not
- * empty, never the input, and not clean text (its first byte is >= 0x80 and invalid as
- * UTF-8), so a test sees any code that relies on it. The format is not WHMCS's (which is
+ * Decrypting anything that is not one of its own ciphertexts behaves as WHMCS's decrypt() does
+ * for a value that was never encrypted (a tblservers.accesshash, which WHMCS stores as entered,
+ * or a password written by SQL): WHMCS base64-decodes whatever it is given, takes the first 20
+ * bytes as its IV block and deciphers the rest, with no "not a ciphertext" answer. So a short
+ * value (20 bytes or less once base64-decoded, i.e. up to about 26 characters) gives '', a
+ * longer one GARBAGE of the remaining length, never the input. "Try decrypt(), else use raw"
+ * cannot work on a real WHMCS: code must decrypt exactly the fields WHMCS encrypts. The garbage
+ * here is deterministic and not clean text (its first byte is >= 0x80, invalid as UTF-8), so a
+ * test sees any code that relies on it. The ciphertext format is not WHMCS's (which is
  * proprietary); nothing may depend on it.
  */
 
@@ -26,6 +27,8 @@ final class Crypto
     private const CIPHER = 'aes-256-cbc';
     private const IV_BYTES = 16;
     private const MAC_BYTES = 32;
+    /** WHMCS's ciphertexts start with a 20-byte block (a SHA-1's length) used as the IV. */
+    private const WHMCS_IV_BYTES = 20;
 
     private static ?string $key = null;
 
@@ -71,10 +74,13 @@ final class Crypto
         return $plain === false ? null : $plain;
     }
 
-    /** What deciphering a non-ciphertext yields: bytes about as long as its base64 decoding. */
+    /** What WHMCS's deciphering of a non-ciphertext yields: '' when all of it is IV, else bytes. */
     private static function garbage(string $value): string
     {
-        $length = max(4, intdiv(strlen($value) * 3, 4));
+        $length = strlen((string) base64_decode($value)) - self::WHMCS_IV_BYTES;
+        if ($length <= 0) {
+            return '';
+        }
         $bytes = '';
         for ($i = 0; strlen($bytes) < $length; $i++) {
             $bytes .= hash_hmac('sha256', $i . ':' . $value, 'whmcs-harness-garbage', true);

@@ -184,12 +184,13 @@ final class Fixtures
     public static function productAddon(array $o = []): int
     {
         $now = date('Y-m-d H:i:s');
-        return self::insert('tbladdons', $o + [
+        $columns = array_flip(Capsule::schema()->getColumnListing('tbladdons')); // allowqty, prorate: 8.x only
+        return self::insert('tbladdons', array_intersect_key($o + [
             'packages' => '', 'name' => 'CDN Bandwidth Pack', 'description' => '', 'billingcycle' => 'recurring',
             'tax' => 0, 'showorder' => 1, 'downloads' => '', 'autoactivate' => '', 'suspendproduct' => 0,
             'welcomeemail' => 0, 'type' => '', 'module' => '', 'server_group_id' => 0, 'weight' => 0,
-            'autolinkby' => '', 'hidden' => 0, 'retired' => 0, 'created_at' => $now, 'updated_at' => $now,
-        ]);
+            'autolinkby' => '', 'hidden' => 0, 'retired' => 0, 'allowqty' => 0, 'prorate' => 0, 'created_at' => $now, 'updated_at' => $now,
+        ], $columns));
     }
 
     /** tblhostingaddons (an addon on a client's service; a new service when `hostingid` is missing). */

@@ -121,6 +121,12 @@ abstract class AddonTestCase extends \WhmcsHarness\TestCase
         return $writes;
     }
 
+    /** A WHMCS cron run's AfterCronJob (every run): the clients queued by ClientEdit are synchronized. */
+    protected function afterCron(): void
+    {
+        run_hook('AfterCronJob', []);
+    }
+
     /** Pays an invoice as a gateway would (AddInvoicePayment): InvoicePaid fires with its real payload. */
     protected function pay(int $invoiceId, string $transid = ''): void
     {

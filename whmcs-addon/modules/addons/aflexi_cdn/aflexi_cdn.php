@@ -116,11 +116,19 @@ function aflexi_cdn_upgrade(array $vars): void
 /** Called by WHMCS for addonmodules.php?module=aflexi_cdn: echoes the page's HTML. */
 function aflexi_cdn_output(array $vars): void
 {
+    $problem = aflexi_cdn_shared_problem();
+    if ($problem !== null) {
+        echo '<div class="alert alert-danger">' . htmlspecialchars($problem, ENT_QUOTES, 'UTF-8') . '</div>';
+        return;
+    }
     echo (new AdminPage($vars))->handle($_GET, $_POST, (int) ($_SESSION['adminid'] ?? 0));
 }
 
 /** Called by WHMCS beside the addon page: returns the sidebar HTML (the page menu). */
 function aflexi_cdn_sidebar(array $vars): string
 {
+    if (aflexi_cdn_shared_problem() !== null) {
+        return '';
+    }
     return (new AdminPage($vars))->sidebar();
 }

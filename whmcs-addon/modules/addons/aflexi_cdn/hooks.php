@@ -16,6 +16,18 @@ require_once __DIR__ . '/lib/autoload.php';
 
 use WHMCS\Module\Addon\AflexiCdn\HookHandlers;
 
+// Without the server module's library nothing below can work: each event the addon listens to
+// says so in the activity log when it happens (never at load: that would be every page).
+if (($aflexiCdnProblem = aflexi_cdn_shared_problem()) !== null) {
+    foreach (['InvoicePaid', 'InvoiceRefunded', 'InvoiceCancelled', 'InvoiceUnpaid', 'ManualRefund', 'ClientEdit',
+        'ClientClose', 'PreDeleteClient', 'ClientDelete', 'DailyCronJob', 'AfterCronJob'] as $aflexiCdnPoint) {
+        add_hook($aflexiCdnPoint, 10, static function () use ($aflexiCdnPoint, $aflexiCdnProblem): void {
+            aflexi_cdn_log_problem("$aflexiCdnProblem [$aflexiCdnPoint]");
+        });
+    }
+    return;
+}
+
 /** InvoicePaid (after payment automation): "when a payment is made to a CDN enabled product the publisher and package are synchronized". Returns nothing. */
 add_hook('InvoicePaid', 10, static function (array $vars): void {
     HookHandlers::invoicePaid((int) ($vars['invoiceid'] ?? 0));
@@ -41,9 +53,14 @@ add_hook('ManualRefund', 10, static function (array $vars): void {
     HookHandlers::manualRefund((string) ($vars['transid'] ?? ''));
 });
 
-/** ClientEdit (with olddata): a new e-mail or name is synchronized; leaving/returning to Active suspends/re-activates. Returns nothing. */
+/** ClientEdit (with olddata): a new e-mail, name or status queues the client for the next cron run (no API call on the client's request). Returns nothing. */
 add_hook('ClientEdit', 10, static function (array $vars): void {
     HookHandlers::clientEdit($vars);
+});
+
+/** AfterCronJob (every cron run): the clients queued by ClientEdit are synchronized. Returns nothing. */
+add_hook('AfterCronJob', 10, static function (): void {
+    HookHandlers::afterCron();
 });
 
 /** ClientClose: the client's CDN accounts are suspended. Returns nothing. */

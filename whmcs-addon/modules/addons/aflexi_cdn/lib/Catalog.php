@@ -134,6 +134,10 @@ final class Catalog
     {
         $id = self::addonId();
         if ($id > 0) {
+            // Earlier versions wrote 'Free', which WHMCS's page shows as a Recurring addon.
+            if (Capsule::table('tbladdons')->where('id', $id)->value('billingcycle') === 'Free') {
+                Capsule::table('tbladdons')->where('id', $id)->update(['billingcycle' => 'free']);
+            }
             return $id;
         }
         $now = date('Y-m-d H:i:s');
@@ -142,8 +146,6 @@ final class Catalog
             'name' => self::ADDON_NAME,
             'description' => 'Aflexi CDN account (publisher) for this service.',
             'billingcycle' => 'free',
-            'allowqty' => 0,
-            'prorate' => 0,
             'tax' => 0,
             'showorder' => 1,
             'downloads' => '',
@@ -157,6 +159,8 @@ final class Catalog
             'autolinkby' => '',
             'hidden' => 0,
             'retired' => 0,
+            'allowqty' => 0,
+            'prorate' => 0,
             'created_at' => $now,
             'updated_at' => $now,
         ];

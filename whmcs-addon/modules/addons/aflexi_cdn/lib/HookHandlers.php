@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Addon\AflexiCdn;
 
 use WHMCS\Database\Capsule;
+use WHMCS\Module\Server\Aflexi\Extension;
 use WHMCS\Module\Server\Aflexi\ModuleCall;
 
 /**
@@ -59,22 +60,58 @@ final class HookHandlers
     }
 
     /**
-     * ClientEdit: a changed e-mail or name is synchronized to the client's publishers; a status
-     * change away from / back to Active suspends / re-activates them.
+     * ClientEdit: when the e-mail, name, company or status changed, the client is queued; the
+     * next cron run synchronizes its publishers (ClientQueue says why not on this request).
+     * The admin area sends every column plus `olddata`; WHMCS 8's client area sends `olddata`
+     * only, the new values being saved already: a column missing from the payload is read from
+     * tblclients, never taken as cleared.
      */
     public static function clientEdit(array $vars): void
     {
         self::guard('ClientEdit', static function () use ($vars): void {
-            $old = is_array($vars['olddata'] ?? null) ? $vars['olddata'] : [];
-            $changed = false;
-            foreach (['email', 'firstname', 'lastname', 'companyname', 'status'] as $field) {
-                if (array_key_exists($field, $old) && (string) $old[$field] !== (string) ($vars[$field] ?? '')) {
-                    $changed = true;
-                }
-            }
             $clientId = (int) ($vars['userid'] ?? 0);
-            if ($changed && $clientId > 0) {
-                self::syncClients('ClientEdit', [$clientId]);
+            if ($clientId <= 0) {
+                return;
+            }
+            $current = (array) Capsule::table('tblclients')->where('id', $clientId)->first(self::PROFILE);
+            if (self::profileChanged($vars, $current)) {
+                ClientQueue::add($clientId);
+            }
+        });
+    }
+
+    /** The client columns a publisher is made of (or suspended by). */
+    private const PROFILE = ['email', 'firstname', 'lastname', 'companyname', 'status'];
+
+    /**
+     * Whether a ClientEdit payload changes what a publisher is made of: each column's new value
+     * (from the payload, else the current row) against `olddata`.
+     *
+     * @param array<string, mixed> $current the client's row now
+     */
+    public static function profileChanged(array $vars, array $current): bool
+    {
+        $old = is_array($vars['olddata'] ?? null) ? $vars['olddata'] : [];
+        foreach (self::PROFILE as $field) {
+            $new = array_key_exists($field, $vars) ? $vars[$field] : ($current[$field] ?? null);
+            if ($new !== null && (!array_key_exists($field, $old) || (string) $old[$field] !== (string) $new)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** AfterCronJob (every cron run): the clients queued by ClientEdit are synchronized. */
+    public static function afterCron(): void
+    {
+        self::guard('AfterCronJob', static function (): void {
+            [$clientIds, $readAt] = ClientQueue::take();
+            if ($clientIds === []) {
+                return;
+            }
+            // Not reached by Aflexi (API down, bad settings): kept for the next cron run.
+            if (self::syncClients('ClientEdit', $clientIds)) {
+                ClientQueue::done($clientIds, $readAt);
             }
         });
     }
@@ -126,16 +163,19 @@ final class HookHandlers
     /**
      * @param list<int> $clientIds
      * @param array<int, string> $suspend
+     * @return bool false when the engine could not run at all (its error is in the activity log)
      */
-    private static function syncClients(string $hook, array $clientIds, array $suspend = [], bool $withOrphans = false): void
+    private static function syncClients(string $hook, array $clientIds, array $suspend = [], bool $withOrphans = false): bool
     {
         $desired = new Desired();
         $set = $desired->forClients($clientIds, $suspend);
         $settings = Settings::load();
         $engine = new Engine($settings);
+        $ran = true;
         if (!$set->isEmpty()) {
             $result = $engine->sync($hook, $set, self::BUDGET_MS);
             self::report($hook, $result, $clientIds);
+            $ran = $result['error'] === null;
         }
         if ($withOrphans) {
             $orphans = $desired->orphans();
@@ -143,6 +183,7 @@ final class HookHandlers
                 self::report($hook, $engine->sync($hook, $orphans, self::BUDGET_MS), $clientIds);
             }
         }
+        return $ran;
     }
 
     private static function report(string $hook, array $result, array $clientIds): void
@@ -218,6 +259,13 @@ final class HookHandlers
         }
         self::$running = true;
         try {
+            // Without the extension nothing can be decided: say so and how to install it,
+            // rather than the "undefined function" the first rule call would give.
+            $problem = Extension::problem();
+            if ($problem !== null) {
+                ModuleCall::activity("$problem [$hook]");
+                return;
+            }
             $body();
         } catch (\Throwable $e) {
             ModuleCall::activity(sprintf('Aflexi CDN: the %s hook failed (%s: %s); the cron reconcile will catch up.', $hook, get_class($e), $e->getMessage()));

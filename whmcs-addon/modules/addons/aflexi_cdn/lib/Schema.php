@@ -19,6 +19,8 @@ use WHMCS\Database\Capsule;
  * mod_aflexi_cdn_run_items   the services a run has finished (done, unchanged, failed), so that
  *                            a run resumes where it stopped
  * mod_aflexi_cdn_cpanel      the cPanel CDN feature result per run and (server, package)
+ * mod_aflexi_cdn_client_queue clients whose profile changed (ClientEdit), synchronized by the
+ *                            next WHMCS cron run instead of on the client's request (ClientQueue)
  */
 final class Schema
 {
@@ -28,7 +30,9 @@ final class Schema
     public const RUN_ITEMS = 'mod_aflexi_cdn_run_items';
     /** The cPanel CDN feature results, per run and (server, package) (Cpanel). */
     public const CPANEL = 'mod_aflexi_cdn_cpanel';
-    public const ALL = [self::CPANEL, self::RUN_ITEMS, self::RUNS, self::PUBLISHERS, self::PRODUCTS];
+    /** Clients to synchronize at the next cron run (ClientQueue). */
+    public const CLIENT_QUEUE = 'mod_aflexi_cdn_client_queue';
+    public const ALL = [self::CLIENT_QUEUE, self::CPANEL, self::RUN_ITEMS, self::RUNS, self::PUBLISHERS, self::PRODUCTS];
 
     /** @var array<string, true> */
     private static array $present = [];
@@ -93,6 +97,10 @@ final class Schema
             $t->string('featurelist', 191)->nullable();
             $t->text('error')->nullable();
             $t->dateTime('created_at')->nullable();
+        });
+        self::table(self::CLIENT_QUEUE, static function (Blueprint $t): void {
+            $t->unsignedInteger('client_id')->primary();
+            $t->dateTime('queued_at')->index();
         });
     }
 

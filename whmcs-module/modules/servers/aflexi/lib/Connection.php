@@ -66,7 +66,11 @@ final class Connection
             ));
         }
         // WHMCS encrypts tblservers.password and stores the access hash as entered.
-        $password = self::decryptServerPassword((string) ($row->password ?? ''));
+        $stored = (string) ($row->password ?? '');
+        $password = self::decryptServerPassword($stored);
+        if ($stored !== '' && $password === '') {
+            throw self::unreadablePassword(sprintf('server record #%d', $serverId)); // a short value never encrypted
+        }
         $accessHash = trim((string) ($row->accesshash ?? ''));
         return self::check(new self(
             $serverId,
@@ -89,22 +93,27 @@ final class Connection
 
     /**
      * Whether a decrypted password is text. WHMCS's decrypt() of a value that was never
-     * encrypted (a password written to tblservers by SQL or by another tool) returns bytes,
-     * not an error; used as the auth key they would fail on Aflexi with a misleading
-     * "wrong key", or worse pass along unnoticed.
+     * encrypted (a password written to tblservers by SQL or by another tool) returns bytes
+     * when it is long ('' when short), not an error; used as the auth key they would fail on
+     * Aflexi with a misleading "wrong key", or worse pass along unnoticed.
      */
     public static function readable(string $password): bool
     {
         return mb_check_encoding($password, 'UTF-8') && preg_match('/[\x00-\x1F\x7F]/', $password) !== 1;
     }
 
+    private static function unreadablePassword(string $which): ModuleError
+    {
+        return new ModuleError("Aflexi CDN: the password of $which cannot be used: WHMCS cannot decrypt it, so it was not "
+            . 'saved through WHMCS (for example written to the database directly). Enter the operator\'s Aflexi auth key '
+            . 'again in the server record\'s Password field and save it.');
+    }
+
     private static function check(self $c): self
     {
         $which = $c->serverId > 0 ? sprintf('server record #%d', $c->serverId) : 'the server record';
         if (!self::readable(trim($c->secrets[0] ?? ''))) {
-            throw new ModuleError("Aflexi CDN: the password of $which cannot be used: WHMCS decrypted it to unreadable bytes, "
-                . 'so it was not saved through WHMCS (for example written to the database directly). Enter the operator\'s '
-                . 'Aflexi auth key again in the server record\'s Password field and save it.');
+            throw self::unreadablePassword($which);
         }
         if ($c->hostname === '') {
             throw new ModuleError("Aflexi CDN: $which has no hostname or IP address. Enter the Aflexi API host "
