@@ -7,9 +7,10 @@
 #   scripts/php84.sh root                       make or reuse the root; print its path
 #   scripts/php84.sh dist [DIST ARGS]           the release package for PHP 8.4 (scripts/dist.sh
 #                                               with php/php-config wrappers that run the root's)
-#   scripts/php84.sh test [-- PHPUnit ARGS]     builds that package, then runs the extension's
-#                                               suite (tests/php/ext) with the root's PHP 8.4,
-#                                               php-fpm8.4, xdebug and PHPUnit against its aflexi.so
+#   scripts/php84.sh test [SUITE...] [-- PHPUnit ARGS]
+#                                               builds that package, then runs the PHP suites
+#                                               (ext, module, addon, whmcs; default ext) with the
+#                                               root's PHP 8.4, php-fpm8.4, xdebug and PHPUnit
 #   scripts/php84.sh run COMMAND [ARGS]         runs COMMAND in the root, in this folder
 #
 # The extension is built on the host (cargo-zigbuild, as every release package); only PHP runs
@@ -20,12 +21,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(php8.4-cli php8.4-dev php8.4-fpm php8.4-xml php8.4-mbstring php8.4-mysql php8.4-sqlite3
-  php8.4-xdebug phpunit libfcgi-bin)
+  php8.4-xdebug phpunit libfcgi-bin php-illuminate-database smarty3)
 work=$PWD
 base=$work/build/php84
 root=$base/root
 
-usage() { sed -n '7,13p' "$0" | sed 's/^# *//' >&2; exit 2; }
+usage() { sed -n '7,14p' "$0" | sed 's/^# *//' >&2; exit 2; }
 [ $# -ge 1 ] || usage
 command=$1; shift
 [ "$(id -u)" = 0 ] || { echo "$0: run as root (mmdebstrap, chroot, mounts)" >&2; exit 1; }
@@ -95,35 +96,64 @@ dist() {
   scripts/dist.sh --php-config "$base/bin/php-config" "$@"
 }
 
+# Runs the PHPUnit suites named (ext, module, addon, whmcs; default ext) in the root with PHP
+# 8.4 and trixie's PHPUnit, against the 8.4 package's aflexi.so and the host-built sandboxes.
+# module, addon and whmcs get a private MariaDB (the host's mariadbd, tests/whmcs/mariadb.sh)
+# whose socket is in this worktree, so the same path works inside.
 test_suite() {
-  local phpunit_args=() out pkg tmp_in tmp_host started
-  if [ $# -gt 0 ]; then
-    [ "$1" = -- ] || usage
-    shift; phpunit_args=("$@")
-  fi
-  echo "== the sandbox (release)"
-  cargo build --release -p aflexi-sandbox
+  local suites=() phpunit_args=() out pkg tmp_in tmp_host started suite status=0 summary=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      ext|module|addon|whmcs) suites+=("$1") ;;
+      --) shift; phpunit_args=("$@"); break ;;
+      *) usage ;;
+    esac
+    shift
+  done
+  [ ${#suites[@]} -gt 0 ] || suites=(ext)
+  echo "== the sandboxes (release)"
+  cargo build --release -p aflexi-sandbox -p whm-sandbox
   out=$work/build/php84/dist
   dist --out "$out"
   pkg=$(readlink -f "$out/current")
 
   echo "== php8.4 -l"
-  find tests/php aflexi-php-ext whmcs-module whmcs-addon -name '*.php' -print0 \
+  find tests/php tests/whmcs aflexi-php-ext whmcs-module whmcs-addon -name '*.php' -print0 \
     | chroot "$root" /bin/sh -c "cd '$work' && xargs -0 -n 50 /usr/bin/php8.4 -l" | { grep -v '^No syntax errors' || true; }
 
-  # Whatever the suite starts records its pid here; anything left is killed on exit.
+  # Whatever the suites start records its pid here; anything left is killed on exit, and the
+  # MariaDB is stopped.
   tmp_in=/tmp/aflexi-php84
   tmp_host=$root$tmp_in
   mkdir -p "$tmp_host"
-  trap 'for f in "$tmp_host"/child-*.pid; do [ -e "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null; done; true' EXIT
-  echo "== PHPUnit (tests/php/ext) on $(chroot "$root" /usr/bin/php8.4 -r 'echo PHP_VERSION;') with $pkg/aflexi.so"
-  started=$(date +%s)
-  chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-    AFLEXI_SANDBOX_BIN="$work/target/release/aflexi-sandbox" AFLEXI_EXT_SO="$pkg/aflexi.so" \
-    AFLEXI_TEST_TMP="$tmp_in" AFLEXI_PHP_FPM=/usr/sbin/php-fpm8.4 \
-    /bin/sh -c 'cd "$0" && exec /usr/bin/php8.4 -d extension="$AFLEXI_EXT_SO" /usr/bin/phpunit "$@"' \
-    "$work" -c tests/php/ext/phpunit.xml "${phpunit_args[@]}"
-  echo "== PHP 8.4 suite: $(( $(date +%s) - started )) s"
+  export AFLEXI_MARIADB_DIR=$base/mariadb-$$
+  trap 'for f in "$tmp_host"/child-*.pid; do [ -e "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null; done
+        tests/whmcs/mariadb.sh stop >/dev/null 2>&1 || true' EXIT
+  if [[ " ${suites[*]} " != " ext " ]]; then
+    tests/whmcs/mariadb.sh start
+    eval "$(tests/whmcs/mariadb.sh env)"
+  fi
+  local env=(PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8
+    AFLEXI_SANDBOX_BIN="$work/target/release/aflexi-sandbox" AFLEXI_WHM_BIN="$work/target/release/whm-sandbox"
+    AFLEXI_EXT_SO="$pkg/aflexi.so" AFLEXI_TEST_TMP="$tmp_in" AFLEXI_PHP_FPM=/usr/sbin/php-fpm8.4
+    PHPUNIT="/usr/bin/php8.4 -d extension=$pkg/aflexi.so /usr/bin/phpunit")
+  local var
+  for var in $(env | sed -n 's/^\(WHMCS_DB_[A-Z]*\)=.*/\1/p'); do env+=("$var=${!var}"); done
+  for suite in "${suites[@]}"; do
+    local config=tests/php/$suite/phpunit.xml
+    [ "$suite" = whmcs ] && config=tests/whmcs/phpunit.xml
+    echo "== PHPUnit ($config) on PHP $(chroot "$root" /usr/bin/php8.4 -r 'echo PHP_VERSION;') with $pkg/aflexi.so"
+    started=$(date +%s)
+    # The WHMCS suites through tests/whmcs/run-phpunit.sh, which uses the MariaDB of WHMCS_DB_*.
+    local runner='exec $PHPUNIT "$@"' rc=0
+    [ "$suite" = ext ] || runner='exec tests/whmcs/run-phpunit.sh "$@"'
+    chroot "$root" /usr/bin/env -i "${env[@]}" /bin/bash -c "cd \"\$0\" && $runner" \
+      "$work" -c "$config" "${phpunit_args[@]}" || rc=$?
+    [ "$rc" = 0 ] || status=$rc
+    summary+=("$suite: exit $rc, $(( $(date +%s) - started )) s;")
+  done
+  echo "== PHP 8.4: ${summary[*]}"
+  return $status
 }
 
 case "$command" in
