@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(php8.4-cli php8.4-dev php8.4-fpm php8.4-xml php8.4-mbstring php8.4-mysql php8.4-sqlite3
-  php8.4-xdebug phpunit libfcgi-bin php-illuminate-database smarty3)
+  php8.4-xdebug phpunit libfcgi-bin php-illuminate-database smarty3 ca-certificates)
 work=$PWD
 base=$work/build/php84
 root=$base/root
@@ -101,7 +101,7 @@ dist() {
 # module, addon and whmcs get a private MariaDB (the host's mariadbd, tests/whmcs/mariadb.sh)
 # whose socket is in this worktree, so the same path works inside.
 test_suite() {
-  local suites=() phpunit_args=() out pkg tmp_in tmp_host started suite status=0 summary=()
+  local suites=() phpunit_args=() out pkg tmp_in started suite status=0 summary=()
   while [ $# -gt 0 ]; do
     case "$1" in
       ext|module|addon|whmcs) suites+=("$1") ;;
@@ -112,7 +112,8 @@ test_suite() {
   done
   [ ${#suites[@]} -gt 0 ] || suites=(ext)
   echo "== the sandboxes (release)"
-  cargo build --release -p aflexi-sandbox -p whm-sandbox
+  # The same set as the PHP suites build (scripts/php-suite.sh), so that cargo reuses it.
+  cargo build --release -p aflexi-php-ext -p aflexi-sandbox -p whm-sandbox
   out=$work/build/php84/dist
   dist --out "$out"
   pkg=$(readlink -f "$out/current")
@@ -124,7 +125,7 @@ test_suite() {
   # Whatever the suites start records its pid here; anything left is killed on exit, and the
   # MariaDB is stopped.
   tmp_in=/tmp/aflexi-php84
-  tmp_host=$root$tmp_in
+  tmp_host=$root$tmp_in   # global: the EXIT trap reads it
   mkdir -p "$tmp_host"
   export AFLEXI_MARIADB_DIR=$base/mariadb-$$
   trap 'for f in "$tmp_host"/child-*.pid; do [ -e "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null; done
