@@ -64,7 +64,7 @@ target_dir=$(echo "$metadata" | "$php" -r 'echo json_decode(stream_get_contents(
 # are left unset for the PATH's own php-config, so that builds for it share cargo's cache with
 # the test suites' (a change of either makes cargo rebuild ext-php-rs).
 php_config=$(command -v "$php_config")
-if [ "$php_config" != "$(command -v php-config || true)" ]; then
+if [ "$(readlink -f "$php_config")" != "$(readlink -f "$(command -v php-config || echo none)")" ]; then
   export PHP=$php PHP_CONFIG=$php_config
 fi
 if [ "$native" = 1 ]; then
