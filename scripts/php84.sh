@@ -61,7 +61,7 @@ make_root() {
 # Re-runs this script in a private mount namespace with the root's mounts in place.
 in_namespace() {
   if [ -z "${AFLEXI_PHP84_NS:-}" ]; then
-    AFLEXI_PHP84_NS=1 exec unshare --mount --propagation private -- "$0" "$command" "$@"
+    AFLEXI_PHP84_NS=1 exec unshare --mount --propagation private -- "$work/scripts/php84.sh" "$command" "$@"
   fi
   mount -t proc proc "$root/proc"
   mount --rbind /dev "$root/dev"
