@@ -8,9 +8,8 @@
  *
  * Needs the host PHP's opcache and xdebug (php8.2-xdebug from scripts/install-deps.sh, left
  * disabled in the ini; in the PHP 8.4 root of scripts/php84.sh, php8.4-xdebug), php-fpm and
- * cgi-fcgi. A missing one fails the test with its name: nothing here is skipped.
- *
- * @requires extension pcntl
+ * cgi-fcgi, and pcntl in the CLI. A missing one fails the test with its name: nothing here
+ * is skipped.
  */
 
 declare(strict_types=1);
