@@ -15,16 +15,20 @@ test:
 bench:
 	cargo run --release -p aflexi-bench
 
-# The release package dist/aflexi-whmcs-<version>-php<X.Y>-<arch>.tar.gz (scripts/dist.sh), and
-# installing or upgrading it on this host (as root): make install WHMCS_ROOT=/var/www/whmcs
+# The release packages, one per PHP extension ABI, each linked against the glibc floor of
+# scripts/glibc-floor.sh: dist/aflexi-whmcs-<version>-php<X.Y>-api<API>-nts-<arch>.tar.gz for
+# this host's PHP (8.2) and for PHP 8.4 (built against a Debian trixie root, scripts/php84.sh).
+# `make install WHMCS_ROOT=/var/www/whmcs [PHP_CONFIG=/path/to/php-config]` (as root) builds the
+# package for that PHP on this host (no zig needed) and installs or upgrades it.
 .PHONY: dist install
 dist:
 	scripts/dist.sh
+	scripts/php84.sh dist
 
 install:
-	@test -n "$(WHMCS_ROOT)" || { echo "usage: make install WHMCS_ROOT=/path/to/whmcs" >&2; exit 2; }
-	scripts/dist.sh
-	dist/current/install.sh "$(WHMCS_ROOT)"
+	@test -n "$(WHMCS_ROOT)" || { echo "usage: make install WHMCS_ROOT=/path/to/whmcs [PHP_CONFIG=/path/to/php-config]" >&2; exit 2; }
+	scripts/dist.sh --native --php-config "$(or $(PHP_CONFIG),php-config)" --out build/install
+	build/install/current/install.sh "$(WHMCS_ROOT)" --php-config "$(or $(PHP_CONFIG),php-config)"
 
 # Fuzz the XML-RPC decoder and the username/package rules (FUZZ_SECONDS per target, default 60).
 .PHONY: fuzz

@@ -180,20 +180,7 @@ write_ini() {
   local ini=$mods_available/$name.ini
   echo "   write $ini"
   [ "$dry" = 1 ] && return
-  cat > "$ini.aflexi-new" <<'INI'
-; The PHP extension aflexi: the Aflexi CDN integration for WHMCS.
-; priority=20
-extension=aflexi.so
-
-; Defaults for every Aflexi\Client; options passed to the constructor override them.
-; Keep aflexi.operation_timeout below max_execution_time and PHP-FPM's
-; request_terminate_timeout: a call waiting inside the extension is not interrupted by them.
-aflexi.connect_timeout = 5
-aflexi.timeout = 20
-aflexi.operation_timeout = 60
-aflexi.concurrency = 16
-INI
-  chmod 0644 "$ini.aflexi-new"
+  install -m 0644 "$here/aflexi.ini" "$ini.aflexi-new"
   mv -f "$ini.aflexi-new" "$ini"
 }
 

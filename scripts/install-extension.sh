@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the PHP extension `aflexi` for this machine's PHP, from the repository: builds the
-# release package (scripts/dist.sh, into a temporary folder) and runs its
+# release package (scripts/dist.sh --native: for this host, into a temporary folder) and runs its
 # `install.sh --extension-only`, the one installer (packaging/install.sh): the .so into
 # `php-config --extension-dir`; on Debian/Ubuntu /etc/php/X.Y/mods-available/aflexi.ini enabled
 # for every SAPI with phpenmod and PHP-FPM reloaded under systemd; then `php -m` and the
@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
     --no-build) dist_args+=(--no-build) ;;
     --uninstall) uninstall=1 ;;
     --no-reload|--dry-run) install_args+=("$1") ;;
-    --php-config) [ $# -ge 2 ] || exit 2; install_args+=("$1" "$2"); shift ;;
+    --php-config) [ $# -ge 2 ] || exit 2; install_args+=("$1" "$2"); dist_args+=("$1" "$2"); shift ;;
     *) sed -n '9,10p' "$0" | sed 's/^# */usage: /' >&2; exit 2 ;;
   esac
   shift
@@ -35,5 +35,5 @@ if [ "$uninstall" = 1 ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-scripts/dist.sh "${dist_args[@]}" --out "$tmp"
+scripts/dist.sh --native "${dist_args[@]}" --out "$tmp"
 "$tmp/current/install.sh" --extension-only "${install_args[@]}"

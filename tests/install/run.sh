@@ -73,13 +73,14 @@ echo "== scripts/dist.sh"
 scripts/dist.sh "${dist_args[@]}" --out "$tmp/dist"
 version=$(php -n -r 'require $argv[1]; echo WHMCS\Module\Server\Aflexi\Version::VERSION;' \
   whmcs-module/modules/servers/aflexi/lib/Version.php)
-tarball=$tmp/dist/aflexi-whmcs-$version-php$php_xy-$(uname -m).tar.gz
+abi=$(php -n -i | sed -n 's/^PHP Extension Build => //p' | tr 'A-Z,' 'a-z-')   # api20220829-nts
+tarball=$tmp/dist/aflexi-whmcs-$version-php$php_xy-$abi-$(uname -m).tar.gz
 [ -f "$tarball" ] || fail "no $tarball"
 mkdir "$tmp/unpacked"
 tar -C "$tmp/unpacked" -xzf "$tarball"
 mv "$tmp/unpacked/$(basename "$tarball" .tar.gz)" "$tmp/pkg"
 pkg=$tmp/pkg
-for f in install.sh INSTALL.txt BUILD-INFO SHA256SUMS aflexi.so modules/servers/aflexi/aflexi.php \
+for f in install.sh INSTALL.txt BUILD-INFO SHA256SUMS aflexi.so aflexi.ini aflexi.stubs.php modules/servers/aflexi/aflexi.php \
   modules/servers/aflexi/lib/Version.php modules/addons/aflexi_cdn/aflexi_cdn.php; do
   [ -f "$pkg/$f" ] || fail "the package has no $f"
 done

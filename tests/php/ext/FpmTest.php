@@ -201,26 +201,4 @@ final class FpmTest extends ExtensionTestCase
             PHP);
         return $path;
     }
-
-    /** A program named by $envName, or the first of $candidates found. */
-    private static function tool(string $envName, array $candidates): string
-    {
-        $fromEnv = getenv($envName);
-        if (is_string($fromEnv) && $fromEnv !== '') {
-            return $fromEnv;
-        }
-        foreach ($candidates as $candidate) {
-            if (str_contains($candidate, '/')) {
-                if (is_executable($candidate)) {
-                    return $candidate;
-                }
-                continue;
-            }
-            $found = trim((string) shell_exec('command -v ' . escapeshellarg($candidate) . ' 2>/dev/null'));
-            if ($found !== '') {
-                return $found;
-            }
-        }
-        self::fail("$candidates[0] not found: run scripts/install-deps.sh (or set $envName)");
-    }
 }

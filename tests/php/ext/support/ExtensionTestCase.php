@@ -57,4 +57,26 @@ abstract class ExtensionTestCase extends TestCase
         }
         self::fail('cannot find the loaded aflexi .so in /proc/self/maps; set AFLEXI_EXT_SO');
     }
+
+    /** A program named by $envName, or the first of $candidates found (a path, or a name on the PATH). */
+    protected static function tool(string $envName, array $candidates): string
+    {
+        $fromEnv = getenv($envName);
+        if (is_string($fromEnv) && $fromEnv !== '') {
+            return $fromEnv;
+        }
+        foreach ($candidates as $candidate) {
+            if (str_contains($candidate, '/')) {
+                if (is_executable($candidate)) {
+                    return $candidate;
+                }
+                continue;
+            }
+            $found = trim((string) shell_exec('command -v ' . escapeshellarg($candidate) . ' 2>/dev/null'));
+            if ($found !== '') {
+                return $found;
+            }
+        }
+        self::fail("$candidates[0] not found: run scripts/install-deps.sh (or set $envName)");
+    }
 }
