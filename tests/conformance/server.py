@@ -263,6 +263,7 @@ CASES = {
     "close": framed("close"),
     "fault500": always(500, fault_body(42, "the database is read-only")),
     "html404": always(404, b"<html><body>Not Found</body></html>", {"Content-Type": "text/html"}),
+    "huge503": always(503, b"x" * 200_000),
     "notfound": always(200, fault_body(404, "publisher link 5,7 not found")),
     "fault": always(200, fault_body(3, "permission denied")),
     "toolarge": always(200, one_package(b"<string>" + b"x" * 100_000 + b"</string>")),

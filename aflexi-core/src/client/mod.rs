@@ -191,11 +191,16 @@ impl Client {
         let login = &self.config().login;
         let answer = match self.transport.read("user.get", vec![filter, options]).await {
             Ok(v) => v,
-            // An unknown login may also come back as a "not found" fault.
-            Err(Error::Fault { message, .. }) | Err(Error::NotFound(message)) => {
+            // An unknown login may also come back as a "not found" fault. The fault's own
+            // text is in the call log; the message is ours.
+            Err(e @ (Error::Fault { .. } | Error::NotFound(_))) => {
+                let fault = match e {
+                    Error::Fault { code, .. } => format!("fault {code}"),
+                    _ => "not found".to_string(),
+                };
                 return Err(Error::Authentication(format!(
-                    "the Aflexi API rejected the login '{login}' or its auth key ({message}); check the server record's username and password/access hash"
-                )))
+                    "the Aflexi API rejected the login '{login}' or its auth key ({fault}); check the server record's username and password/access hash"
+                )));
             }
             Err(e) => return Err(e),
         };
