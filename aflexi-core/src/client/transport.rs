@@ -217,7 +217,7 @@ impl Transport {
             Ok(Err(fault)) => {
                 let message = scrub(fault.message);
                 // The log keeps the server's own text even when the error does not.
-                let log = format!("fault {}: {message}", fault.code);
+                let log = format!("Aflexi API fault {}: {message}", fault.code);
                 Err(Failed {
                     error: fault_error(method, fault.code, message),
                     retry_after: None,
