@@ -26,6 +26,7 @@ use crate::convert::{
 };
 use crate::exception::Failure;
 use crate::ini;
+use crate::publisher_pages::PublisherPages;
 use crate::sync_job::SyncJob;
 
 /// A client of the Aflexi API for one operator account.
@@ -142,6 +143,12 @@ impl Client {
     pub fn list_publishers(&self) -> Result<PhpArray, Failure> {
         let publishers = self.inner.run(|c| c.list_publishers())?;
         PhpArray::of(&publishers)
+    }
+
+    /// The operator's publishers one page at a time (`next()` until null), so that only one
+    /// page is in PHP's memory at once.
+    pub fn publisher_pages(&self) -> PublisherPages {
+        PublisherPages::new(self.inner.clone())
     }
 
     /// One page of the operator's publishers, ordered by id.

@@ -74,6 +74,26 @@ final class ConformanceTest extends TestCase
         self::assertInstanceOf(Aflexi\ProtocolException::class, $e);
     }
 
+    public function testPublishersComePageByPageWithTheSameGuards(): void
+    {
+        $pages = self::client('std', ['page_size' => 100])->publisherPages();
+        $sizes = [];
+        $ids = [];
+        while (($page = $pages->next()) !== null) {
+            $sizes[] = count($page);
+            array_push($ids, ...array_column($page, 'id'));
+        }
+        self::assertCount(13, $sizes);
+        self::assertSame(100, $sizes[0]);
+        self::assertSame(range(1, 1203), $ids);
+        self::assertNull($pages->next(), 'stays at the end');
+
+        $pages = self::client('odd/ignores_offset', ['page_size' => 50])->publisherPages();
+        self::assertCount(50, $pages->next());
+        $e = self::failure(fn () => $pages->next());
+        self::assertInstanceOf(Aflexi\ProtocolException::class, $e);
+    }
+
     public function testEachKindOfFailureHasItsClass(): void
     {
         $e = self::failure(fn () => self::client('odd/fault500')->listPackages());
