@@ -367,7 +367,7 @@ impl Client {
     }
 }
 
-/// Sets the timeouts and concurrency from the INI settings.
+/// Sets the timeouts, concurrency and CA file from the INI settings.
 fn apply_ini_defaults(config: &mut ClientConfig) -> Result<(), Failure> {
     let ini_seconds = |name: &str| -> Result<Option<Duration>, Failure> {
         match ini::value(name) {
@@ -402,6 +402,9 @@ fn apply_ini_defaults(config: &mut ClientConfig) -> Result<(), Failure> {
                 "it is not a whole number (1 or more)",
             )
         })?;
+    }
+    if let Some(path) = ini::value(ini::CA_FILE).filter(|p| !p.trim().is_empty()) {
+        config.ca_file = Some(path.trim().into());
     }
     Ok(())
 }

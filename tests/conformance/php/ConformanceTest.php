@@ -129,6 +129,14 @@ final class ConformanceTest extends TestCase
         self::assertInstanceOf(Aflexi\TransportException::class, $e);
     }
 
+    public function testAnUnreadableCaFileIsNamed(): void
+    {
+        $client = new Aflexi\Client('https://127.0.0.1:' . CONFORMANCE_PORT . '/std/core/xmlrpc', 'op', 'k', ['operator_id' => 7, 'ca_file' => '/nonexistent/operator-ca.pem']);
+        $e = self::failure(fn () => $client->listPackages());
+        self::assertInstanceOf(Aflexi\InvalidInputException::class, $e);
+        self::assertStringContainsString('/nonexistent/operator-ca.pem', $e->getMessage());
+    }
+
     public function testAReadFaultCostsOneRoundTrip(): void
     {
         $e = self::failure(fn () => self::client('odd/fault', ['retries' => 3])->listPackages());
