@@ -13,6 +13,7 @@ namespace WHMCS\Module\Server\Aflexi;
  */
 final class Messages
 {
+    /** $connection is no longer read (the endpoint is not quoted); callers may still pass it. */
     public static function describe(\Throwable $e, string $action, ?Connection $connection = null): string
     {
         $what = self::actionWords($action);
