@@ -167,6 +167,14 @@ namespace Aflexi {
         public function listPublishers(): array {}
 
         /**
+         * The operator's publishers one page at a time (`next()` until null), so that only one
+         * page is in PHP's memory at once.
+         *
+         * @return \Aflexi\PublisherPages
+         */
+        public function publisherPages(): \Aflexi\PublisherPages {}
+
+        /**
          * One page of the operator's publishers, ordered by id.
          *
          * `$offset` and `$limit` (1 to 10000) are ints or numeric strings.
@@ -379,6 +387,27 @@ namespace Aflexi {
      * @return string
      */
     function username_for_service(mixed $serviceUsername, mixed $email, mixed $serviceId): string {}
+
+    /**
+     * The operator's publishers, one page at a time: `Aflexi\Client::publisherPages` returns one.
+     */
+    class PublisherPages {
+        /**
+         * Not made from PHP: `Aflexi\Client::publisherPages` returns one (`new` throws).
+         */
+        public function __construct() {}
+
+        /**
+         * The next page of publishers (arrays as `listPublishers` gives, none seen on an earlier
+         * page), or null after the last. Each page is one API call, bounded by the operation
+         * timeout.
+         *
+         * @throws \Aflexi\ProtocolException when the server does not honour the paging options
+         *
+         * @return ?array
+         */
+        public function next(): ?array {}
+    }
 
     /**
      * A sync started by `Aflexi\Client::syncStart`; `wait()` gives what `sync()` would have.

@@ -257,16 +257,26 @@ fn an_http_error_without_a_fault_is_its_status() {
     assert_eq!(transport_kind(&e), Some(TransportKind::Status(404)), "{e}");
     assert_eq!(e.kind(), "http_status");
     assert_eq!(server.calls("html404"), 1, "a 4xx is not repeated");
+    // A large error page is still its status (and a 503 is repeated), not "too large".
+    let client = server.client("odd/huge503", |c| {
+        c.max_response_bytes = 100_000;
+        c.read_retries = 1;
+    });
+    let e = client.run(|c| c.list_packages()).unwrap_err();
+    assert_eq!(transport_kind(&e), Some(TransportKind::Status(503)), "{e}");
+    assert_eq!(server.calls("huge503"), 2);
 }
 
 #[test]
 fn a_not_found_fault_is_not_found_and_terminate_reports_already_gone() {
     let server = Server::start();
-    let e = server
-        .odd("notfound")
-        .run(|c| c.list_packages())
-        .unwrap_err();
+    let client = server.odd("notfound");
+    let e = client.run(|c| c.list_packages()).unwrap_err();
     assert!(matches!(e, Error::NotFound(_)), "{e:?}");
+    // The server's text is for the log, not for the message an administrator is shown.
+    assert!(!e.to_string().contains("5,7"), "{e}");
+    let log = format!("{:?}", client.client().take_call_log());
+    assert!(log.contains("publisher link 5,7 not found"), "{log}");
     // On the standard server: deleting a link twice, the second time it is already gone.
     let client = server.client("std", |_| {});
     assert_eq!(client.run(|c| c.terminate(5)).unwrap(), Terminated::Deleted);

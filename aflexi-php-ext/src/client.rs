@@ -26,6 +26,7 @@ use crate::convert::{
 use crate::desired::{add_to_plan, add_to_report, desired_publishers, Desired};
 use crate::exception::Failure;
 use crate::ini;
+use crate::publisher_pages::PublisherPages;
 use crate::sync_job::SyncJob;
 
 /// A client of the Aflexi API for one operator account.
@@ -137,6 +138,12 @@ impl Client {
     pub fn list_publishers(&self) -> Result<PhpArray, Failure> {
         let publishers = self.inner.run(|c| c.list_publishers())?;
         PhpArray::of(&publishers)
+    }
+
+    /// The operator's publishers one page at a time (`next()` until null), so that only one
+    /// page is in PHP's memory at once.
+    pub fn publisher_pages(&self) -> PublisherPages {
+        PublisherPages::new(self.inner.clone())
     }
 
     /// One page of the operator's publishers, ordered by id.
@@ -360,7 +367,7 @@ impl Client {
     }
 }
 
-/// Sets the timeouts and concurrency from the INI settings.
+/// Sets the timeouts, concurrency and CA file from the INI settings.
 fn apply_ini_defaults(config: &mut ClientConfig) -> Result<(), Failure> {
     let ini_seconds = |name: &str| -> Result<Option<Duration>, Failure> {
         match ini::value(name) {
@@ -395,6 +402,9 @@ fn apply_ini_defaults(config: &mut ClientConfig) -> Result<(), Failure> {
                 "it is not a whole number (1 or more)",
             )
         })?;
+    }
+    if let Some(path) = ini::value(ini::CA_FILE).filter(|p| !p.trim().is_empty()) {
+        config.ca_file = Some(path.trim().into());
     }
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! | `aflexi.timeout` | 20 | seconds for one whole HTTP request |
 //! | `aflexi.operation_timeout` | 60 | seconds for one whole operation, retries included |
 //! | `aflexi.concurrency` | 16 | requests in flight at once in bulk work |
+//! | `aflexi.ca_file` | (empty) | a PEM file of CA certificates HTTPS also trusts (php.ini only) |
 //!
 //! The operation timeout bounds every wait inside the extension, because neither PHP's
 //! `max_execution_time` nor PHP-FPM's `request_terminate_timeout` can interrupt a call that
@@ -24,13 +25,16 @@ pub const TIMEOUT: &str = "aflexi.timeout";
 pub const OPERATION_TIMEOUT: &str = "aflexi.operation_timeout";
 /// `aflexi.concurrency`.
 pub const CONCURRENCY: &str = "aflexi.concurrency";
+/// `aflexi.ca_file`: which certificates to trust is the host's decision, so only php.ini sets it.
+pub const CA_FILE: &str = "aflexi.ca_file";
 
 /// The definitions handed to PHP at MINIT; PHP keeps pointing into them, hence a static.
-pub static ENTRIES: IniEntryDefs<5> = IniEntryDefs::new([
+pub static ENTRIES: IniEntryDefs<6> = IniEntryDefs::new([
     IniEntryDef::new(c"aflexi.connect_timeout", c"5", IniEntryPermission::All),
     IniEntryDef::new(c"aflexi.timeout", c"20", IniEntryPermission::All),
     IniEntryDef::new(c"aflexi.operation_timeout", c"60", IniEntryPermission::All),
     IniEntryDef::new(c"aflexi.concurrency", c"16", IniEntryPermission::All),
+    IniEntryDef::new(c"aflexi.ca_file", c"", IniEntryPermission::System),
     IniEntryDef::end(),
 ]);
 

@@ -9,6 +9,7 @@
 //! | `Aflexi\username_for_service()`, `username_for_addon()`, `generate_password()`, `package_name()`, `endpoint_from_server()` | [`functions`] |
 //! | `Aflexi\Client` | [`client`] |
 //! | `Aflexi\SyncJob` (`Client::syncStart`: a sync on a background thread) | [`sync_job`] |
+//! | `Aflexi\PublisherPages` (`Client::publisherPages`: a listing page by page) | [`publisher_pages`] |
 //! | `Aflexi\Whm` (cPanel's WHM: the `cdn` feature of a package) | [`whm`] |
 //! | `Aflexi\Exception` and its subclasses | [`exception`] |
 //! | INI `aflexi.*` | [`ini`] |
@@ -31,6 +32,7 @@ pub mod desired;
 pub mod exception;
 pub mod functions;
 pub mod ini;
+pub mod publisher_pages;
 pub mod sync_job;
 pub mod whm;
 
@@ -108,6 +110,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .info_function(info)
         .class::<client::Client>()
         .class::<sync_job::SyncJob>()
+        .class::<publisher_pages::PublisherPages>()
         .class::<whm::Whm>();
     functions::register(module)
 }

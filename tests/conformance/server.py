@@ -17,6 +17,7 @@ its first and last call (to check that Retry-After was honoured).
 """
 
 import gzip
+import os
 import sys
 import threading
 import time
@@ -26,7 +27,8 @@ from xmlrpc.client import Fault, loads
 from xmlrpc.server import SimpleXMLRPCDispatcher
 
 OPERATOR = 7
-PUBLISHERS = 1203
+# How many publishers the standard server has (CONFORMANCE_PUBLISHERS, for measurements).
+PUBLISHERS = int(os.environ.get("CONFORMANCE_PUBLISHERS", "1203"))
 
 # ---------------------------------------------------------------- the standard server
 
@@ -75,7 +77,7 @@ def link_get(login, key, filter, options=None):
         if "publisher.username" in filter:
             names = {n.lower() for n in filter["publisher.username"]}
             ids = [i for i in ids if publisher(i)["username"] in names]
-        return {"results": page([link_row(i) for i in ids], options)}
+        return {"results": [link_row(i) for i in page(ids, options)]}
 
 
 def link_delete(login, key, ids):
@@ -263,6 +265,7 @@ CASES = {
     "close": framed("close"),
     "fault500": always(500, fault_body(42, "the database is read-only")),
     "html404": always(404, b"<html><body>Not Found</body></html>", {"Content-Type": "text/html"}),
+    "huge503": always(503, b"x" * 200_000),
     "notfound": always(200, fault_body(404, "publisher link 5,7 not found")),
     "fault": always(200, fault_body(3, "permission denied")),
     "toolarge": always(200, one_package(b"<string>" + b"x" * 100_000 + b"</string>")),

@@ -96,6 +96,16 @@ impl BlockingClient {
         block_on(limit, operation(&self.inner))
     }
 
+    /// The next page of `pages` ([`super::PublisherPages`]), bounded by the operation timeout
+    /// (each page has the whole budget).
+    pub fn next_publisher_page(
+        &self,
+        pages: &mut super::PublisherPages,
+    ) -> Result<Option<Vec<super::Publisher>>> {
+        let limit = self.inner.config().operation_timeout;
+        block_on(limit, pages.next(&self.inner))
+    }
+
     /// Runs work that needs the shared client (bulk work), bounded by `limit`.
     pub fn run_shared<T, F, Fut>(&self, limit: Duration, work: F) -> Result<T>
     where

@@ -149,7 +149,10 @@ impl Transport {
             params: logged,
             outcome: match &result {
                 Ok(_) => "ok".to_string(),
-                Err(failed) => failed.error.to_string(),
+                Err(failed) => failed
+                    .log
+                    .clone()
+                    .unwrap_or_else(|| failed.error.to_string()),
             },
             elapsed_ms: started.elapsed().as_millis() as u64,
         };
@@ -210,10 +213,27 @@ impl Transport {
         }
         let retry_after = retry_after(&response);
         let limit = self.config.max_response_bytes;
-        let body = read_limited(response, limit, method, &scrub).await?;
+        let body = if status == 200 {
+            read_limited(response, limit, method, &scrub).await?
+        } else {
+            // An error's body is read only for a fault it may carry: when it is large or
+            // broken, the status is the answer.
+            read_limited(response, limit.min(ERROR_BODY_LIMIT), method, &scrub)
+                .await
+                .unwrap_or_default()
+        };
         let decoded = xmlrpc::decode_response(&body, limit);
         match decoded {
-            Ok(Err(fault)) => Err(fault_error(method, fault.code, scrub(fault.message)).into()),
+            Ok(Err(fault)) => {
+                let message = scrub(fault.message);
+                // The log keeps the server's own text even when the error does not.
+                let log = format!("Aflexi API fault {}: {message}", fault.code);
+                Err(Failed {
+                    error: fault_error(method, fault.code, message),
+                    retry_after: None,
+                    log: Some(log),
+                })
+            }
             // Any other answer than 200 is an HTTP error, unless it carries a fault (some
             // servers send faults with a 500): then the fault says more.
             _ if status != 200 => Err(Failed {
@@ -222,6 +242,7 @@ impl Transport {
                     message: format!("{method}: the API answered HTTP {status}"),
                 },
                 retry_after,
+                log: None,
             }),
             Ok(Ok(value)) => Ok(value),
             Err(Error::Protocol(m)) => Err(Error::Protocol(scrub(format!("{method}: {m}"))).into()),
@@ -262,10 +283,12 @@ impl Transport {
     }
 }
 
-/// A failed call, with the pause the server asked for before another try.
+/// A failed call, with the pause the server asked for before another try, and what the call
+/// log shows when it is not the error's text.
 pub(crate) struct Failed {
     pub(crate) error: Error,
     pub(crate) retry_after: Option<Duration>,
+    pub(crate) log: Option<String>,
 }
 
 impl From<Error> for Failed {
@@ -273,9 +296,13 @@ impl From<Error> for Failed {
         Failed {
             error,
             retry_after: None,
+            log: None,
         }
     }
 }
+
+/// Most of an HTTP error's body that is read (to find a fault in it).
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 /// The longest `Retry-After` honoured: a server asking for more is not retried (the call's
 /// own time budget would run out first).
@@ -290,12 +317,13 @@ fn retry_after(response: &reqwest::Response) -> Option<Duration> {
 }
 
 /// The error for a fault of `method`: [`Error::NotFound`] when the fault says that what the
-/// call names does not exist, else [`Error::Fault`]. Aflexi's fault codes are not documented
+/// call names does not exist (without the server's text, which the call log keeps: the
+/// message is shown to administrators as it is), else [`Error::Fault`]. Aflexi's fault codes are not documented
 /// (docs/ERRORS.md): a fault is taken as "not found" when its code is 404 (the HTTP meaning,
 /// used by the sandbox and the emulator) or its text says "not found" or "does not exist".
 fn fault_error(method: &str, code: i64, message: String) -> Error {
     if is_not_found(code, &message) {
-        Error::NotFound(format!("what {method} names (fault {code}: {message})"))
+        Error::NotFound(format!("what {method} names (fault {code})"))
     } else {
         Error::Fault { code, message }
     }

@@ -74,6 +74,26 @@ final class ConformanceTest extends TestCase
         self::assertInstanceOf(Aflexi\ProtocolException::class, $e);
     }
 
+    public function testPublishersComePageByPageWithTheSameGuards(): void
+    {
+        $pages = self::client('std', ['page_size' => 100])->publisherPages();
+        $sizes = [];
+        $ids = [];
+        while (($page = $pages->next()) !== null) {
+            $sizes[] = count($page);
+            array_push($ids, ...array_column($page, 'id'));
+        }
+        self::assertCount(13, $sizes);
+        self::assertSame(100, $sizes[0]);
+        self::assertSame(range(1, 1203), $ids);
+        self::assertNull($pages->next(), 'stays at the end');
+
+        $pages = self::client('odd/ignores_offset', ['page_size' => 50])->publisherPages();
+        self::assertCount(50, $pages->next());
+        $e = self::failure(fn () => $pages->next());
+        self::assertInstanceOf(Aflexi\ProtocolException::class, $e);
+    }
+
     public function testEachKindOfFailureHasItsClass(): void
     {
         $e = self::failure(fn () => self::client('odd/fault500')->listPackages());
@@ -107,6 +127,14 @@ final class ConformanceTest extends TestCase
         self::assertInstanceOf(Aflexi\TlsException::class, $e);
         self::assertInstanceOf(Aflexi\ConnectException::class, $e);
         self::assertInstanceOf(Aflexi\TransportException::class, $e);
+    }
+
+    public function testAnUnreadableCaFileIsNamed(): void
+    {
+        $client = new Aflexi\Client('https://127.0.0.1:' . CONFORMANCE_PORT . '/std/core/xmlrpc', 'op', 'k', ['operator_id' => 7, 'ca_file' => '/nonexistent/operator-ca.pem']);
+        $e = self::failure(fn () => $client->listPackages());
+        self::assertInstanceOf(Aflexi\InvalidInputException::class, $e);
+        self::assertStringContainsString('/nonexistent/operator-ca.pem', $e->getMessage());
     }
 
     public function testAReadFaultCostsOneRoundTrip(): void

@@ -136,7 +136,7 @@ final class CpanelFeatureTest extends AddonTestCase
         self::assertSame('failed', $rows['gold'][0]);
         self::assertStringContainsString('WHM authentication failed', (string) $rows['gold'][1]);
         self::assertSame('failed', $rows['bronze'][0]);
-        self::assertStringContainsString('WHM API connection failed', (string) $rows['bronze'][1]);
+        self::assertStringContainsString('WHM API connection refused', (string) $rows['bronze'][1]);
         $logs = json_encode(Capsule::table('tblmodulelog')->get()->all());
         self::assertStringContainsString('CpanelFeature', (string) $logs);
         foreach ([$wrong, WhmProcess::TOKEN] as $token) {

@@ -155,5 +155,7 @@ final class FunctionsTest extends ExtensionTestCase
         self::assertSame('20', ini_get('aflexi.timeout'));
         self::assertSame('60', ini_get('aflexi.operation_timeout'));
         self::assertSame('16', ini_get('aflexi.concurrency'));
+        self::assertSame('', ini_get('aflexi.ca_file'));
+        self::assertFalse(ini_set('aflexi.ca_file', '/tmp/x.pem'), 'php.ini only');
     }
 }

@@ -6,14 +6,15 @@ namespace WHMCS\Module\Server\Aflexi;
 
 /**
  * ListAccounts (Utilities > Server Sync): every publisher of the operator, read page by page,
- * as WHMCS's account fields. Terminated links (status DELETED) are left out.
+ * as WHMCS's account fields. Terminated links (status DELETED) are left out. Pages are turned
+ * into accounts as they come (Aflexi\PublisherPages), so only one page of publishers is held.
  */
 final class AccountList
 {
     /** @return array{success: true, accounts: list<array<string, string>>} */
     public static function forServer(Context $context): array
     {
-        $publishers = $context->client()->listPublishers();
+        $pages = $context->client()->publisherPages();
         $serverId = (int) ($context->params['serverid'] ?? 0);
         $createdAt = $context->records()->createdAtByUsername($serverId);
         $now = PublisherRecords::now();
@@ -22,25 +23,29 @@ final class AccountList
             'SUSPENDED' => self::status('SUSPENDED', 'Suspended'),
         ];
         $accounts = [];
-        foreach ($publishers as $publisher) {
-            $status = $statuses[strtoupper((string) ($publisher['status'] ?? ''))] ?? null;
-            if ($status === null) {
-                continue; // DELETED (terminated) or a status WHMCS has no counterpart for
+        $publishers = 0;
+        while (($page = $pages->next()) !== null) {
+            $publishers += count($page);
+            foreach ($page as $publisher) {
+                $status = $statuses[strtoupper((string) ($publisher['status'] ?? ''))] ?? null;
+                if ($status === null) {
+                    continue; // DELETED (terminated) or a status WHMCS has no counterpart for
+                }
+                $username = Usernames::local((string) ($publisher['username'] ?? ''));
+                $accounts[] = [
+                    'email' => (string) ($publisher['email'] ?? ''),
+                    'username' => $username,
+                    'domain' => '',
+                    'uniqueIdentifier' => $username,
+                    'product' => (string) ($publisher['package']['name'] ?? ''),
+                    'primaryip' => '',
+                    // Aflexi does not say when a publisher was created: when WHMCS linked it, else now.
+                    'created' => $createdAt[$username] ?? $now,
+                    'status' => $status,
+                ];
             }
-            $username = Usernames::local((string) ($publisher['username'] ?? ''));
-            $accounts[] = [
-                'email' => (string) ($publisher['email'] ?? ''),
-                'username' => $username,
-                'domain' => '',
-                'uniqueIdentifier' => $username,
-                'product' => (string) ($publisher['package']['name'] ?? ''),
-                'primaryip' => '',
-                // Aflexi does not say when a publisher was created: when WHMCS linked it, else now.
-                'created' => $createdAt[$username] ?? $now,
-                'status' => $status,
-            ];
         }
-        $context->note('publishers', count($publishers));
+        $context->note('publishers', $publishers);
         $context->note('accounts', count($accounts));
         return ['success' => true, 'accounts' => $accounts];
     }

@@ -153,12 +153,6 @@ final class Connection
         return $this->endpoint;
     }
 
-    /** The endpoint when it has been worked out already (for messages), else null. */
-    public function knownEndpoint(): ?string
-    {
-        return $this->endpoint;
-    }
-
     /** The client, made on first use. */
     public function client(): \Aflexi\Client
     {

@@ -6,52 +6,70 @@ namespace WHMCS\Module\Server\Aflexi;
 
 /**
  * Turns any failure into a message an administrator can act on: what failed and what to
- * check. The extension's own messages already name the cause (and never carry secrets); this
- * adds where to look.
+ * check. It decides by the exception's class only (the extension throws one class per kind of
+ * failure), never by its text. The message never quotes what came from outside the module's
+ * own rules: no API fault text (it may hold HTML or echo the request), no endpoint or login,
+ * no SQL. That raw detail goes to the module log only (ModuleCall::log records the exception).
  */
 final class Messages
 {
+    /** $connection is no longer read (the endpoint is not quoted); callers may still pass it. */
     public static function describe(\Throwable $e, string $action, ?Connection $connection = null): string
     {
         $what = self::actionWords($action);
-        $endpoint = $connection?->knownEndpoint();
-        $at = $endpoint !== null ? ' at ' . $endpoint : '';
-        $detail = trim($e->getMessage());
+        $log = ' The module log has the details.';
+        $retry = ' Then ' . self::retryHint($action);
 
         if ($e instanceof ModuleError) {
-            return $detail;
+            return trim($e->getMessage());
         }
+        // These two messages are the extension's own sentences (the login, the username and the
+        // fault code at most, never the API's text): shown to the administrator as they are.
+        $own = Text::cap(trim($e->getMessage()), 500);
         if ($e instanceof \Aflexi\AuthenticationException) {
-            return "Aflexi CDN: $what failed: the Aflexi API$at did not accept the operator credentials ($detail). "
+            return "Aflexi CDN: $what failed: the Aflexi API did not accept the operator credentials ($own). "
                 . 'Check the server record: username = the Aflexi operator login, password (or access hash) = its auth key, and that the account is an OPERATOR.';
         }
         if ($e instanceof \Aflexi\NotFoundException) {
-            return "Aflexi CDN: $what failed: $detail. "
+            return "Aflexi CDN: $what failed: $own. "
                 . 'Run Create to create the CDN account again, or Resync to re-read it from Aflexi; if the account was moved on Aflexi, check it in the Aflexi portal.';
         }
         if ($e instanceof \Aflexi\TransportException) {
-            $timedOut = stripos($detail, 'timed out') !== false || stripos($detail, 'timeout') !== false;
-            return "Aflexi CDN: $what failed: the Aflexi API$at "
-                . ($timedOut ? 'did not answer in time' : 'could not be reached or answered with an error')
-                . " ($detail). Check the server record's hostname and Secure setting, that this WHMCS host can reach the API (DNS, firewall, proxy)"
-                . ($timedOut ? ', and the aflexi.timeout / aflexi.operation_timeout PHP settings' : '')
-                . '; then ' . self::retryHint($action);
+            return "Aflexi CDN: $what failed: " . self::transportWords($e) . $log . $retry;
         }
         if ($e instanceof \Aflexi\FaultException) {
-            $detail = (string) preg_replace('/^Aflexi API fault -?\d+:\s*/', '', $detail);
-            return "Aflexi CDN: $what failed: the Aflexi API$at refused the request (fault " . $e->getCode() . ": $detail). "
-                . 'Check the CDN account and its package in the Aflexi portal; then ' . self::retryHint($action);
+            return "Aflexi CDN: $what failed: the Aflexi API refused the request (fault " . $e->getCode() . '). '
+                . 'Check the CDN account and its package in the Aflexi portal.' . $log . $retry;
         }
         if ($e instanceof \Aflexi\InvalidInputException) {
-            return "Aflexi CDN: $what failed: $detail. Correct that value in WHMCS (service, client or product settings) and run it again.";
+            // The extension's own sentence naming the value (never a secret, never API text).
+            return "Aflexi CDN: $what failed: " . Text::cap(trim($e->getMessage()), 300)
+                . '. Correct that value in WHMCS (service, client or product settings) and run it again.';
         }
         if ($e instanceof \Aflexi\Exception) {
-            return "Aflexi CDN: $what failed: $detail.";
+            return "Aflexi CDN: $what failed in the Aflexi extension." . $log;
         }
         if ($e instanceof \PDOException || is_a($e, 'Illuminate\Database\QueryException')) {
-            return "Aflexi CDN: $what failed on a WHMCS database query (" . Text::cap($detail, 500) . '). Check the database connection and the privileges of the WHMCS database user (CREATE for the module tables).';
+            return "Aflexi CDN: $what failed on a WHMCS database query. Check the database connection and the privileges of the WHMCS database user (CREATE for the module tables)." . $log;
         }
-        return "Aflexi CDN: $what failed unexpectedly (" . get_class($e) . ': ' . Text::cap($detail, 500) . '). See the module log for the API calls made.';
+        return "Aflexi CDN: $what failed unexpectedly (" . get_class($e) . ').' . $log;
+    }
+
+    /** What to check for each kind of transport failure (the extension's classes). */
+    private static function transportWords(\Aflexi\TransportException $e): string
+    {
+        $reach = 'Check the server record\'s hostname and Secure setting, and that this WHMCS host can reach the API (firewall, proxy).';
+        return match (true) {
+            $e instanceof \Aflexi\DnsException => 'the Aflexi API could not be reached: its host name does not resolve. Check the server record\'s hostname and this host\'s DNS.',
+            $e instanceof \Aflexi\ConnectionRefusedException => 'the Aflexi API could not be reached: the host refused the connection. Check the server record\'s hostname, port and Secure setting.',
+            $e instanceof \Aflexi\TlsException => 'the Aflexi API could not be reached: the TLS handshake failed (certificate not trusted or wrong name). Check the server record\'s hostname and Secure setting, and the host\'s CA certificates.',
+            $e instanceof \Aflexi\ConnectException => 'the Aflexi API could not be reached. ' . $reach,
+            $e instanceof \Aflexi\TimeoutException => 'the Aflexi API did not answer in time. ' . $reach . ' Check the aflexi.timeout / aflexi.operation_timeout PHP settings.',
+            $e instanceof \Aflexi\HttpStatusException => 'the Aflexi API answered HTTP ' . $e->getCode() . '. ' . $reach,
+            $e instanceof \Aflexi\ResponseTooLargeException => 'the Aflexi API answer was larger than the size limit; repeating it cannot help. Ask in smaller parts (fewer services per run).',
+            $e instanceof \Aflexi\ProtocolException => 'the Aflexi API answered something that is not a valid answer of the expected shape. Check that the server record points at the Aflexi XML-RPC API.',
+            default => 'the connection to the Aflexi API broke. ' . $reach,
+        };
     }
 
     /** What to do once the cause is fixed, for an action (module function or hook). */
