@@ -23,7 +23,9 @@ final class FidelityTest extends TestCase
         $this->assertSame([], IlluminateApi::newerCallsIn(self::MODULES));
         // Names the modules declare themselves hide calls of the same name from the guard: any
         // new one must be looked at (is it ours, or a newer Illuminate method?) and added here.
-        $this->assertSame(['begin', 'mask', 'now', 'prepare', 'test'], IlluminateApi::shadowed(self::MODULES));
+        // The set depends on the newer Illuminate installed (8.83 on Debian 12, a later one in the
+        // PHP 8.4 root); these are ours: PublisherRecords::now(), Schema::ensure(), ...::one().
+        $this->assertSame([], array_values(array_diff(IlluminateApi::shadowed(self::MODULES), ['ensure', 'now', 'one'])));
     }
 
     public function test_the_guard_reports_an_upsert_and_other_methods_newer_than_7_12(): void

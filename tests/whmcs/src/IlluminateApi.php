@@ -4,9 +4,11 @@
  * bundles 7.12 (docs/WHMCS-FIDELITY.md), so a call such as `Capsule::table(...)->upsert(...)`,
  * which arrived in Laravel 8.10, throws BadMethodCallException on a real WHMCS.
  *
- * It lists every function and method name that Debian's Illuminate (8.83) declares and 7.12 does
- * not (the "newer" names), then every call by name (`->x(`, `?->x(`, `::x(`, `x(`) in a tree of
- * PHP files, and reports the calls of newer names. Calls on `$this`, `self`, `static` and `parent`
+ * It lists every method name that the query builders, collections, connection and schema
+ * builder of a newer Illuminate (Debian's: 8.83 on bookworm) declare and 7.12's do not (the
+ * "newer" names), then every call by name (`->x(`, `?->x(`, `::x(`, `x(`) in a tree of PHP files,
+ * and reports the calls of newer names. Only those classes count: other parts of a newer
+ * Illuminate declare names as common as `format()` or `wait()`. Calls on `$this`, `self`, `static` and `parent`
  * are the caller's own methods and are left out, and so are names the tree declares itself
  * (`PublisherRecords::now()`): shadowed() lists those so that a test can pin them. Runtime would
  * catch only the paths a test runs; this reads every line.
@@ -26,11 +28,25 @@ final class IlluminateApi
         '8.83' => '/usr/share/php/Illuminate',
     ];
 
+    /**
+     * The files of a tree whose methods count, by the start of their path below the tree,
+     * lowercased (7.12 keeps the collections in support/, later versions in collections/).
+     */
+    private const API_PATHS = [
+        'database/query/', 'database/eloquent/', 'database/concerns/', 'database/schema/',
+        'database/capsule/', 'database/connection.php', 'database/databasemanager.php',
+        'collections/', 'support/collection.php', 'support/lazycollection.php', 'support/enumerable.php',
+        'support/traits/', 'macroable/', 'conditionable/',
+    ];
+
     /** @return array<string, true> lowercased names declared by 8.83 and not by 7.12 */
     public static function newerThan712(): array
     {
         static $newer = null;
-        return $newer ??= array_diff_key(self::declared(self::TREES['8.83']), self::declared(self::TREES['7.12']));
+        return $newer ??= array_diff_key(
+            self::declared(self::TREES['8.83'], self::API_PATHS),
+            self::declared(self::TREES['7.12'], self::API_PATHS)
+        );
     }
 
     /**
@@ -106,14 +122,21 @@ final class IlluminateApi
         return $names;
     }
 
-    /** @return array<string, true> lowercased names of the functions and methods declared in a tree */
-    private static function declared(string $dir): array
+    /**
+     * @param list<string>|null $paths only the files below these lowercased path starts
+     * @return array<string, true> lowercased names of the functions and methods declared in a tree
+     */
+    private static function declared(string $dir, ?array $paths = null): array
     {
         if (!is_dir($dir)) {
             throw new RuntimeException("no PHP sources in $dir (for Illuminate: scripts/illuminate.sh, scripts/install-deps.sh)");
         }
         $names = [];
         foreach (self::phpFiles($dir) as $file) {
+            $relative = strtolower(substr($file, strlen($dir) + 1));
+            if ($paths !== null && !array_filter($paths, static fn (string $p): bool => str_starts_with($relative, $p))) {
+                continue;
+            }
             $tokens = token_get_all((string) file_get_contents($file));
             foreach ($tokens as $i => $token) {
                 if (!is_array($token) || $token[0] !== T_FUNCTION) {
