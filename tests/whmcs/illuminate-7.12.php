@@ -4,10 +4,10 @@
  * (scripts/illuminate.sh puts it there): the four upstream packages as PSR-4 roots with their
  * other dependencies from Debian's packages, or a Composer vendor/ folder.
  *
- * The upstream v7.12.0 tag predates PHP 8.1, which reports its ArrayAccess, Countable and
- * JsonSerializable methods as "Deprecated: Return type ... should be compatible" when a class
- * file loads. WHMCS ships a fork tagged v7.12.0-php72-php81-compat for exactly that; this
- * loader silences deprecation notices while an Illuminate class file loads, and nothing else.
+ * The upstream v7.12.0 tag predates PHP 8.1 and 8.4, which report its ArrayAccess, Countable and
+ * JsonSerializable methods ("Return type ... should be compatible") and its implicitly nullable
+ * parameters as deprecated when a file loads. WHMCS ships a patched 7.12 for exactly that; this
+ * loader silences deprecation notices while an Illuminate file loads, and nothing else.
  */
 
 declare(strict_types=1);
@@ -18,8 +18,17 @@ declare(strict_types=1);
         throw new RuntimeException("illuminate 7.12 is not prepared in $dir: run scripts/illuminate.sh");
     }
 
+    $quietly = static function (string $file): mixed {
+        set_error_handler(static fn (): bool => true, E_DEPRECATED);
+        try {
+            return require_once $file;
+        } finally {
+            restore_error_handler();
+        }
+    };
+
     if (is_file("$dir/vendor/autoload.php")) {
-        $composer = require "$dir/vendor/autoload.php";
+        $composer = $quietly("$dir/vendor/autoload.php"); // Composer's "files" load helpers.php
         $find = static fn (string $class): ?string => $composer->findFile($class) ?: null;
     } else {
         foreach (['Psr/Container', 'Carbon', 'Doctrine/Inflector', 'voku/helper'] as $debian) {
@@ -42,19 +51,13 @@ declare(strict_types=1);
         };
     }
 
-    spl_autoload_register(static function (string $class) use ($find): void {
-        if (!str_starts_with($class, 'Illuminate\\') || ($file = $find($class)) === null) {
-            return;
-        }
-        set_error_handler(static fn (): bool => true, E_DEPRECATED);
-        try {
-            require $file;
-        } finally {
-            restore_error_handler();
+    spl_autoload_register(static function (string $class) use ($find, $quietly): void {
+        if (str_starts_with($class, 'Illuminate\\') && ($file = $find($class)) !== null) {
+            $quietly($file);
         }
     }, true, true);
 
     if (is_file("$dir/support/helpers.php")) {
-        require_once "$dir/support/helpers.php";
+        $quietly("$dir/support/helpers.php");
     }
 })();
