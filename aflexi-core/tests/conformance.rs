@@ -2,46 +2,27 @@
 //! `xmlrpc.server` and hand-written answers, served by `tests/conformance/server.py`.
 //! Needs `python3` on the PATH (it is on every machine of the project).
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, Command, Stdio};
+mod python_server;
+
+use std::io::{Read, Write};
 use std::time::Duration;
+
+use python_server::PythonServer;
 
 use aflexi_core::client::{BlockingClient, ClientConfig, Terminated};
 use aflexi_core::error::TransportKind;
 use aflexi_core::Error;
 
-/// The Python server, stopped when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-}
+/// The Python server, with what the tests ask of it.
+struct Server(PythonServer);
 
 impl Server {
     fn start() -> Server {
-        let script = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../tests/conformance/server.py"
-        );
-        let mut child = Command::new("python3")
-            .arg(script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs tests/conformance/server.py");
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .trim_start_matches("PORT ")
-            .parse()
-            .expect("a port");
-        Server { child, port }
+        Server(PythonServer::start(None))
     }
 
     fn url(&self, prefix: &str) -> String {
-        format!("http://127.0.0.1:{}/{prefix}/core/xmlrpc", self.port)
+        format!("http://127.0.0.1:{}/{prefix}/core/xmlrpc", self.0.port)
     }
 
     /// A client of the standard server, or of one odd case.
@@ -60,7 +41,7 @@ impl Server {
 
     /// What the server says on `GET /<what>/<case>`.
     fn ask(&self, what: &str, case: &str) -> String {
-        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.0.port)).unwrap();
         write!(
             stream,
             "GET /{what}/{case} HTTP/1.0\r\nHost: x\r\nConnection: close\r\n\r\n"
@@ -73,13 +54,6 @@ impl Server {
 
     fn calls(&self, case: &str) -> u32 {
         self.ask("_count", case).trim().parse().unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -325,7 +299,7 @@ fn refused_dns_tls_and_timeout_are_distinct_kinds() {
     // TLS spoken to a plain-HTTP server.
     assert_eq!(
         kind_at(
-            format!("https://127.0.0.1:{}/std/core/xmlrpc", server.port),
+            format!("https://127.0.0.1:{}/std/core/xmlrpc", server.0.port),
             &none
         ),
         "tls"

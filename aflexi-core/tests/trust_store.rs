@@ -2,43 +2,14 @@
 //! `SSL_CERT_DIR` point at an empty file and an empty folder, as in a jailed PHP. This file is
 //! its own test process, so setting the variables affects no other test.
 
-use std::io::{BufRead, BufReader};
+mod python_server;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
+
+use python_server::PythonServer;
 
 use aflexi_core::client::{BlockingClient, ClientConfig};
-
-struct Server(Child, u16);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn server(tls: Option<(&Path, &Path)>) -> Server {
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../tests/conformance/server.py"
-    );
-    let mut command = Command::new("python3");
-    command.arg(script);
-    if let Some((cert, key)) = tls {
-        command.arg("--tls").arg(cert).arg(key);
-    }
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 runs tests/conformance/server.py");
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port = line.trim().trim_start_matches("PORT ").parse().unwrap();
-    Server(child, port)
-}
 
 fn openssl(dir: &Path, args: &[&str]) {
     let status = Command::new("openssl")
@@ -130,16 +101,16 @@ fn without_a_readable_trust_store_http_works_and_https_uses_bundled_roots_and_th
     std::env::set_var("SSL_CERT_DIR", &empty_dir);
 
     // Plain HTTP does not depend on the store.
-    let plain = server(None);
+    let plain = PythonServer::start(None);
     let c = client(
-        format!("http://127.0.0.1:{}/std/core/xmlrpc", plain.1),
+        format!("http://127.0.0.1:{}/std/core/xmlrpc", plain.port),
         None,
     );
     assert_eq!(c.run(|c| c.list_packages()).unwrap().len(), 2);
 
     // HTTPS with the operator's CA file: trusted, on the bundled roots plus that file.
-    let tls = server(Some((&dir.join("server.pem"), &dir.join("server.key"))));
-    let url = format!("https://127.0.0.1:{}/std/core/xmlrpc", tls.1);
+    let tls = PythonServer::start(Some((&dir.join("server.pem"), &dir.join("server.key"))));
+    let url = format!("https://127.0.0.1:{}/std/core/xmlrpc", tls.port);
     let c = client(url.clone(), Some(dir.join("ca.pem")));
     assert_eq!(c.run(|c| c.list_packages()).unwrap().len(), 2);
     let log = format!("{:?}", c.client().take_call_log());

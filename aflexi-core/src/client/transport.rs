@@ -156,15 +156,7 @@ impl Transport {
             },
             elapsed_ms: started.elapsed().as_millis() as u64,
         };
-        let mut log = self
-            .log
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if log.len() == LOG_LIMIT {
-            log.pop_front();
-        }
-        log.push_back(record);
-        drop(log);
+        self.record(record);
         result
     }
 
@@ -252,6 +244,16 @@ impl Transport {
 
     /// Adds a line to the call log that is not a call (how the HTTP client was set up).
     fn note(&self, what: &str, text: String) {
+        self.record(CallRecord {
+            method: what.to_string(),
+            params: Value::Array(Vec::new()),
+            outcome: text,
+            elapsed_ms: 0,
+        });
+    }
+
+    /// Appends to the call log, dropping the oldest line once it holds `LOG_LIMIT`.
+    fn record(&self, record: CallRecord) {
         let mut log = self
             .log
             .lock()
@@ -259,12 +261,7 @@ impl Transport {
         if log.len() == LOG_LIMIT {
             log.pop_front();
         }
-        log.push_back(CallRecord {
-            method: what.to_string(),
-            params: Value::Array(Vec::new()),
-            outcome: text,
-            elapsed_ms: 0,
-        });
+        log.push_back(record);
     }
 
     fn count(&self, method: &str) {
