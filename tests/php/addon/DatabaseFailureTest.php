@@ -16,7 +16,6 @@ use WHMCS\Module\Addon\AflexiCdn\Runs;
 use WHMCS\Module\Addon\AflexiCdn\Schema;
 use WHMCS\Module\Addon\AflexiCdn\Settings;
 use WhmcsHarness\AddonPage;
-use WhmcsHarness\Crypto;
 use WhmcsHarness\Database;
 
 final class DatabaseFailureTest extends AddonTestCase
@@ -72,17 +71,9 @@ final class DatabaseFailureTest extends AddonTestCase
         Capsule::table(Schema::PRODUCTS)->insert(['product_id' => $product]);
         \WhmcsHarness\Addon::configure(self::MODULE, ['concurrency' => '2'], false);
         $this->sandbox->configure(['latency_ms' => 40]);
-        $done = tempnam(sys_get_temp_dir(), 'killed'); // exists: the child makes one run and stops
-
-        $so = getenv('AFLEXI_EXT_SO') ?: dirname(__DIR__, 3) . '/target/release/libaflexi.so';
-        $child = proc_open([PHP_BINARY, '-d', "extension=$so", __DIR__ . '/support/overlap-child.php', 'save', '1'],
-            [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null,
-            ['AFLEXI_TEST_CRYPTO_KEY' => Crypto::exportKey(), 'AFLEXI_DRILL_DONE' => $done] + getenv());
-        self::assertIsResource($child);
-        self::assertSame("ready\n", fgets($pipes[1]));
+        $actor = $this->actor(['save', '1']);
         $before = $this->writeCalls();
-        fwrite($pipes[0], "go\n");
-        fclose($pipes[0]);
+        self::go($actor);
         // The child's connection holds the sync lock while its step works; once Aflexi has
         // seen a few of its writes, that connection is killed from this one.
         $name = 'aflexi_cdn_sync.' . Capsule::connection()->getDatabaseName();
@@ -91,16 +82,10 @@ final class DatabaseFailureTest extends AddonTestCase
             usleep(20000); // polling the condition, as CrashTest does
         }
         Capsule::connection()->statement('KILL CONNECTION ' . (int) $holder);
-        $stdout = stream_get_contents($pipes[1]);
-        $stderr = stream_get_contents($pipes[2]);
-        fclose($pipes[1]);
-        fclose($pipes[2]);
-        self::assertSame(0, proc_close($child), "$stdout $stderr");
-        unlink($done);
+        $out = self::finish($actor);
         $this->sandbox->calm();
 
-        $out = json_decode((string) strrchr("\n" . trim($stdout), "\n"), true);
-        self::assertGreaterThanOrEqual(1, $out['steps']['error'] ?? 0, 'the step that lost its connection stopped: ' . $stdout);
+        self::assertGreaterThanOrEqual(1, $out['steps']['error'] ?? 0, 'the step that lost its connection stopped: ' . json_encode($out));
         $run = Capsule::table(Schema::RUNS)->orderByDesc('id')->first();
         self::assertSame(Runs::DONE, $run->status);
         self::assertNull($run->error);

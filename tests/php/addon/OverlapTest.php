@@ -23,7 +23,6 @@ use WHMCS\Module\Addon\AflexiCdn\Desired;
 use WHMCS\Module\Addon\AflexiCdn\Schema;
 use WhmcsHarness\Actions;
 use WhmcsHarness\Addon;
-use WhmcsHarness\Crypto;
 use WhmcsHarness\Fixtures;
 
 final class OverlapTest extends AddonTestCase
@@ -50,32 +49,12 @@ final class OverlapTest extends AddonTestCase
         $done = $list . '.hooks-done';
         $actors = [];
         foreach ([['save', '1'], ['save', '2'], ['reconcile'], ['hooks', $list], ['module', $list]] as $args) {
-            $actors[] = $this->spawn($args, ['AFLEXI_DRILL_DONE' => $done,
+            $actors[] = $this->actor($args, ['AFLEXI_DRILL_DONE' => $done,
                 'AFLEXI_DRILL_FIRST_PRODUCT' => (string) $gold, 'AFLEXI_DRILL_SECOND_PRODUCT' => (string) $silver]);
         }
-        foreach ($actors as [, $pipes, $args]) { // every actor attached and waiting: start them together
-            do {
-                $line = fgets($pipes[1]);
-            } while ($line !== false && $line !== "ready\n");
-            if ($line === false) {
-                self::fail(implode(' ', $args) . ' did not start: ' . stream_get_contents($pipes[2]));
-            }
-        }
-        $started = microtime(true);
-        foreach ($actors as [, $pipes]) {
-            fwrite($pipes[0], "go\n");
-            fclose($pipes[0]);
-        }
-        $outputs = [];
-        foreach ($actors as [$process, $pipes, $args]) {
-            $stdout = stream_get_contents($pipes[1]);
-            $stderr = stream_get_contents($pipes[2]);
-            fclose($pipes[1]);
-            fclose($pipes[2]);
-            self::assertSame(0, proc_close($process), implode(' ', $args) . ": $stdout $stderr");
-            $lines = explode("\n", trim($stdout));
-            $outputs[] = json_decode((string) end($lines), true) ?? $stdout;
-        }
+        $started = microtime(true); // every actor attached and waiting: they start together
+        array_map(self::go(...), $actors);
+        $outputs = array_map(self::finish(...), $actors);
         $wall = microtime(true) - $started;
         unlink($list);
         @unlink($done);
@@ -122,20 +101,6 @@ final class OverlapTest extends AddonTestCase
             . "%d disagreeing after the storm (all explained), %d after one more daily cron; hooks deferred by the lock: %d\n%s\n",
             $n, $wall, count($names), $passwords, count($diverged), count($after), $this->deferredHooks(),
             json_encode(array_map(self::summary(...), $outputs))));
-    }
-
-    /**
-     * @param array<string, string> $env
-     * @return array{0: resource, 1: array<int, resource>, 2: list<string>}
-     */
-    private function spawn(array $args, array $env): array
-    {
-        $so = getenv('AFLEXI_EXT_SO') ?: dirname(__DIR__, 3) . '/target/release/libaflexi.so';
-        $process = proc_open(array_merge([PHP_BINARY, '-d', "extension=$so", __DIR__ . '/support/overlap-child.php'], $args),
-            [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null,
-            ['AFLEXI_TEST_CRYPTO_KEY' => Crypto::exportKey()] + $env + getenv());
-        self::assertIsResource($process);
-        return [$process, $pipes, $args];
     }
 
     /**
