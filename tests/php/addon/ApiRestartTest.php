@@ -57,6 +57,8 @@ final class ApiRestartTest extends AddonTestCase
 
         $mine = array_values(array_filter($api->state()['publishers'] ?? [], fn (array $p): bool => $this->mine($p)));
         $names = array_map(static fn (array $p): string => strtolower((string) $p['username']), $mine);
+        fwrite(STDERR, sprintf("\napi restart drill: %d publishers; stopped holding %d publishers, %d of them in its saved state; steps %s; "
+            . "after the restart %d publishers, %d distinct\n", $n, $seen, $madeBefore, json_encode($out['steps'] ?? null), count($names), count(array_unique($names))));
         self::assertCount($n, $names, 'one publisher per service');
         self::assertCount($n, array_unique($names), 'no duplicate');
         $links = array_filter($api->state()['links'] ?? [], static fn (array $l): bool => strtoupper((string) $l['status']) === 'ACTIVE');
@@ -65,15 +67,14 @@ final class ApiRestartTest extends AddonTestCase
         $run = Capsule::table(Schema::RUNS)->orderByDesc('id')->first();
         self::assertSame(Runs::DONE, $run->status);
         $xmlrpc = new RawXmlRpc($api->coreUrl());
+        $operator = (int) explode('/', $names[0])[1];
         foreach (Capsule::table(Schema::PUBLISHERS)->get() as $row) {
             self::assertNull($row->pending_password);
-            $answer = $xmlrpc->call('user.get', [$row->username . '/' . $this->operatorOf($api), decrypt((string) $row->password), ['self' => true]]);
+            $answer = $xmlrpc->call('user.get', [$row->username . '/' . $operator, decrypt((string) $row->password), ['self' => true]]);
             self::assertFalse(RawXmlRpc::isFault($answer), "the shown password of $row->username works");
         }
         $api->stop();
         @unlink($state);
-        fwrite(STDERR, sprintf("\napi restart drill: %d publishers; stopped holding %d publishers, %d of them in its saved state; steps %s; "
-            . "after the restart %d publishers, %d distinct\n", $n, $seen, $madeBefore, json_encode($out['steps'] ?? null), count($names), count(array_unique($names))));
     }
 
     private function mine(array $publisher): bool
@@ -86,16 +87,5 @@ final class ApiRestartTest extends AddonTestCase
     {
         $state = json_decode((string) @file_get_contents($stateFile), true);
         return is_array($state) ? array_values($state['publishers'] ?? $state['users'] ?? []) : [];
-    }
-
-    /** The operator's user id on that sandbox (publisher logins are "name/operator id"). */
-    private function operatorOf(SandboxProcess $api): int
-    {
-        foreach ($api->state()['publishers'] ?? [] as $p) {
-            if ($this->mine($p)) {
-                return (int) explode('/', (string) $p['username'])[1];
-            }
-        }
-        self::fail('no publisher');
     }
 }
