@@ -99,12 +99,17 @@ pub async fn run(listener: TcpListener, shared: Arc<Shared>, shutdown: impl Futu
     }
 }
 
-/// The accept loop: one task per connection.
+/// The accept loop: one task per connection. On shutdown the open connections are closed
+/// too (keep-alive ones would otherwise go on applying calls after the last save of the
+/// state file, and a restarted sandbox would not know calls it had answered); a call cut off
+/// this way loses its answer, and its write, if it was applied, is in the state saved next.
 pub async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: impl Future<Output = ()>) {
     tokio::pin!(shutdown);
+    let mut connections = tokio::task::JoinSet::new();
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
             () = &mut shutdown => break,
         };
         let stream = match accepted {
@@ -118,7 +123,7 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: impl Fu
         };
         let _ = stream.set_nodelay(true);
         let shared = shared.clone();
-        tokio::spawn(async move {
+        connections.spawn(async move {
             let service = service_fn(move |req| handle(shared.clone(), req));
             // Errors here are clients going away and our own dropped connections.
             let _ = http1::Builder::new()
@@ -127,6 +132,7 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: impl Fu
                 .await;
         });
     }
+    connections.shutdown().await;
 }
 
 async fn body_bytes(

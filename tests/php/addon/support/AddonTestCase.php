@@ -121,6 +121,56 @@ abstract class AddonTestCase extends \WhmcsHarness\TestCase
         return $writes;
     }
 
+    /**
+     * Starts an actor of support/overlap-child.php (a separate PHP process on this test's
+     * database) and waits until it is ready; it starts working on go(). Without
+     * AFLEXI_DRILL_DONE in $env, a `save` actor makes one run and stops.
+     *
+     * @param list<string> $args
+     * @param array<string, string> $env
+     * @return array{0: resource, 1: array<int, resource>, 2: list<string>}
+     */
+    protected function actor(array $args, array $env = []): array
+    {
+        $so = getenv('AFLEXI_EXT_SO') ?: dirname(__DIR__, 3) . '/target/release/libaflexi.so';
+        $env += ['AFLEXI_DRILL_DONE' => __FILE__]; // a file that exists: "the hooks are done"
+        $process = proc_open(array_merge([PHP_BINARY, '-d', "extension=$so", __DIR__ . '/overlap-child.php'], $args),
+            [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null,
+            ['AFLEXI_TEST_CRYPTO_KEY' => \WhmcsHarness\Crypto::exportKey()] + $env + getenv());
+        self::assertIsResource($process);
+        do { // PHP notices may come first
+            $line = fgets($pipes[1]);
+        } while ($line !== false && $line !== "ready\n");
+        if ($line === false) {
+            self::fail(implode(' ', $args) . ' did not start: ' . stream_get_contents($pipes[2]));
+        }
+        return [$process, $pipes, $args];
+    }
+
+    /** @param array{0: resource, 1: array<int, resource>, 2: list<string>} $actor */
+    protected static function go(array $actor): void
+    {
+        fwrite($actor[1][0], "go\n");
+        fclose($actor[1][0]);
+    }
+
+    /**
+     * Waits for an actor to end; it must exit 0. Returns its JSON line.
+     *
+     * @param array{0: resource, 1: array<int, resource>, 2: list<string>} $actor
+     */
+    protected static function finish(array $actor): mixed
+    {
+        [$process, $pipes, $args] = $actor;
+        $stdout = stream_get_contents($pipes[1]);
+        $stderr = stream_get_contents($pipes[2]);
+        fclose($pipes[1]);
+        fclose($pipes[2]);
+        self::assertSame(0, proc_close($process), implode(' ', $args) . ": $stdout $stderr");
+        $lines = explode("\n", trim($stdout));
+        return json_decode((string) end($lines), true) ?? $stdout;
+    }
+
     /** A WHMCS cron run's AfterCronJob (every run): the clients queued by ClientEdit are synchronized. */
     protected function afterCron(): void
     {

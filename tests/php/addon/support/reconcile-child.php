@@ -11,10 +11,7 @@
 
 declare(strict_types=1);
 
-const WHMCS_HARNESS_ATTACH = true;
-require_once dirname(__DIR__, 3) . '/whmcs/bootstrap.php';
-WhmcsHarness\Crypto::useKey((string) getenv('AFLEXI_TEST_CRYPTO_KEY'));
-WhmcsHarness\Modules::loadAddon('aflexi_cdn');
+require __DIR__ . '/attach-addon.php';
 
 echo "ready\n";
 $result = (new WHMCS\Module\Addon\AflexiCdn\Reconcile(WHMCS\Module\Addon\AflexiCdn\Settings::load()))->run((int) ($argv[1] ?? 60000));

@@ -52,6 +52,7 @@ final class Engine
     {
         $this->prepare($set, $action);
         $result = $this->run($action, $set, $budgetMs);
+        SyncLock::check(); // the connection was lost mid-sync: stop before recording, as a killed process would
         $this->record($result, $set);
         return ['report' => $result['report'], 'error' => $result['error']];
     }

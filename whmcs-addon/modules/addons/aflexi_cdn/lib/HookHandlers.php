@@ -22,6 +22,8 @@ final class HookHandlers
     private static bool $running = false;
     /** Hook work budget (ms): a page must not wait for long. */
     public const BUDGET_MS = 20000;
+    /** How long a hook waits for another sync (a Save Settings step, a reconcile slice) to end. */
+    private const LOCK_WAIT_SECONDS = 15;
 
     /** InvoicePaid: the paid services' clients are synchronized (created, re-activated, package changed). */
     public static function invoicePaid(int $invoiceId): void
@@ -167,6 +169,27 @@ final class HookHandlers
      */
     private static function syncClients(string $hook, array $clientIds, array $suspend = [], bool $withOrphans = false): bool
     {
+        // Another sync holds the lock for longer than a page may wait: the next cron run
+        // (every 5 minutes) does these clients; what the event changed is in WHMCS's tables
+        // or the record's hold already, so the desired state read then includes it.
+        if (!SyncLock::acquire(self::LOCK_WAIT_SECONDS)) {
+            foreach ($clientIds as $clientId) {
+                ClientQueue::add((int) $clientId);
+            }
+            ModuleCall::activity(sprintf('Aflexi CDN: %s: another synchronization is in progress; the next cron run synchronizes client(s) %s.',
+                $hook, implode(', ', array_slice($clientIds, 0, 20))), count($clientIds) === 1 ? (int) $clientIds[0] : 0);
+            return false;
+        }
+        try {
+            return self::syncLocked($hook, $clientIds, $suspend, $withOrphans);
+        } finally {
+            SyncLock::release();
+        }
+    }
+
+    /** syncClients(), the SyncLock held: the desired state is read now, after the event. */
+    private static function syncLocked(string $hook, array $clientIds, array $suspend, bool $withOrphans): bool
+    {
         $desired = new Desired();
         $set = $desired->forClients($clientIds, $suspend);
         $settings = Settings::load();
@@ -268,7 +291,9 @@ final class HookHandlers
             }
             $body();
         } catch (\Throwable $e) {
-            ModuleCall::activity(sprintf('Aflexi CDN: the %s hook failed (%s: %s); the cron reconcile will catch up.', $hook, get_class($e), $e->getMessage()));
+            $failure = DatabaseFailure::of($e); // said in words: a database error's text quotes the SQL and its values
+            ModuleCall::activity($failure !== null ? $failure->getMessage() . " [$hook]"
+                : sprintf('Aflexi CDN: the %s hook failed (%s: %s); the cron reconcile will catch up.', $hook, get_class($e), $e->getMessage()));
         } finally {
             self::$running = false;
         }

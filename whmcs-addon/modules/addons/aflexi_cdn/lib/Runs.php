@@ -19,6 +19,8 @@ final class Runs
 {
     public const RUNNING = 'running';
     public const DONE = 'done';
+    /** How long a step waits for another sync to end before the page is told to ask again. */
+    private const LOCK_WAIT_SECONDS = 5;
 
     public function __construct(private readonly Settings $settings)
     {
@@ -50,7 +52,8 @@ final class Runs
 
     /**
      * One step: syncs the services the run has not finished, until the time budget is spent.
-     * Returns 'done', 'more', 'busy' (another request holds the run) or 'error' (the run's
+     * Returns 'done', 'more', 'busy' (another request holds the run, or another sync holds
+     * the SyncLock for longer than LOCK_WAIT_SECONDS) or 'error' (the run's
      * `error` says why; the next step retries).
      */
     public function step(int $runId, ?int $budgetMs = null): string
@@ -60,6 +63,45 @@ final class Runs
             $run = $this->find($runId);
             return $run !== null && $run->status === self::DONE ? self::DONE : 'busy';
         }
+        // Another sync (a run's step, the cron reconcile, a hook) is working: the page asks again.
+        if (!SyncLock::acquire(self::LOCK_WAIT_SECONDS)) {
+            Capsule::table(Schema::RUNS)->where('id', $runId)->update(['locked_until' => null]);
+            return 'busy';
+        }
+        try {
+            return $this->locked($runId, $budgetMs);
+        } catch (\Throwable $e) {
+            $failure = DatabaseFailure::of($e);
+            if ($failure === null) {
+                throw $e;
+            }
+            $this->failed($runId, $failure);
+            return 'error';
+        } finally {
+            SyncLock::release();
+        }
+    }
+
+    /**
+     * Notes a database failure on the run (its error, shown by the page with Continue) and
+     * frees its lease so that Continue works at once. When the database cannot take even
+     * that, the lease ends by itself and the page shows the exception.
+     */
+    private function failed(int $runId, DatabaseFailure $failure): void
+    {
+        try {
+            Capsule::table(Schema::RUNS)->where('id', $runId)->update([
+                'error' => $failure->getMessage(), 'locked_until' => null, 'steps' => Capsule::raw('steps + 1'),
+                'updated_at' => date('Y-m-d H:i:s'),
+            ]);
+        } catch (\Throwable) {
+            throw $failure;
+        }
+    }
+
+    /** A step, the run's lease and the sync lock held. */
+    private function locked(int $runId, int $budgetMs): string
+    {
         $engine = new Engine($this->settings);
         $done = array_fill_keys(Capsule::table(Schema::RUN_ITEMS)->where('run_id', $runId)->pluck('item_key')->all(), true);
         $started = microtime(true);
@@ -99,6 +141,7 @@ final class Runs
                     }
                 });
             $worked = true;
+            SyncLock::check(); // the connection was lost mid-batch: stop before storing anything
             if ($result['thrown'] !== null) {
                 $engine->record($result, $current['rest']);
                 throw $result['thrown'];

@@ -1,0 +1,148 @@
+<?php
+/**
+ * The database fails under a Save Settings run (issue 18, drill 2): the step stops with a
+ * message that says what happened (never the SQL statement), the run's lease is freed, and
+ * Continue finishes the run with Aflexi and the records in agreement and no duplicate.
+ */
+
+declare(strict_types=1);
+
+namespace AflexiAddonTests;
+
+use AflexiAddonTests\Support\AddonTestCase;
+use WHMCS\Database\Capsule;
+use WHMCS\Module\Addon\AflexiCdn\DatabaseFailure;
+use WHMCS\Module\Addon\AflexiCdn\Runs;
+use WHMCS\Module\Addon\AflexiCdn\Schema;
+use WHMCS\Module\Addon\AflexiCdn\Settings;
+use WhmcsHarness\AddonPage;
+use WhmcsHarness\Database;
+
+final class DatabaseFailureTest extends AddonTestCase
+{
+    private const SERVICES = 30;
+
+    private ?\Illuminate\Database\Connection $blocker = null;
+
+    protected function tearDown(): void
+    {
+        if ($this->blocker !== null) {
+            $this->blocker->rollBack();
+            $this->blocker->disconnect();
+        }
+        Capsule::connection()->statement('SET SESSION innodb_lock_wait_timeout = 50');
+        parent::tearDown();
+    }
+
+    public function test_a_lock_wait_timeout_stops_the_step_clearly_and_continue_finishes_the_run(): void
+    {
+        $product = $this->syncedServices('lockwait');
+        Capsule::table('tblproducts')->where('id', $product)->update(['configoption1' => 'silver']);
+        // A second connection holds every record's row; this session gives up after 1 s.
+        $blocker = $this->blocker();
+        $blocker->beginTransaction();
+        $blocker->table(Schema::PUBLISHERS)->lockForUpdate()->get();
+        Capsule::connection()->statement('SET SESSION innodb_lock_wait_timeout = 1');
+
+        $runs = new Runs(Settings::load());
+        $runId = $runs->start(1);
+        $page = AddonPage::post(self::MODULE, [], ['action' => 'step', 'run' => (string) $runId]);
+
+        $run = $runs->find($runId);
+        self::assertSame(Runs::RUNNING, $run->status);
+        self::assertNull($run->locked_until, 'the lease is freed: Continue works at once');
+        self::assertStringContainsString('innodb_lock_wait_timeout', (string) $run->error);
+        self::assertStringContainsString('innodb_lock_wait_timeout', $page, 'the admin is told');
+        self::assertStringContainsString('id="aflexi-step"', $page, 'with Continue');
+        self::assertStringNotContainsStringIgnoringCase('insert into', $page, 'never the SQL statement');
+        self::assertStringNotContainsString('SQLSTATE', $page);
+
+        $blocker->rollBack();
+        self::assertSame(Runs::DONE, $runs->step($runId));
+        $this->assertAgreement('silver');
+    }
+
+    public function test_a_connection_killed_mid_step_stops_it_and_the_next_step_finishes_the_run(): void
+    {
+        $product = $this->product('Killed', 'gold');
+        for ($i = 0; $i < self::SERVICES; $i++) {
+            $this->activeService($product, ['username' => sprintf('killed%02d', $i)]);
+        }
+        Capsule::table(Schema::PRODUCTS)->insert(['product_id' => $product]);
+        \WhmcsHarness\Addon::configure(self::MODULE, ['concurrency' => '2'], false);
+        $this->sandbox->configure(['latency_ms' => 40]);
+        $actor = $this->actor(['save', '1']);
+        $before = $this->writeCalls();
+        self::go($actor);
+        // The child's connection holds the sync lock while its step works; once Aflexi has
+        // seen a few of its writes, that connection is killed from this one.
+        $name = 'aflexi_cdn_sync.' . Capsule::connection()->getDatabaseName();
+        while (($holder = Capsule::connection()->selectOne('SELECT IS_USED_LOCK(?) AS id', [$name])->id) === null
+            || $this->writeCalls() - $before < 6) {
+            usleep(20000); // polling the condition, as CrashTest does
+        }
+        Capsule::connection()->statement('KILL CONNECTION ' . (int) $holder);
+        $out = self::finish($actor);
+        $this->sandbox->calm();
+
+        self::assertGreaterThanOrEqual(1, $out['steps']['error'] ?? 0, 'the step that lost its connection stopped: ' . json_encode($out));
+        $run = Capsule::table(Schema::RUNS)->orderByDesc('id')->first();
+        self::assertSame(Runs::DONE, $run->status);
+        self::assertNull($run->error);
+        $this->assertAgreement('gold');
+    }
+
+    public function test_failures_are_told_apart_by_the_database_error_number(): void
+    {
+        $kinds = [1927 => 'connection_lost', 2006 => 'connection_lost', 1213 => 'deadlock', 1205 => 'lock_wait_timeout',
+            1114 => 'disk_full', 1021 => 'disk_full'];
+        foreach ($kinds as $number => $kind) {
+            $pdo = new \PDOException('whatever the text says');
+            $pdo->errorInfo = ['HY000', $number, 'text'];
+            self::assertSame($kind, DatabaseFailure::of(new \RuntimeException('wrapped', 0, $pdo))?->kind);
+        }
+        $other = new \PDOException('Duplicate entry');
+        $other->errorInfo = ['23000', 1062, 'Duplicate entry'];
+        self::assertNull(DatabaseFailure::of($other), 'other errors are not hidden as a database failure');
+    }
+
+    /** Services of a product synced once (all ACTIVE on $package): the product id. */
+    private function syncedServices(string $prefix): int
+    {
+        $product = $this->product(ucfirst($prefix), 'gold');
+        for ($i = 0; $i < self::SERVICES; $i++) {
+            $this->activeService($product, ['username' => sprintf('%s%02d', $prefix, $i)]);
+        }
+        Capsule::table(Schema::PRODUCTS)->insert(['product_id' => $product]);
+        $runs = new Runs(Settings::load());
+        $runId = $runs->start(1);
+        self::assertSame(Runs::DONE, $runs->step($runId));
+        self::assertSame(self::SERVICES, Capsule::table(Schema::PUBLISHERS)->where('package', 'gold')->whereNotNull('publisher_id')->count());
+        return $product;
+    }
+
+    private function blocker(): \Illuminate\Database\Connection
+    {
+        Database::addConnection(Capsule::connection()->getConfig(), 'blocker');
+        return $this->blocker = Capsule::connection('blocker');
+    }
+
+    /** Aflexi has one publisher per service, each ACTIVE on $package, and the records say so with a working password. */
+    private function assertAgreement(string $package): void
+    {
+        $names = array_map(static fn (array $p): string => strtolower(explode('/', $p['username'])[0]), $this->aflexi()->listPublishers());
+        self::assertCount(self::SERVICES, $names);
+        self::assertCount(self::SERVICES, array_unique($names), 'no duplicate publisher');
+        $rows = Capsule::table(Schema::PUBLISHERS)->get();
+        self::assertCount(self::SERVICES, $rows);
+        foreach ($rows as $row) {
+            self::assertSame('ACTIVE', $row->status);
+            self::assertSame($package, $row->package);
+            self::assertNull($row->last_error);
+            self::assertNull($row->pending_password);
+            self::assertTrue($this->passwordWorks($row->username, decrypt((string) $row->password)), "password of $row->username");
+            $link = $this->sandbox->link((int) $row->publisher_id);
+            self::assertSame($package, (string) ($this->sandbox->package((int) $link['package'])['name'] ?? ''));
+        }
+    }
+}

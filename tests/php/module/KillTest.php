@@ -1,0 +1,78 @@
+<?php
+/**
+ * The lost answer through the module (issue 18, drill 3): a WHMCS process running Create is
+ * killed with SIGKILL after Aflexi created the publisher and before the module heard back
+ * (no shutdown function, no rollback). Running Create again finishes the service on the same
+ * publisher: one publisher, one link, and the password WHMCS shows logs in.
+ */
+
+declare(strict_types=1);
+
+namespace AflexiModuleTests;
+
+use AflexiModuleTests\Support\ModuleTestCase;
+use WhmcsHarness\Crypto;
+
+final class KillTest extends ModuleTestCase
+{
+    public function test_create_killed_after_aflexi_created_the_publisher_is_finished_by_the_next_create(): void
+    {
+        $service = $this->service($this->product('CDN Gold', 'gold'), $this->client(['email' => 'lostanswer@example.com']),
+            ['username' => 'lostanswer']);
+        // Every call waits 300 ms before it is served: the publisher exists on Aflexi while
+        // the module still waits for the calls after it (its link, the answer).
+        $this->sandbox->configure(['latency_ms' => 300]);
+
+        $so = getenv('AFLEXI_EXT_SO') ?: dirname(__DIR__, 3) . '/target/release/libaflexi.so';
+        $child = proc_open([PHP_BINARY, '-d', "extension=$so", __DIR__ . '/support/create-child.php', (string) $service],
+            [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null,
+            ['AFLEXI_TEST_CRYPTO_KEY' => Crypto::exportKey()] + getenv());
+        self::assertIsResource($child);
+        self::assertSame("ready\n", fgets($pipes[1]));
+        $pid = proc_get_status($child)['pid'];
+        while (($made = $this->publishersOfOperator()) === []) {
+            if (!proc_get_status($child)['running']) {
+                self::fail('Create ended before Aflexi made the publisher: ' . stream_get_contents($pipes[1]) . stream_get_contents($pipes[2]));
+            }
+            usleep(20000); // polling the condition, as the addon's CrashTest does
+        }
+        posix_kill($pid, 9);
+        while (($status = proc_get_status($child))['running']) {
+            usleep(20000);
+        }
+        $stdout = stream_get_contents($pipes[1]) . stream_get_contents($pipes[2]);
+        fclose($pipes[1]);
+        fclose($pipes[2]);
+        proc_close($child);
+        self::assertTrue($status['signaled'], "the child was killed, not finished: $stdout " . json_encode($status));
+        self::assertSame('', trim($stdout), 'it never heard the answer');
+        self::assertSame('Pending', $this->hosting($service)->domainstatus, 'WHMCS never saw Create succeed');
+        self::assertCount(1, $made);
+        $publisherId = (int) $made[0]['id'];
+        $full = strtolower((string) $made[0]['username']);
+
+        $this->sandbox->calm();
+        $result = localAPI('ModuleCreate', ['serviceid' => $service]);
+        self::assertSame('success', $result['result'] ?? null, json_encode($result));
+
+        $after = $this->publishersOfOperator();
+        self::assertCount(1, $after, 'one publisher');
+        self::assertSame($publisherId, (int) $after[0]['id'], 'the one the killed Create made');
+        $links = array_filter($this->sandbox->linksOf($this->operatorId), static fn (array $l): bool => (int) $l['publisher'] === $publisherId);
+        self::assertCount(1, $links, 'one link');
+        self::assertSame('gold', $this->packageOf(array_values($links)[0]));
+        self::assertSame('ACTIVE', strtoupper((string) array_values($links)[0]['status']));
+        self::assertSame($publisherId, (int) $this->record($service)->publisher_id);
+        $hosting = $this->hosting($service);
+        self::assertSame('Active', $hosting->domainstatus);
+        $answer = (new Support\RawXmlRpc($this->sandbox->coreUrl()))->call('user.get', [$full, decrypt((string) $hosting->password), ['self' => true]]);
+        self::assertFalse(Support\RawXmlRpc::isFault($answer), 'the password WHMCS shows logs in');
+    }
+
+    /** @return list<array<string, mixed>> the publisher users under this test's operator */
+    private function publishersOfOperator(): array
+    {
+        return array_values(array_filter($this->sandbox->state()['publishers'] ?? [],
+            fn (array $p): bool => str_ends_with((string) $p['username'], '/' . $this->operatorId)));
+    }
+}
