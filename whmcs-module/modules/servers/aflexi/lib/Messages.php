@@ -34,6 +34,12 @@ final class Messages
             return "Aflexi CDN: $what failed: $own. "
                 . 'Run Create to create the CDN account again, or Resync to re-read it from Aflexi; if the account was moved on Aflexi, check it in the Aflexi portal.';
         }
+        if ($e instanceof \Aflexi\RedirectException) {
+            // The core's sentence names the target as a parsed URL (percent-encoded, at most 300
+            // characters): the administrator needs it to fix the server record. Never followed.
+            return "Aflexi CDN: $what failed: $own. The request was not sent there (it carries the auth key): "
+                . 'if that address is right, put it in the server record\'s hostname (a full https://HOST/core/xmlrpc URL is accepted).' . $retry;
+        }
         if ($e instanceof \Aflexi\TransportException) {
             return "Aflexi CDN: $what failed: " . self::transportWords($e) . $log . $retry;
         }
