@@ -19,9 +19,10 @@ final class KillTest extends ModuleTestCase
     {
         $service = $this->service($this->product('CDN Gold', 'gold'), $this->client(['email' => 'lostanswer@example.com']),
             ['username' => 'lostanswer']);
-        // Every call waits 300 ms before it is served: the publisher exists on Aflexi while
-        // the module still waits for the calls after it (its link, the answer).
-        $this->sandbox->configure(['latency_ms' => 300]);
+        // Every call waits 2 s before it is served: the publisher exists on Aflexi while the
+        // module still waits for the calls after it (its link, the answer), a window wide
+        // enough for this process to see it and kill the child even on a busy machine.
+        $this->sandbox->configure(['latency_ms' => 2000]);
 
         $so = getenv('AFLEXI_EXT_SO') ?: dirname(__DIR__, 3) . '/target/release/libaflexi.so';
         $child = proc_open([PHP_BINARY, '-d', "extension=$so", __DIR__ . '/support/create-child.php', (string) $service],
