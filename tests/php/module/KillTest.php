@@ -1,8 +1,8 @@
 <?php
 /**
  * The lost answer through the module (issue 18, drill 3): a WHMCS process running Create is
- * killed with SIGKILL after Aflexi created the publisher and before the module heard back
- * (no shutdown function, no rollback). Running Create again finishes the service on the same
+ * killed with SIGKILL after Aflexi created the publisher and before anything of it reached
+ * WHMCS's database (no shutdown function, no rollback). Running Create again finishes the service on the same
  * publisher: one publisher, one link, and the password WHMCS shows logs in.
  */
 
@@ -19,10 +19,12 @@ final class KillTest extends ModuleTestCase
     {
         $service = $this->service($this->product('CDN Gold', 'gold'), $this->client(['email' => 'lostanswer@example.com']),
             ['username' => 'lostanswer']);
-        // Every call waits 2 s before it is served: the publisher exists on Aflexi while the
-        // module still waits for the calls after it (its link, the answer), a window wide
-        // enough for this process to see it and kill the child even on a busy machine.
-        $this->sandbox->configure(['latency_ms' => 2000]);
+        // This test's connection holds the service's row: the child's Create makes the
+        // publisher on Aflexi, then waits on its first write of the row, where it is killed.
+        // (A window of API latency alone depends on how many calls follow the create.)
+        $db = \WHMCS\Database\Capsule::connection();
+        $db->beginTransaction();
+        $db->table('tblhosting')->where('id', $service)->lockForUpdate()->first();
 
         $so = getenv('AFLEXI_EXT_SO') ?: dirname(__DIR__, 3) . '/target/release/libaflexi.so';
         $child = proc_open([PHP_BINARY, '-d', "extension=$so", __DIR__ . '/support/create-child.php', (string) $service],
@@ -47,6 +49,7 @@ final class KillTest extends ModuleTestCase
         proc_close($child);
         self::assertTrue($status['signaled'], "the child was killed, not finished: $stdout " . json_encode($status));
         self::assertSame('', trim($stdout), 'it never heard the answer');
+        $db->rollBack();
         self::assertSame('Pending', $this->hosting($service)->domainstatus, 'WHMCS never saw Create succeed');
         self::assertCount(1, $made);
         $publisherId = (int) $made[0]['id'];
