@@ -151,6 +151,13 @@ impl Error {
         }
     }
 
+    /// True when the failure says Aflexi could not be reached or failed to answer (a
+    /// connection that failed or broke, a timeout, a 5xx or 429): the calls after it would
+    /// fail the same way until Aflexi is back, so a sync stops starting new work on it.
+    pub fn is_outage(&self) -> bool {
+        matches!(self, Error::Transport { .. }) && self.is_retryable()
+    }
+
     /// A stable name of what happened, for code to branch on (the PHP extension throws one
     /// exception class per kind): `invalid_input`, `authentication`, `fault`, `not_found`,
     /// `connect`, `refused`, `dns`, `tls`, `timeout`, `http_status`, `io`, `too_large`,
@@ -205,6 +212,26 @@ mod tests {
         };
         assert!(!redirect.is_retryable());
         assert!(!redirect.is_ambiguous());
+        assert!(!redirect.is_outage());
+    }
+
+    #[test]
+    fn an_outage_is_aflexi_not_answering_never_a_refusal_or_a_garbled_answer() {
+        let transport = |kind| Error::Transport {
+            kind,
+            message: String::new(),
+        };
+        assert!(transport(TransportKind::Refused).is_outage());
+        assert!(transport(TransportKind::Timeout).is_outage());
+        assert!(transport(TransportKind::Status(502)).is_outage());
+        assert!(!transport(TransportKind::Status(404)).is_outage());
+        assert!(!transport(TransportKind::TooLarge).is_outage());
+        assert!(!Error::Protocol("garbled".into()).is_outage());
+        let internal = Error::Fault {
+            code: 500,
+            message: "internal error".into(),
+        };
+        assert!(!internal.is_outage());
     }
 
     #[test]

@@ -252,3 +252,54 @@ fn results_are_serializable_for_php_with_the_password_only_on_created() {
     assert!(again["results"][0]["password"].is_null());
     let _ = ClientConfig::new(sb.core_url(), OPERATOR, AUTH_KEY).unwrap();
 }
+
+#[test]
+fn when_aflexi_stops_answering_a_few_fail_and_the_rest_wait_for_the_next_run() {
+    let sb = sandbox();
+    let c = client(&sb);
+    let options = Options {
+        concurrency: 2,
+        time_budget: None,
+    };
+    let shared = Arc::clone(sb.shared());
+    let report = c
+        .run_shared(Duration::from_secs(120), |client| async move {
+            let plan = sync::plan(&client, desired(50, "Gold"), 2).await?;
+            // Aflexi goes down between the plan and the apply: every call answers HTTP 500.
+            shared.update_settings(|s| {
+                s.fault_rate = 1.0;
+                s.fault_kinds = vec![FaultKind::Http500];
+            });
+            Ok(sync::apply(client, plan, &options).await)
+        })
+        .unwrap();
+    let failed: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Failed)
+        .collect();
+    // Five in a row stop it; at most one more was in flight at concurrency 2.
+    assert!((5..=6).contains(&failed.len()), "{:?}", report.counts);
+    assert!(failed.iter().all(|r| r.outage && r.error.is_some()));
+    assert_eq!(report.counts.get("pending"), Some(&(50 - failed.len())));
+    sb.set_faults(0.0, &[]);
+    let again = run(&sb, desired(50, "Gold"), Options::default());
+    assert_eq!(again.counts.get("create"), Some(&50), "{:?}", again.counts);
+    assert_eq!(links(&sb).len(), 50, "no duplicate publishers");
+}
+
+#[test]
+fn a_refusal_is_not_an_outage_and_stops_nothing() {
+    let sb = sandbox();
+    let mut want = desired(20, "Gold");
+    for w in want.iter_mut().take(10) {
+        w.email = "not an address".into();
+    }
+    let report = run(&sb, want, Options::default());
+    let failed = report
+        .results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Failed);
+    assert!(failed.clone().count() == 10 && failed.clone().all(|r| !r.outage));
+    assert_eq!(report.counts.get("done"), Some(&10), "{:?}", report.counts);
+}

@@ -129,6 +129,7 @@ pub fn add_to_report(report: &mut Report, rejected: &[Rejected]) {
             actions: Vec::new(),
             outcome: Outcome::Failed,
             error: Some(r.error.clone()),
+            outage: false,
             package: String::new(),
             status: String::new(),
             password: None,

@@ -8,7 +8,9 @@
 //!    suspend, change package, update profile, or nothing;
 //! 2. [`apply`] carries the plan out with bounded concurrency (default 16) on the caller's
 //!    runtime, one result per publisher: done, unchanged, failed with the reason, or pending
-//!    (not started before the deadline, so a caller can cut work into bounded steps).
+//!    (not started before the deadline, so a caller can cut work into bounded steps, or not
+//!    started because Aflexi stopped answering: one outage fails the publishers in flight,
+//!    never every publisher after them).
 //!
 //! Because the plan compares with what Aflexi really holds, applying the same desired state
 //! twice writes nothing the second time, and a run cut short (a fault, a timeout, a killed
@@ -86,7 +88,8 @@ pub enum Outcome {
     Unchanged,
     /// Something failed; see the error. Running the sync again retries it.
     Failed,
-    /// Not started before the deadline; run again to continue.
+    /// Not started before the deadline, or after Aflexi stopped answering (several
+    /// publishers in a row failed for an outage); run again to continue.
     Pending,
 }
 
@@ -105,6 +108,10 @@ pub struct SyncResult {
     pub outcome: Outcome,
     /// Why it failed.
     pub error: Option<String>,
+    /// The failure was Aflexi not answering ([`crate::Error::is_outage`]): nothing says the
+    /// publisher is wrong, and a later run is expected to succeed. A failure of any other
+    /// kind would repeat as it is.
+    pub outage: bool,
     /// Package name now on the link.
     pub package: String,
     /// Link status now (`ACTIVE`, `SUSPENDED`, `DELETED`, or empty when there is none).
@@ -162,6 +169,10 @@ pub async fn sync(
     Ok(report)
 }
 
+/// How many publishers in a row must fail for an outage before a sync stops starting more:
+/// with Aflexi down every call in flight fails, while a fault among retried calls is single.
+const OUTAGE_STOP: usize = 5;
+
 /// Carries a plan out. Never fails as a whole: each publisher reports its own outcome.
 pub async fn apply(client: Arc<Client>, plan: Plan, options: &Options) -> Report {
     let started = Instant::now();
@@ -185,6 +196,9 @@ pub async fn apply(client: Arc<Client>, plan: Plan, options: &Options) -> Report
     // Who each running task works for, so that even a task that died still gets a result.
     let mut running: HashMap<tokio::task::Id, (usize, PlanEntry)> = HashMap::new();
     let mut tasks = JoinSet::new();
+    // Publishers that failed in a row because Aflexi did not answer: at OUTAGE_STOP the rest
+    // are not started (one reset among thousands of calls stops nothing).
+    let mut outages = 0;
     for (index, entry) in plan.entries.into_iter().enumerate() {
         results.push(None);
         if entry.error.is_some() {
@@ -195,14 +209,18 @@ pub async fn apply(client: Arc<Client>, plan: Plan, options: &Options) -> Report
             results[index] = Some(entry.into_result(Outcome::Unchanged, None));
             continue;
         }
-        if deadline.is_some_and(|d| Instant::now() >= d) {
-            results[index] = Some(entry.into_result(Outcome::Pending, None));
-            continue;
-        }
         while tasks.len() >= concurrency {
             if let Some(joined) = tasks.join_next_with_id().await {
-                settle(joined, &mut running, &mut results);
+                outages = if settle(joined, &mut running, &mut results) {
+                    outages + 1
+                } else {
+                    0
+                };
             }
+        }
+        if outages >= OUTAGE_STOP || deadline.is_some_and(|d| Instant::now() >= d) {
+            results[index] = Some(entry.into_result(Outcome::Pending, None));
+            continue;
         }
         let client = Arc::clone(&client);
         let packages = Arc::clone(&packages);
@@ -223,16 +241,19 @@ pub async fn apply(client: Arc<Client>, plan: Plan, options: &Options) -> Report
 }
 
 /// Files a finished task's result; a task that panicked reports its publisher as failed.
+/// Returns whether it failed for an outage.
 fn settle(
     joined: std::result::Result<(tokio::task::Id, SyncResult), tokio::task::JoinError>,
     running: &mut HashMap<tokio::task::Id, (usize, PlanEntry)>,
     results: &mut [Option<SyncResult>],
-) {
+) -> bool {
     match joined {
         Ok((id, result)) => {
+            let outage = result.outage;
             if let Some((index, _)) = running.remove(&id) {
                 results[index] = Some(result);
             }
+            outage
         }
         Err(e) => {
             if let Some((index, entry)) = running.remove(&e.id()) {
@@ -240,6 +261,7 @@ fn settle(
                 r.error = Some("internal error while applying; run the sync again".into());
                 results[index] = Some(r);
             }
+            false
         }
     }
 }
@@ -272,6 +294,7 @@ async fn apply_one(
         Err(e) => {
             let mut r = entry.into_result(Outcome::Failed, None);
             r.error = Some(e.to_string());
+            r.outage = e.is_outage();
             r
         }
     }

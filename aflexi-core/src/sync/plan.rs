@@ -43,6 +43,7 @@ impl PlanEntry {
             actions: self.actions,
             outcome,
             error: self.error,
+            outage: false,
             package: self.current_package,
             status: self.current_status,
             password,

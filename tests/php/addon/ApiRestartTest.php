@@ -3,9 +3,10 @@
  * The Aflexi side dies and comes back in the middle of a Save Settings run (issue 18, drill
  * 3): a private sandbox with a state file is stopped (SIGTERM: the calls in flight lose their
  * answer, the state is saved) while a separate PHP process steps a run, then started again on
- * the same port from its state file. The run's steps fail
- * while it is down ("could not be reached", the run keeps going) and the run finishes: one
- * publisher per service, every one ACTIVE on its package, records and passwords in agreement.
+ * the same port from its state file once a step has failed on it. The run's steps fail while
+ * it is down (the publishers in flight fail for the outage, the rest are not started, and
+ * none of them counts as finished) and the run finishes: one publisher per service, every one
+ * ACTIVE on its package, none reported failed, records and passwords in agreement.
  *
  * AFLEXI_DRILL_PUBLISHERS sets the size (300 by default; `make drill` runs 10,000).
  */
@@ -51,6 +52,10 @@ final class ApiRestartTest extends AddonTestCase
         }
         $api->stop(); // SIGTERM: it stops answering, saves its state file and exits ("state kept")
         $madeBefore = count(array_filter($this->publishersOn($state), fn (array $p): bool => $this->mine($p)));
+        // Down until a step of the run has failed on it (the run notes the error and goes on).
+        while (($downError = (string) Capsule::table(Schema::RUNS)->orderByDesc('id')->value('error')) === '') {
+            usleep(20000); // polling the condition, as CrashTest does
+        }
         $api = new SandboxProcess(['--listen', $hostPort, '--state-file', $state, '--operator', self::LOGIN . ':' . self::KEY]);
 
         $out = self::finish($actor);
@@ -59,6 +64,8 @@ final class ApiRestartTest extends AddonTestCase
         $names = array_map(static fn (array $p): string => strtolower((string) $p['username']), $mine);
         fwrite(STDERR, sprintf("\napi restart drill: %d publishers; stopped holding %d publishers, %d of them in its saved state; steps %s; "
             . "after the restart %d publishers, %d distinct\n", $n, $seen, $madeBefore, json_encode($out['steps'] ?? null), count($names), count(array_unique($names))));
+        self::assertStringContainsString('Aflexi API', $downError, 'the step says Aflexi did not answer');
+        self::assertGreaterThanOrEqual(1, $out['steps']['error'] ?? 0, 'steps failed while it was down');
         self::assertCount($n, $names, 'one publisher per service');
         self::assertCount($n, array_unique($names), 'no duplicate');
         $links = array_filter($api->state()['links'] ?? [], static fn (array $l): bool => strtoupper((string) $l['status']) === 'ACTIVE');
@@ -66,6 +73,8 @@ final class ApiRestartTest extends AddonTestCase
         self::assertSame($n, Capsule::table(Schema::PUBLISHERS)->where('status', 'ACTIVE')->whereNotNull('publisher_id')->count());
         $run = Capsule::table(Schema::RUNS)->orderByDesc('id')->first();
         self::assertSame(Runs::DONE, $run->status);
+        self::assertSame(0, Capsule::table(Schema::RUN_ITEMS)->where('run_id', $run->id)->where('outcome', 'failed')->count(),
+            'no service is reported failed for the time Aflexi was down');
         $xmlrpc = new RawXmlRpc($api->coreUrl());
         $operator = (int) explode('/', $names[0])[1];
         foreach (Capsule::table(Schema::PUBLISHERS)->get() as $row) {

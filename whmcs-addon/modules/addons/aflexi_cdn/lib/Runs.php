@@ -151,7 +151,8 @@ final class Runs
         $complete = $batch['set'] === null;
         $error = null;
         if ($previous !== null) {
-            $error = $previous['result']['error'];
+            // Aflexi stopped answering: the page says why and waits for Continue.
+            $error = $previous['result']['error'] ?? self::outage($previous['result']);
             if ($this->finish($runId, $engine, $previous) > 0 || $error !== null) {
                 $complete = false;
             } else {
@@ -242,11 +243,33 @@ final class Runs
             return false;
         }
         foreach ($result['report']['results'] ?? [] as $r) {
-            if (($r['outcome'] ?? '') === 'pending') {
+            if (self::leftForLater($r)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The error of the first publisher of a batch that failed because Aflexi did not answer. */
+    private static function outage(array $result): ?string
+    {
+        foreach ($result['report']['results'] ?? [] as $r) {
+            if (($r['outage'] ?? false) === true) {
+                return Text::cap((string) ($r['error'] ?? 'Aflexi did not answer'));
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether a publisher's result leaves it for a later step: not started (pending), or
+     * failed because Aflexi did not answer (the engine's `outage`), which a later step is
+     * expected to get through, where any other failure would repeat as it is.
+     */
+    private static function leftForLater(array $result): bool
+    {
+        $outcome = (string) ($result['outcome'] ?? '');
+        return $outcome === 'pending' || ($outcome === 'failed' && ($result['outage'] ?? false) === true);
     }
 
     /**
@@ -296,17 +319,17 @@ final class Runs
         }
     }
 
-    /** Stores the finished services of a step; returns how many are still pending. */
+    /** Stores the finished services of a step; returns how many are left for a later one. */
     private function store(int $runId, array $report, DesiredSet $set): int
     {
         $rows = [];
         $pending = 0;
         foreach ($report['results'] ?? [] as $result) {
-            $outcome = (string) ($result['outcome'] ?? '');
-            if ($outcome === 'pending') {
+            if (self::leftForLater($result)) {
                 $pending++;
                 continue;
             }
+            $outcome = (string) ($result['outcome'] ?? '');
             foreach ($result['keys'] ?? [] as $key) {
                 $rows[] = [
                     'run_id' => $runId,
