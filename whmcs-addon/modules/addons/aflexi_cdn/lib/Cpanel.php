@@ -6,6 +6,7 @@ namespace WHMCS\Module\Addon\AflexiCdn;
 
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Server\Aflexi\Connection;
+use WHMCS\Module\Server\Aflexi\ServerCredentials;
 use WHMCS\Module\Server\Aflexi\Text;
 
 /**
@@ -146,7 +147,7 @@ final class Cpanel
         try {
             // As WHMCS hands a server to a module: the password decrypted (WHMCS encrypts it),
             // the access hash (API token) as stored (WHMCS keeps it as entered).
-            $password = Connection::decryptServerPassword((string) ($row->password ?? ''));
+            $password = ServerCredentials::password((string) ($row->password ?? ''));
             if (!Connection::readable($password)) {
                 throw new \RuntimeException(sprintf('the password of server record #%d cannot be read (WHMCS decrypted it to unreadable bytes: it was not saved through WHMCS); enter it again in the server record', $serverId));
             }

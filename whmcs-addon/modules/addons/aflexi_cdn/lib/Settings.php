@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Addon\AflexiCdn;
 
 use WHMCS\Database\Capsule;
-use WHMCS\Module\Server\Aflexi\Connection;
+use WHMCS\Module\Server\Aflexi\ServerCredentials;
 
 /**
  * The addon's settings (tbladdonmodules rows of `aflexi_cdn`, §B6) and what follows from them:
@@ -100,27 +100,16 @@ final class Settings
 
     /**
      * The operator account as WHMCS hands a server record to a module (server* params, the
-     * password decrypted), for the shared call wrapper (ModuleCall / Connection::fromParams).
+     * password decrypted: ServerCredentials), for the shared call wrapper (ModuleCall /
+     * Connection::fromParams).
      *
      * @return array<string, mixed>
      */
     public function connectionParams(): array
     {
-        $serverId = $this->serverId();
-        if ($serverId > 0) {
-            $row = Capsule::table('tblservers')->where('id', $serverId)->where('type', 'aflexi')->first();
-            if ($row !== null) {
-                return [
-                    'serverid' => $serverId,
-                    'serverhostname' => (string) $row->hostname,
-                    'serverip' => (string) $row->ipaddress,
-                    'serversecure' => (string) $row->secure,
-                    'serverusername' => (string) $row->username,
-                    // As WHMCS hands a server to a module: password decrypted, access hash as stored.
-                    'serverpassword' => Connection::decryptServerPassword((string) ($row->password ?? '')),
-                    'serveraccesshash' => (string) ($row->accesshash ?? ''),
-                ];
-            }
+        $row = ServerCredentials::row($this->serverId());
+        if ($row !== null && ServerCredentials::isAflexi($row)) {
+            return ServerCredentials::params($row);
         }
         $endpoint = $this->get('endpoint');
         return [

@@ -4,8 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Aflexi;
 
-use WHMCS\Database\Capsule;
-
 /**
  * A WHMCS server record turned into an Aflexi\Client.
  *
@@ -48,47 +46,28 @@ final class Connection
         ));
     }
 
-    /** From a tblservers row (hooks, the addon): the stored password is decrypted here. */
+    /** From a tblservers row (hooks): read by ServerCredentials, the stored password decrypted there. */
     public static function fromServerId(int $serverId): self
     {
-        $row = $serverId > 0 ? Capsule::table('tblservers')->where('id', $serverId)->first() : null;
+        $row = ServerCredentials::row($serverId);
         if ($row === null) {
             throw new ModuleError(sprintf(
                 'Aflexi CDN: server record #%d does not exist. Assign an Aflexi server to the service (Products/Services > the service > Server).',
                 $serverId
             ));
         }
-        if (strtolower((string) ($row->type ?? '')) !== 'aflexi') {
+        if (!ServerCredentials::isAflexi($row)) {
             throw new ModuleError(sprintf(
                 'Aflexi CDN: server record #%d is of type "%s", not "aflexi". Assign an Aflexi server to the service.',
                 $serverId,
                 (string) ($row->type ?? '')
             ));
         }
-        // WHMCS encrypts tblservers.password and stores the access hash as entered.
-        $stored = (string) ($row->password ?? '');
-        $password = self::decryptServerPassword($stored);
-        if ($stored !== '' && $password === '') {
+        $params = ServerCredentials::params($row);
+        if ((string) ($row->password ?? '') !== '' && $params['serverpassword'] === '') {
             throw self::unreadablePassword(sprintf('server record #%d', $serverId)); // a short value never encrypted
         }
-        $accessHash = trim((string) ($row->accesshash ?? ''));
-        return self::check(new self(
-            $serverId,
-            trim((string) ($row->hostname ?? '')) ?: trim((string) ($row->ipaddress ?? '')),
-            $row->secure ?? '',
-            trim((string) ($row->username ?? '')),
-            trim($password) !== '' ? trim($password) : $accessHash,
-            [$password, trim($password), $accessHash, (string) ($row->accesshash ?? '')],
-        ));
-    }
-
-    /**
-     * A tblservers.password as WHMCS decrypts it (the addon and the hooks read the row
-     * themselves). Only the password: the access hash is stored as entered and used as is.
-     */
-    public static function decryptServerPassword(string $stored): string
-    {
-        return $stored === '' ? '' : (string) decrypt($stored);
+        return self::fromParams($params);
     }
 
     /**
