@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Addon\AflexiCdn;
 
 use WHMCS\Database\Capsule;
+use WHMCS\Module\Server\Aflexi\ServiceRows;
 use WHMCS\Module\Server\Aflexi\Text;
 use WHMCS\Module\Server\Aflexi\Usernames;
 
@@ -167,8 +168,7 @@ final class Records
 
     public function find(int $serviceId): ?\stdClass
     {
-        $row = Capsule::table(Schema::PUBLISHERS)->where('service_id', $serviceId)->first();
-        return $row === null ? null : (object) (array) $row;
+        return ServiceRows::find(Schema::PUBLISHERS, $serviceId);
     }
 
     /** @return list<int> client ids of these services' records (the services may be gone) */
@@ -181,18 +181,6 @@ final class Records
     /** @param array<string, mixed> $fields */
     private function save(int $serviceId, ?object $row, array $fields): void
     {
-        $fields['updated_at'] = date('Y-m-d H:i:s');
-        if ($row !== null) {
-            Capsule::table(Schema::PUBLISHERS)->where('service_id', $serviceId)->update($fields);
-            return;
-        }
-        try {
-            Capsule::table(Schema::PUBLISHERS)->insert($fields + ['service_id' => $serviceId, 'created_at' => $fields['updated_at']]);
-        } catch (\Illuminate\Database\QueryException $e) {
-            if (!Capsule::table(Schema::PUBLISHERS)->where('service_id', $serviceId)->exists()) {
-                throw $e;
-            }
-            Capsule::table(Schema::PUBLISHERS)->where('service_id', $serviceId)->update($fields);
-        }
+        ServiceRows::save(Schema::PUBLISHERS, $serviceId, $fields, $row !== null);
     }
 }

@@ -32,8 +32,7 @@ final class PublisherRecords
     /** The record of a service, or null. */
     public function find(int $serviceId): ?\stdClass
     {
-        $row = Capsule::table(Schema::PUBLISHERS)->where('service_id', $serviceId)->first();
-        return $row === null ? null : (object) (array) $row;
+        return ServiceRows::find(Schema::PUBLISHERS, $serviceId);
     }
 
     /**
@@ -155,28 +154,13 @@ final class PublisherRecords
     }
 
     /**
-     * Inserts or updates the record of a service (check, then write; a concurrent insert of
-     * the same service turns into an update).
+     * Inserts or updates the record of a service (ServiceRows::save).
      *
      * @param array<string, mixed> $fields
      */
     public function save(int $serviceId, array $fields): void
     {
-        $now = self::now();
-        $fields['updated_at'] = $now;
-        $table = Capsule::table(Schema::PUBLISHERS);
-        if ($table->where('service_id', $serviceId)->exists()) {
-            Capsule::table(Schema::PUBLISHERS)->where('service_id', $serviceId)->update($fields);
-            return;
-        }
-        try {
-            Capsule::table(Schema::PUBLISHERS)->insert($fields + ['service_id' => $serviceId, 'created_at' => $now]);
-        } catch (\Illuminate\Database\QueryException $e) {
-            if (!Capsule::table(Schema::PUBLISHERS)->where('service_id', $serviceId)->exists()) {
-                throw $e;
-            }
-            Capsule::table(Schema::PUBLISHERS)->where('service_id', $serviceId)->update($fields);
-        }
+        ServiceRows::save(Schema::PUBLISHERS, $serviceId, $fields);
     }
 
     public static function now(): string
