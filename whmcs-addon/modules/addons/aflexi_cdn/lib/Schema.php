@@ -6,9 +6,11 @@ namespace WHMCS\Module\Addon\AflexiCdn;
 
 use Illuminate\Database\Schema\Blueprint;
 use WHMCS\Database\Capsule;
+use WHMCS\Module\Server\Aflexi\Schema as Tables;
 
 /**
- * The addon's own tables (InnoDB, utf8mb4), created by _activate and on first use:
+ * The addon's own tables, created by _activate and on first use through the shared library's
+ * Schema::table (InnoDB, utf8mb4, asked once per request):
  *
  * mod_aflexi_cdn_products    the products ticked "CDN enabled" on the addon page
  * mod_aflexi_cdn_publishers  one row per synchronized WHMCS service: its Aflexi publisher, the
@@ -34,16 +36,13 @@ final class Schema
     public const CLIENT_QUEUE = 'mod_aflexi_cdn_client_queue';
     public const ALL = [self::CLIENT_QUEUE, self::CPANEL, self::RUN_ITEMS, self::RUNS, self::PUBLISHERS, self::PRODUCTS];
 
-    /** @var array<string, true> */
-    private static array $present = [];
-
     public static function ensure(): void
     {
-        self::table(self::PRODUCTS, static function (Blueprint $t): void {
+        Tables::table(self::PRODUCTS, static function (Blueprint $t): void {
             $t->unsignedInteger('product_id')->primary();
             $t->timestamps();
         });
-        self::table(self::PUBLISHERS, static function (Blueprint $t): void {
+        Tables::table(self::PUBLISHERS, static function (Blueprint $t): void {
             $t->increments('id');
             $t->unsignedInteger('service_id')->unique();
             $t->unsignedInteger('client_id')->default(0)->index();
@@ -61,7 +60,7 @@ final class Schema
             $t->string('hold', 191)->nullable();
             $t->timestamps();
         });
-        self::table(self::RUNS, static function (Blueprint $t): void {
+        Tables::table(self::RUNS, static function (Blueprint $t): void {
             $t->increments('id');
             $t->string('kind', 16)->default('save');
             $t->string('status', 16)->default('running');
@@ -76,7 +75,7 @@ final class Schema
             $t->dateTime('finished_at')->nullable();
             $t->timestamps();
         });
-        self::table(self::RUN_ITEMS, static function (Blueprint $t): void {
+        Tables::table(self::RUN_ITEMS, static function (Blueprint $t): void {
             $t->increments('id');
             $t->unsignedInteger('run_id')->index();
             $t->string('item_key', 64);
@@ -86,7 +85,7 @@ final class Schema
             $t->text('error')->nullable();
             $t->unique(['run_id', 'item_key']);
         });
-        self::table(self::CPANEL, static function (Blueprint $t): void {
+        Tables::table(self::CPANEL, static function (Blueprint $t): void {
             $t->increments('id');
             $t->unsignedInteger('run_id')->default(0)->index();
             $t->unsignedInteger('server_id')->default(0);
@@ -98,7 +97,7 @@ final class Schema
             $t->text('error')->nullable();
             $t->dateTime('created_at')->nullable();
         });
-        self::table(self::CLIENT_QUEUE, static function (Blueprint $t): void {
+        Tables::table(self::CLIENT_QUEUE, static function (Blueprint $t): void {
             $t->unsignedInteger('client_id')->primary();
             $t->dateTime('queued_at')->index();
         });
@@ -109,35 +108,12 @@ final class Schema
         foreach (self::ALL as $table) {
             Capsule::schema()->dropIfExists($table);
         }
-        self::$present = [];
+        Tables::forget();
     }
 
     /** Forgets what this request knows (tests drop tables between cases). */
     public static function forget(): void
     {
-        self::$present = [];
-    }
-
-    private static function table(string $name, \Closure $columns): void
-    {
-        if (isset(self::$present[$name])) {
-            return;
-        }
-        $schema = Capsule::schema();
-        if (!$schema->hasTable($name)) {
-            try {
-                $schema->create($name, static function (Blueprint $t) use ($columns): void {
-                    $t->engine = 'InnoDB';
-                    $t->charset = 'utf8mb4';
-                    $t->collation = 'utf8mb4_unicode_ci';
-                    $columns($t);
-                });
-            } catch (\Throwable $e) {
-                if (!$schema->hasTable($name)) {
-                    throw $e;
-                }
-            }
-        }
-        self::$present[$name] = true;
+        Tables::forget();
     }
 }

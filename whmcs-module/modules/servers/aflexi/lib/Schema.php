@@ -9,7 +9,8 @@ use WHMCS\Database\Capsule;
 
 /**
  * The module's own tables, created on first use with Capsule's schema builder (InnoDB,
- * utf8mb4). Whether a table exists is asked once per request.
+ * utf8mb4), and the one way both modules create theirs (table(); the addon aflexi_cdn lists its
+ * tables in its own Schema). Whether a table exists is asked once per request.
  *
  * mod_aflexi_publishers  one row per WHMCS service: the Aflexi publisher it is linked to (see
  *                        PublisherRecords). The addon aflexi_cdn keeps its own table beside it.
@@ -30,7 +31,7 @@ final class Schema
     /** Creates the module's tables that are missing. */
     public static function ensure(): void
     {
-        self::ensureTable(self::PUBLISHERS, static function (Blueprint $table): void {
+        self::table(self::PUBLISHERS, static function (Blueprint $table): void {
             $table->increments('id');
             $table->unsignedInteger('service_id')->unique();
             $table->unsignedInteger('server_id')->default(0)->index();
@@ -44,7 +45,7 @@ final class Schema
             $table->timestamps();
             $table->index(['server_id', 'username']);
         });
-        self::ensureTable(self::SERVERS, static function (Blueprint $table): void {
+        self::table(self::SERVERS, static function (Blueprint $table): void {
             $table->unsignedInteger('server_id')->primary();
             $table->text('endpoint');
             $table->string('login', 255)->default('');
@@ -53,7 +54,7 @@ final class Schema
             $table->dateTime('portal_checked_at')->nullable();
             $table->timestamps();
         });
-        self::ensureTable(self::PRODUCTS, static function (Blueprint $table): void {
+        self::table(self::PRODUCTS, static function (Blueprint $table): void {
             $table->unsignedInteger('product_id')->primary();
             $table->dateTime('created_at')->nullable();
         });
@@ -65,7 +66,11 @@ final class Schema
         self::$present = [];
     }
 
-    private static function ensureTable(string $name, \Closure $columns): void
+    /**
+     * Creates a table when it is missing (InnoDB, utf8mb4); $columns adds its columns to the
+     * Blueprint. Asked of the database once per request and table.
+     */
+    public static function table(string $name, \Closure $columns): void
     {
         if (isset(self::$present[$name])) {
             return;
