@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Addon\AflexiCdn;
 
 use WHMCS\Database\Capsule;
+use WHMCS\Module\Server\Aflexi\ClientName;
 use WHMCS\Module\Server\Aflexi\Text;
 
 /**
@@ -252,7 +253,7 @@ final class AdminPage
         }
         $body = '';
         foreach ($rows as $r) {
-            $client = trim(Text::decoded($r->firstname ?? '') . ' ' . Text::decoded($r->lastname ?? '')) ?: Text::decoded($r->companyname ?? '');
+            $client = ClientName::of($r->firstname, $r->lastname, $r->companyname, $r->email);
             $password = $r->password !== null && $r->password !== ''
                 ? '<form method="post" action="' . $this->e($this->url('publishers')) . '" style="display:inline">' . $this->token()
                     . '<input type="hidden" name="show" value="' . (int) $r->service_id . '" /><button type="submit" class="btn btn-default btn-xs">'

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Addon\AflexiCdn;
 
 use WHMCS\Database\Capsule;
+use WHMCS\Module\Server\Aflexi\ClientName;
 use WHMCS\Module\Server\Aflexi\Text;
 
 /**
@@ -116,8 +117,7 @@ final class Desired
                 continue;
             }
             $email = Text::decoded($row->email ?? '');
-            $name = trim(Text::decoded($row->firstname ?? '') . ' ' . Text::decoded($row->lastname ?? ''));
-            $name = $name !== '' ? $name : Text::decoded($row->companyname ?? '');
+            $name = ClientName::of($row->firstname, $row->lastname, $row->companyname, $row->email);
             $hosting = trim((string) ($row->servertype ?? '')) !== '' ? Text::decoded($row->configoption1 ?? '') : '';
             $key = (string) $id;
             try {

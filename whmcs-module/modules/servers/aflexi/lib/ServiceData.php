@@ -23,6 +23,7 @@ final class ServiceData
         /** tblhosting.password, decrypted. */
         public readonly string $password,
         public readonly string $email,
+        /** The publisher's display name (ClientName::of). */
         public readonly string $clientName,
         /** The product's "Package name" module setting (configoption1). */
         public readonly string $packageSetting,
@@ -44,7 +45,7 @@ final class ServiceData
             trim((string) ($params['username'] ?? '')),
             (string) ($params['password'] ?? ''),
             Text::decoded($client['email'] ?? ''),
-            self::nameOf($client),
+            ClientName::of($client['firstname'] ?? '', $client['lastname'] ?? '', $client['companyname'] ?? '', $client['email'] ?? ''),
             trim((string) ($params['configoption1'] ?? '')),
             self::productName($productId),
             (string) ($params['status'] ?? ''),
@@ -76,7 +77,7 @@ final class ServiceData
             trim((string) $row->username),
             $stored === '' ? '' : (string) decrypt($stored),
             Text::decoded($row->email ?? ''),
-            self::nameOf((array) $row),
+            ClientName::of($row->firstname, $row->lastname, $row->companyname, $row->email),
             trim((string) ($row->configoption1 ?? '')),
             Text::decoded($row->product_name ?? ''),
             (string) $row->domainstatus,
@@ -147,17 +148,10 @@ final class ServiceData
         return \Aflexi\package_name($this->packageSetting, '', $this->productName);
     }
 
-    /** The publisher's display name: "First Last", else the company, else the e-mail address. */
+    /** The publisher's display name: "First Last", else the company, else the e-mail address (ClientName). */
     public function displayName(): string
     {
-        return $this->clientName !== '' ? $this->clientName : $this->email;
-    }
-
-    /** @param array<string, mixed> $client */
-    private static function nameOf(array $client): string
-    {
-        $name = trim(Text::decoded($client['firstname'] ?? '') . ' ' . Text::decoded($client['lastname'] ?? ''));
-        return $name !== '' ? $name : Text::decoded($client['companyname'] ?? '');
+        return $this->clientName;
     }
 
     private static function productName(int $productId): string
