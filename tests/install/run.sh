@@ -176,8 +176,11 @@ check_installed() {
   fi
   [ "$(php -r 'require $argv[1]; echo WHMCS\Module\Server\Aflexi\Extension::problem() ?? "usable";' \
     "$root/modules/servers/aflexi/lib/autoload.php")" = usable ] || fail "the installed module does not find the extension usable"
-  [ "$(php -r 'require $argv[1]; echo WHMCS\Module\Server\Aflexi\Version::VERSION;' \
-    "$root/modules/addons/aflexi_cdn/lib/shared.php")" = "$version" ] || fail "the installed addon does not find the server module's library"
+  # As WHMCS loads the addon: ROOTDIR defined, the shared library found under it, and its one
+  # autoloader loading the addon's own classes too.
+  [ "$(php -r 'define("ROOTDIR", $argv[2]); require $argv[1]; echo WHMCS\Module\Server\Aflexi\Version::VERSION,
+    class_exists(WHMCS\Module\Addon\AflexiCdn\Schema::class) ? "" : " (no addon class)";' \
+    "$root/modules/addons/aflexi_cdn/lib/shared.php" "$root")" = "$version" ] || fail "the installed addon does not find the server module's library"
 }
 others_before=$(others)
 

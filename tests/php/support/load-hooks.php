@@ -29,7 +29,7 @@ if ($scenario === 'db-down') {
     putenv('WHMCS_DB_SOCKET=');
 }
 if ($scenario === 'no-other-module') {
-    // A copy, not a symlink: through a symlink the module would find the repository beside it.
+    // A WHMCS root holding this module only (a copy): the other module is not under ROOTDIR.
     $root = sys_get_temp_dir() . '/aflexi-hooks-' . bin2hex(random_bytes(6));
     $source = $repo . ($module === 'servers/aflexi' ? '/whmcs-module/modules/' : '/whmcs-addon/modules/') . $module;
     $files = new RecursiveIteratorIterator(new RecursiveDirectoryIterator($source, FilesystemIterator::SKIP_DOTS), RecursiveIteratorIterator::SELF_FIRST);

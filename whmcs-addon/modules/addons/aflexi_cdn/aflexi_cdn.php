@@ -7,9 +7,11 @@
  * steps; hooks.php keeps Aflexi in step with payments, refunds and client changes, and the
  * daily cron reconciles what no hook reports. Who gets CDN: README.md beside `modules/`.
  *
- * The shared library of the `aflexi` server module (connection, call wrapper with the module
- * log, records, welcome template) is reused, not copied; the PHP extension `aflexi` does the
- * Aflexi side (the sync engine decides every change).
+ * The shared library in the `aflexi` server module's lib/ (connection, server credentials,
+ * call wrapper with the module log, records, schema, names, welcome template) is reused, not
+ * copied: lib/shared.php loads it through WHMCS's ROOTDIR, and its autoloader loads this
+ * addon's classes too. The PHP extension `aflexi` does the Aflexi side (the sync engine
+ * decides every change).
  */
 
 declare(strict_types=1);
@@ -19,7 +21,6 @@ if (!defined('WHMCS')) {
 }
 
 require_once __DIR__ . '/lib/shared.php';
-require_once __DIR__ . '/lib/autoload.php';
 
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\AflexiCdn\AdminPage;

@@ -12,7 +12,6 @@ if (!defined('WHMCS')) {
 }
 
 require_once __DIR__ . '/lib/shared.php';
-require_once __DIR__ . '/lib/autoload.php';
 
 use WHMCS\Module\Addon\AflexiCdn\HookHandlers;
 

@@ -1,9 +1,12 @@
 <?php
 /**
- * Loads the shared library of the `aflexi` server module (namespace
- * WHMCS\Module\Server\Aflexi\): modules/servers/aflexi/lib/autoload.php of this WHMCS
- * (a sibling of modules/addons/), or, when the addon runs from a checkout of the repository
- * through a symlink, the copy in whmcs-module/ beside whmcs-addon/.
+ * Loads Aflexi CDN's shared PHP library, which lives in the `aflexi` server module:
+ * ROOTDIR/modules/servers/aflexi/lib/autoload.php, the one autoloader of both modules (it also
+ * loads this addon's classes). ROOTDIR is the constant WHMCS defines as its root folder
+ * before it loads modules and hooks (the stand-in tests/whmcs/bootstrap.php defines it the
+ * same way); the package installs modules/servers/aflexi and modules/addons/aflexi_cdn side by
+ * side under it (scripts/dist.sh, packaging/install.sh). A script outside WHMCS defines
+ * ROOTDIR as the WHMCS folder first.
  *
  * Never throws: WHMCS includes the addon's files on every page, and a throw there would break
  * the page. aflexi_cdn_shared_problem() says what is missing (null when loaded); hooks.php and
@@ -19,20 +22,15 @@ if (!function_exists('aflexi_cdn_shared_problem')) {
         if ($problem !== false) {
             return $problem;
         }
-        $candidates = [
-            __DIR__ . '/../../../servers/aflexi/lib/autoload.php',
-            __DIR__ . '/../../../../../whmcs-module/modules/servers/aflexi/lib/autoload.php',
-        ];
-        if (defined('ROOTDIR')) {
-            array_unshift($candidates, ROOTDIR . '/modules/servers/aflexi/lib/autoload.php');
+        if (!defined('ROOTDIR')) {
+            return $problem = 'Aflexi CDN: ROOTDIR is not defined, so the Aflexi server module (modules/servers/aflexi) cannot be found and the addon does nothing; WHMCS defines it, a script outside WHMCS must define it as the WHMCS folder first.';
         }
-        foreach ($candidates as $file) {
-            if (is_file($file)) {
-                require_once $file;
-                return $problem = null;
-            }
+        $file = ROOTDIR . '/modules/servers/aflexi/lib/autoload.php';
+        if (!is_file($file)) {
+            return $problem = 'Aflexi CDN: the Aflexi server module (modules/servers/aflexi) is missing, so the addon does nothing; upload it together with the addon.';
         }
-        return $problem = 'Aflexi CDN: the Aflexi server module (modules/servers/aflexi) is missing, so the addon does nothing; upload it together with the addon.';
+        require_once $file;
+        return $problem = null;
     }
 
     /** Writes a problem to the activity log; nothing may escape from here (no database, no logActivity). */

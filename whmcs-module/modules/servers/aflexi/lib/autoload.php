@@ -1,27 +1,38 @@
 <?php
 /**
- * Autoloader of the shared Aflexi classes, namespace WHMCS\Module\Server\Aflexi\ → this folder.
+ * The one autoloader of Aflexi CDN's PHP, for both WHMCS modules:
  *
- * The server module (aflexi.php, hooks.php) and the addon aflexi_cdn both `require_once` this
- * file, so the classes are found whichever of them is loaded first, and neither copies the
- * other's code. WHMCS's own module autoloading would find the same files; registering our own
- * keeps working outside WHMCS too (tests, CLI scripts).
+ *   WHMCS\Module\Server\Aflexi\X   → this folder (the shared library: records, schema, server
+ *                                    credentials, names, messages, the extension wrapper, ...)
+ *   WHMCS\Module\Addon\AflexiCdn\X → ROOTDIR/modules/addons/aflexi_cdn/lib (the addon's classes)
+ *
+ * The server module (aflexi.php, hooks.php) requires this file by its own path; the addon
+ * aflexi_cdn requires it through ROOTDIR (its lib/shared.php), since WHMCS installs both
+ * modules side by side under ROOTDIR/modules. WHMCS's own module class autoloading would find
+ * the same files; registering ours keeps them working outside WHMCS too (tests, CLI scripts,
+ * which define ROOTDIR as the WHMCS folder for the addon's classes).
  */
 
 declare(strict_types=1);
 
 spl_autoload_register(static function (string $class): void {
-    $prefix = 'WHMCS\\Module\\Server\\Aflexi\\';
-    if (strncmp($class, $prefix, strlen($prefix)) !== 0) {
-        return;
+    $folders = ['WHMCS\\Module\\Server\\Aflexi\\' => __DIR__];
+    if (defined('ROOTDIR')) {
+        $folders['WHMCS\\Module\\Addon\\AflexiCdn\\'] = ROOTDIR . '/modules/addons/aflexi_cdn/lib';
     }
-    $relative = substr($class, strlen($prefix));
-    if ($relative === '' || preg_match('/^[A-Za-z0-9_\\\\]+$/', $relative) !== 1) {
+    foreach ($folders as $prefix => $folder) {
+        if (strncmp($class, $prefix, strlen($prefix)) !== 0) {
+            continue;
+        }
+        $relative = substr($class, strlen($prefix));
+        if ($relative === '' || preg_match('/^[A-Za-z0-9_\\\\]+$/', $relative) !== 1) {
+            return;
+        }
+        $file = $folder . '/' . str_replace('\\', '/', $relative) . '.php';
+        if (is_file($file)) {
+            require_once $file;
+        }
         return;
-    }
-    $file = __DIR__ . '/' . str_replace('\\', '/', $relative) . '.php';
-    if (is_file($file)) {
-        require_once $file;
     }
 });
 
