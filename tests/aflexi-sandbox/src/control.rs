@@ -5,6 +5,7 @@
 //! | `GET /_sandbox/state` | | the state, secrets redacted |
 //! | `GET /_sandbox/calls` | | `{"<method>": n, ..., "total": n}` |
 //! | `POST /_sandbox/reset` | | `{"reset": true}` |
+//! | `GET /_sandbox/idle[?received=N]` | | `{"received": n}` once at least N XML-RPC calls arrived since the start and none is unanswered (504 after 30 s) |
 //! | `POST /_sandbox/config` | any of `latency_ms`, `fault_rate`, `fault_kinds`, `hang_ms`, `seed`, `hard_delete` | the whole config |
 //! | `POST /_sandbox/seed-publishers` | `{"operator", "count", "package", "prefix", "status"}` | `{"first", "last", "count", "package"}` |
 //! | `POST /_sandbox/theme` | `{"operator", "portalUrl", "portalName"}` | the theme |
@@ -125,6 +126,25 @@ pub fn usage(shared: &Shared, query: &str) -> Answer {
         mb.insert(id.to_string(), json!(total));
     }
     (200, json!({"year": year, "month": month, "mb": mb}))
+}
+
+/// How long `GET /_sandbox/idle` waits before answering 504, so that a call stuck in a hang
+/// cannot block a test for ever.
+const IDLE_WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// `GET /_sandbox/idle[?received=N]`: waits for the calls in flight (see `Shared::idle`).
+pub async fn idle(shared: &Shared, query: &str) -> Answer {
+    let mut received = 0;
+    for (key, value) in query.split('&').filter_map(|kv| kv.split_once('=')) {
+        match (key, value.parse::<u64>()) {
+            ("received", Ok(n)) => received = n,
+            _ => return error(400, format!("unknown or bad parameter {key}={value}")),
+        }
+    }
+    match tokio::time::timeout(IDLE_WAIT_LIMIT, shared.idle(received)).await {
+        Ok(received) => (200, json!({ "received": received })),
+        Err(_) => error(504, "calls still unanswered, or fewer received than asked"),
+    }
 }
 
 /// `POST /_sandbox/reset`.

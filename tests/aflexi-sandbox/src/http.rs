@@ -174,6 +174,9 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
             control::usage(&shared, req.uri().query().unwrap_or(""))
         }
         (Method::POST, "/_sandbox/reset") => control::reset(&shared),
+        (Method::GET, "/_sandbox/idle") => {
+            control::idle(&shared, req.uri().query().unwrap_or("")).await
+        }
         (
             Method::POST,
             route @ ("/_sandbox/config"
@@ -232,6 +235,7 @@ fn answer_call(
 }
 
 async fn xmlrpc_call(shared: &Shared, body: &[u8]) -> Answer {
+    let _in_flight = shared.begin_call();
     let settings = shared.settings();
     if settings.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(settings.latency_ms)).await;

@@ -474,3 +474,34 @@ fn a_seeded_platform_of_100000_publishers_answers_keyed_lookups_quickly() {
         "200 keyed lookups took {lookups:?}"
     );
 }
+
+#[test]
+fn idle_waits_for_a_call_still_in_its_latency() {
+    let sb = sandbox();
+    let (_, before) = control(&sb, "GET", "/_sandbox/idle", Value::Null);
+    let before = before["received"].as_u64().unwrap();
+    sb.set_latency_ms(300);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            ok(acme(
+                &sb,
+                "bandwidthPackage.create",
+                &[json!({"name": "late"})],
+            ))
+        });
+        // The package exists once idle answers: the create was received and answered.
+        let (status, idle) = control(
+            &sb,
+            "GET",
+            &format!("/_sandbox/idle?received={}", before + 1),
+            Value::Null,
+        );
+        assert_eq!(status, 200, "{idle}");
+        assert_eq!(idle["received"], before + 1);
+        assert!(package_names(&sb).contains(&"late".to_string()));
+    });
+    assert_eq!(
+        control(&sb, "GET", "/_sandbox/idle?received=x", Value::Null).0,
+        400
+    );
+}

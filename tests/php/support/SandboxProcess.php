@@ -93,6 +93,15 @@ final class SandboxProcess extends ChildProcess
         $this->control('POST', '/_sandbox/config', $settings);
     }
 
+    /**
+     * Waits until every XML-RPC call the sandbox received (at least $received since it started)
+     * has been answered: for calls a test left running in a latency or a hang.
+     */
+    public function idle(int $received = 0): void
+    {
+        $this->control('GET', "/_sandbox/idle?received=$received");
+    }
+
     /** Back to no latency and no faults. */
     public function calm(): void
     {
