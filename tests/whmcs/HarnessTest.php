@@ -39,7 +39,7 @@ final class HarnessTest extends TestCase
         FakeServerModule::reset();
     }
 
-    // ---- logModuleCall (§A5) ---------------------------------------------------------------
+    // ---- logModuleCall (developers.whmcs.com/provisioning-modules/module-logging) ---------------
 
     public function test_logModuleCall_masks_every_replaceVars_value_in_request_response_and_processed(): void
     {
@@ -98,7 +98,7 @@ final class HarnessTest extends TestCase
         $this->assertSame([], Whmcs::leaksOf('never-logged'));
     }
 
-    // ---- encrypt / decrypt (§A6, §B6) ----------------------------------------------------------
+    // ---- encrypt / decrypt (developers.whmcs.com/api-reference/encryptpassword, docs/WHMCS-FIDELITY.md) ---
 
     public function test_encrypt_then_decrypt_gives_back_the_plaintext(): void
     {
@@ -192,7 +192,7 @@ final class HarnessTest extends TestCase
         $this->assertSame(['result' => 'success', 'password' => 'Pa55'], localAPI('DecryptPassword', ['password2' => $encrypted]));
     }
 
-    // ---- CSRF tokens (§B7) ---------------------------------------------------------------------
+    // ---- CSRF tokens (tests/whmcs/README.md#csrf) -----------------------------------------------
 
     public function test_check_token_accepts_the_session_token_posted_as_token(): void
     {
@@ -228,7 +228,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('&token=' . $token, generate_token('link'));
     }
 
-    // ---- hooks (§C1) ---------------------------------------------------------------------------
+    // ---- hooks (developers.whmcs.com/hooks/getting-started) -------------------------------------
 
     public function test_run_hook_runs_lower_priorities_first_then_registration_order_and_returns_their_values(): void
     {
@@ -273,7 +273,7 @@ final class HarnessTest extends TestCase
         $this->assertSame(['harnessaddon saw client 1'], run_hook('ClientClose', ['userid' => 1]));
     }
 
-    // ---- GetClientsDetails / GetClientsProducts / UpdateClientProduct (§F) ---------------------
+    // ---- GetClientsDetails / GetClientsProducts / UpdateClientProduct (developers.whmcs.com/api/internal-api) ---
 
     public function test_GetClientsDetails_returns_the_client_with_unicode_names_intact(): void
     {
@@ -395,7 +395,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('error', $call['result']['result']);
     }
 
-    // ---- invoices and payments (§C2, §C3) ------------------------------------------------------
+    // ---- invoices and payments (developers.whmcs.com/hooks-reference, tests/whmcs/README.md#not-firing) ---
 
     public function test_GetInvoice_lists_items_with_type_and_relid(): void
     {
@@ -503,7 +503,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('Refunded', Capsule::table('tblinvoices')->where('id', $invoiceId)->value('status'));
     }
 
-    // ---- SendEmail (§E) ------------------------------------------------------------------------
+    // ---- SendEmail (developers.whmcs.com/api-reference/sendemail) -------------------------------
 
     public function test_SendEmail_renders_a_product_template_with_the_service_merge_fields(): void
     {
@@ -599,7 +599,7 @@ final class HarnessTest extends TestCase
         localAPI('SendEmail', ['messagename' => 'Fancy', 'id' => Fixtures::service()]);
     }
 
-    // ---- Module* commands (§A3, §C2) -----------------------------------------------------------
+    // ---- Module* commands (developers.whmcs.com/provisioning-modules/supported-functions, developers.whmcs.com/hooks-reference) ---
 
     public function test_ModuleCreate_runs_the_module_then_activates_the_service_and_sends_the_welcome_email(): void
     {
@@ -607,7 +607,7 @@ final class HarnessTest extends TestCase
         $productId = Fixtures::product(['servertype' => 'harnesstest', 'welcomeemail' => $templateId]);
         $serviceId = Fixtures::service(['packageid' => $productId, 'username' => 'u1', 'password' => 'p1']);
         FakeServerModule::$onCreate = static function (array $params): string {
-            // written back before returning success (§A6): the welcome email must see it
+            // written back before returning success (tests/whmcs/README.md#write-back): the welcome email must see it
             localAPI('UpdateClientProduct', ['serviceid' => $params['serviceid'], 'serviceusername' => 'remote_u1']);
             return 'success';
         };
@@ -742,7 +742,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('Function Not Supported by Module', localAPI('ModuleChangePackage', ['serviceid' => $noFunction])['message']);
     }
 
-    // ---- $params (§A4) -------------------------------------------------------------------------
+    // ---- $params (developers.whmcs.com/provisioning-modules/module-parameters) ------------------
 
     public function test_params_for_a_service_hold_decrypted_passwords_and_positional_config_options(): void
     {
@@ -796,7 +796,7 @@ final class HarnessTest extends TestCase
         $this->assertSame([false, 'http', 'srv-PW'], [$p['serversecure'], $p['serverhttpprefix'], $p['serverpassword']]);
     }
 
-    // ---- database --------------------------------------------------------------------------------
+    // ---- database -------------------------------------------------------------------------------
 
     public function test_reset_empties_the_tables_drops_module_tables_and_restores_the_baseline(): void
     {
@@ -836,7 +836,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('', Capsule::table('tblhosting')->where('id', $serviceId)->value('domainstatus'));
     }
 
-    // ---- addon modules (§B) ----------------------------------------------------------------------
+    // ---- addon modules (developers.whmcs.com/addon-modules) -------------------------------------
 
     public function test_activating_an_addon_stores_version_access_and_field_defaults(): void
     {
@@ -893,7 +893,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('greetings', (new \WHMCS\Module\Addon\Harnessaddon\Greeter())->greet());
     }
 
-    // ---- admin actions and cron (§C2, §C3) -------------------------------------------------------
+    // ---- admin actions and cron (developers.whmcs.com/hooks-reference, tests/whmcs/README.md#not-firing) ---
 
     public function test_editing_a_client_runs_ClientEdit_with_the_new_values_and_olddata(): void
     {
