@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An XML-RPC server that is not ours, for the conformance suite (issue 13 §9).
+"""An XML-RPC server that is not ours, for the conformance suite.
 
 Two kinds of answers on one loopback port (printed as "PORT <n>" on the first line; the
 server stops when its standard input closes, so it never outlives the test that started it):

@@ -1,7 +1,7 @@
 //! The HTTP server: hyper 1, HTTP/1.1 with keep-alive, and HTTP/1.0 answered as HTTP/1.0 and
-//! closed (what the WHMCS IXR client needs, API doc §1.2).
+//! closed (what the WHMCS IXR client needs, docs/AFLEXI-API.md#wire-format).
 //!
-//! Routes: `POST /core/xmlrpc` and `POST /stats/xmlrpc` (one dispatcher for both, Q16;
+//! Routes: `POST /core/xmlrpc` and `POST /stats/xmlrpc` (one dispatcher for both, docs/AFLEXI-API.md#endpoints;
 //! faults are HTTP 200 with a fault body; `Content-Type: text/xml`), the `/_sandbox/*`
 //! controls (see [`crate::control`]), and 404 for anything else. An XML-RPC request first
 //! sleeps the configured latency (a tokio sleep, so concurrent requests overlap), then may

@@ -1,4 +1,4 @@
-//! HTTP behaviour (API doc §1.1, §1.2), fault injection, counters and the `/_sandbox`
+//! HTTP behaviour (docs/AFLEXI-API.md#endpoints, #wire-format), fault injection, counters and the `/_sandbox`
 //! controls.
 
 mod common;

@@ -1,6 +1,6 @@
 <?php
 /**
- * ClientEdit as WHMCS sends it (issue 12 §5) and kept off the client's request (issue 19 #7):
+ * ClientEdit as WHMCS sends it and kept off the client's request:
  * the client area sends only the changed columns plus `olddata`, the admin area every column;
  * the hook only queues the client, and the next cron run (AfterCronJob) synchronizes.
  */

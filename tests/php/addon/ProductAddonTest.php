@@ -1,6 +1,6 @@
 <?php
 /**
- * The "Aflexi CDN" product addon row (issue 12 §3): written with the values WHMCS's own
+ * The "Aflexi CDN" product addon row: written with the values WHMCS's own
  * Product Addons page writes, every column named (a real install has no defaults on
  * tbladdons), free until the operator prices it there, and priced as WHMCS stores a price.
  */
