@@ -177,6 +177,9 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
         (Method::GET, "/_sandbox/idle") => {
             control::idle(&shared, req.uri().query().unwrap_or("")).await
         }
+        (Method::GET, "/_sandbox/answered") => {
+            control::answered(&shared, req.uri().query().unwrap_or("")).await
+        }
         (
             Method::POST,
             route @ ("/_sandbox/config"
@@ -235,12 +238,15 @@ fn answer_call(
 }
 
 async fn xmlrpc_call(shared: &Shared, body: &[u8]) -> Answer {
-    let _in_flight = shared.begin_call();
+    let mut in_flight = shared.progress().begin();
     let settings = shared.settings();
     if settings.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(settings.latency_ms)).await;
     }
     let decoded = xmlrpc::decode_call(body);
+    if let Ok(call) = &decoded {
+        in_flight.method(&call.method, crate::methods::is_mutating(&call.method));
+    }
     shared.count(match &decoded {
         Ok(call) => &call.method,
         Err(_) => NOT_WELL_FORMED_KEY,

@@ -32,6 +32,7 @@ pub mod filter;
 pub mod http;
 pub mod methods;
 pub mod persist;
+pub mod progress;
 pub mod query;
 pub mod state;
 pub mod stats;
@@ -141,26 +142,10 @@ pub struct Shared {
     settings: Mutex<Settings>,
     injector: Mutex<Injector>,
     counters: Mutex<Counters>,
-    /// XML-RPC calls (received since start, not yet answered), for `GET /_sandbox/idle`.
-    in_flight: tokio::sync::watch::Sender<CallsInFlight>,
+    /// The progress of the XML-RPC calls, for the controls that wait on it.
+    progress: progress::Calls,
     operators: Vec<(String, String)>,
     state_file: Option<StateFile>,
-}
-
-/// XML-RPC calls received since the start (reset leaves it) and those not answered yet.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct CallsInFlight {
-    pub received: u64,
-    pub unanswered: usize,
-}
-
-/// Counts one XML-RPC call as unanswered until dropped (answered, or its connection dropped).
-pub struct InFlight<'a>(&'a Shared);
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.0.in_flight.send_modify(|c| c.unanswered -= 1);
-    }
 }
 
 /// The counter key of requests that are not well-formed method calls.
@@ -190,7 +175,7 @@ impl Shared {
             }),
             injector: Mutex::new(Injector::new(config.seed)),
             counters: Mutex::new(Counters::default()),
-            in_flight: tokio::sync::watch::channel(CallsInFlight::default()).0,
+            progress: progress::Calls::default(),
             operators: config.operators.clone(),
             state_file,
         })
@@ -500,24 +485,8 @@ impl Drop for Sandbox {
 }
 
 impl Shared {
-    /// Marks one XML-RPC call in flight for as long as the guard lives.
-    pub fn begin_call(&self) -> InFlight<'_> {
-        self.in_flight.send_modify(|c| {
-            c.received += 1;
-            c.unanswered += 1;
-        });
-        InFlight(self)
-    }
-
-    /// Completes once at least `received` calls have arrived since the start and none is
-    /// unanswered: a test that let calls run into a latency or a hang waits here for them to
-    /// finish instead of sleeping. Answers the number received.
-    pub async fn idle(&self, received: u64) -> u64 {
-        let mut calls = self.in_flight.subscribe();
-        let wanted = |c: &CallsInFlight| c.received >= received && c.unanswered == 0;
-        // The sender lives in `self`, so the channel cannot close while we wait.
-        let _ = calls.wait_for(wanted).await;
-        let received = calls.borrow().received;
-        received
+    /// The progress of the XML-RPC calls (`GET /_sandbox/idle`, `GET /_sandbox/answered`).
+    pub fn progress(&self) -> &progress::Calls {
+        &self.progress
     }
 }

@@ -505,3 +505,45 @@ fn idle_waits_for_a_call_still_in_its_latency() {
         400
     );
 }
+
+#[test]
+fn answered_waits_for_calls_of_a_method_to_be_answered() {
+    let sb = sandbox();
+    let count = |method: &str| {
+        control(
+            &sb,
+            "GET",
+            &format!("/_sandbox/answered?method={method}"),
+            Value::Null,
+        )
+        .1["answered"]
+            .as_u64()
+            .unwrap()
+    };
+    let (creates, writes) = (count("bandwidthPackage.create"), count("writes"));
+    ok(acme(&sb, "user.get", &[json!({"self": true})]));
+    assert_eq!(count("writes"), writes, "a read is not a write");
+    sb.set_latency_ms(300);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            ok(acme(
+                &sb,
+                "bandwidthPackage.create",
+                &[json!({"name": "answered"})],
+            ))
+        });
+        // Once the control answers, the package exists: the create was carried out.
+        let path = format!(
+            "/_sandbox/answered?method=bandwidthPackage.create&at_least={}",
+            creates + 1
+        );
+        let (status, answered) = control(&sb, "GET", &path, Value::Null);
+        assert_eq!(status, 200, "{answered}");
+        assert!(package_names(&sb).contains(&"answered".to_string()));
+    });
+    assert_eq!(count("writes"), writes + 1);
+    for bad in ["", "?method=", "?method=x&at_least=-1", "?method=x&other=1"] {
+        let path = format!("/_sandbox/answered{bad}");
+        assert_eq!(control(&sb, "GET", &path, Value::Null).0, 400, "{bad}");
+    }
+}

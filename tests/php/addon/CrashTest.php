@@ -30,16 +30,13 @@ final class CrashTest extends AddonTestCase
         Addon::configure(self::MODULE, ['concurrency' => '2'], false);
         $this->sandbox->configure(['latency_ms' => 20]);
 
-        $before = $this->writeCalls();
+        $before = $this->sandbox->answered('writes');
         $child = proc_open([PHP_BINARY, '-d', "extension=$so", __DIR__ . '/support/reconcile-child.php', '60000'],
             [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null,
             ['AFLEXI_TEST_CRYPTO_KEY' => Crypto::exportKey()] + getenv());
         self::assertIsResource($child);
         $pid = proc_get_status($child)['pid'];
-        $deadline = microtime(true) + 30;
-        while ($this->writeCalls() - $before < 20 && microtime(true) < $deadline) {
-            usleep(50000);
-        }
+        $this->sandbox->answered('writes', $before + 20); // the child is mid-sync
         posix_kill($pid, SIGKILL);
         pcntl_waitpid($pid, $wait); // blocks until the child is gone
         $stderr = stream_get_contents($pipes[2]);

@@ -72,15 +72,14 @@ final class DatabaseFailureTest extends AddonTestCase
         \WhmcsHarness\Addon::configure(self::MODULE, ['concurrency' => '2'], false);
         $this->sandbox->configure(['latency_ms' => 40]);
         $actor = $this->actor(['save', '1']);
-        $before = $this->writeCalls();
+        $before = $this->sandbox->answered('writes');
         self::go($actor);
         // The child's connection holds the sync lock while its step works; once Aflexi has
         // seen a few of its writes, that connection is killed from this one.
         $name = 'aflexi_cdn_sync.' . Capsule::connection()->getDatabaseName();
-        while (($holder = Capsule::connection()->selectOne('SELECT IS_USED_LOCK(?) AS id', [$name])->id) === null
-            || $this->writeCalls() - $before < 6) {
-            usleep(20000); // polling the condition, as CrashTest does
-        }
+        $this->sandbox->answered('writes', $before + 6);
+        $holder = Capsule::connection()->selectOne('SELECT IS_USED_LOCK(?) AS id', [$name])->id;
+        self::assertNotNull($holder, 'the step holds the sync lock while Aflexi sees its writes');
         Capsule::connection()->statement('KILL CONNECTION ' . (int) $holder);
         $out = self::finish($actor);
         $this->sandbox->calm();

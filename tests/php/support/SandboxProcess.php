@@ -102,6 +102,16 @@ final class SandboxProcess extends ChildProcess
         $this->control('GET', "/_sandbox/idle?received=$received");
     }
 
+    /**
+     * How many calls of $method ('writes': of every mutating method) the sandbox has answered
+     * since it started; with $atLeast, first waits until it has answered that many (the state
+     * then holds their effect): for calls another process makes.
+     */
+    public function answered(string $method, int $atLeast = 0): int
+    {
+        return (int) $this->control('GET', '/_sandbox/answered?' . http_build_query(['method' => $method, 'at_least' => $atLeast]))['answered'];
+    }
+
     /** Back to no latency and no faults. */
     public function calm(): void
     {
