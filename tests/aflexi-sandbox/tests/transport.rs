@@ -475,20 +475,23 @@ fn a_seeded_platform_of_100000_publishers_answers_keyed_lookups_quickly() {
     );
 }
 
+/// Creates a package through a call held 300 ms by the sandbox's latency.
+fn create_package_late(sb: &aflexi_sandbox::Sandbox, name: &str) {
+    sb.set_latency_ms(300);
+    ok(acme(
+        sb,
+        "bandwidthPackage.create",
+        &[json!({ "name": name })],
+    ));
+}
+
 #[test]
 fn idle_waits_for_a_call_still_in_its_latency() {
     let sb = sandbox();
     let (_, before) = control(&sb, "GET", "/_sandbox/idle", Value::Null);
     let before = before["received"].as_u64().unwrap();
-    sb.set_latency_ms(300);
     std::thread::scope(|scope| {
-        scope.spawn(|| {
-            ok(acme(
-                &sb,
-                "bandwidthPackage.create",
-                &[json!({"name": "late"})],
-            ))
-        });
+        scope.spawn(|| create_package_late(&sb, "late"));
         // The package exists once idle answers: the create was received and answered.
         let (status, idle) = control(
             &sb,
@@ -523,15 +526,8 @@ fn answered_waits_for_calls_of_a_method_to_be_answered() {
     let (creates, writes) = (count("bandwidthPackage.create"), count("writes"));
     ok(acme(&sb, "user.get", &[json!({"self": true})]));
     assert_eq!(count("writes"), writes, "a read is not a write");
-    sb.set_latency_ms(300);
     std::thread::scope(|scope| {
-        scope.spawn(|| {
-            ok(acme(
-                &sb,
-                "bandwidthPackage.create",
-                &[json!({"name": "answered"})],
-            ))
-        });
+        scope.spawn(|| create_package_late(&sb, "answered"));
         // Once the control answers, the package exists: the create was carried out.
         let path = format!(
             "/_sandbox/answered?method=bandwidthPackage.create&at_least={}",
