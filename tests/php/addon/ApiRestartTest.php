@@ -29,7 +29,7 @@ final class ApiRestartTest extends AddonTestCase
     private const LOGIN = 'restart-op';
     private const KEY = 'restart-KEY-7d1c';
 
-    public function test_the_api_killed_and_restarted_mid_run_leaves_no_duplicate_and_the_run_finishes(): void
+    public function testTheApiKilledAndRestartedMidRunLeavesNoDuplicateAndTheRunFinishes(): void
     {
         $n = max(50, (int) (getenv('AFLEXI_DRILL_PUBLISHERS') ?: 300));
         $state = tempnam(sys_get_temp_dir(), 'restart-state');

@@ -18,7 +18,7 @@ use WhmcsHarness\Crypto;
 
 final class CrashTest extends AddonTestCase
 {
-    public function test_a_php_process_killed_mid_sync_converges_when_the_sync_runs_again(): void
+    public function testAPhpProcessKilledMidSyncConvergesWhenTheSyncRunsAgain(): void
     {
         $so = getenv('AFLEXI_EXT_SO') ?: dirname(__DIR__, 3) . '/target/release/libaflexi.so';
         $product = $this->product('Crash', 'crash');

@@ -15,7 +15,7 @@ use WhmcsHarness\Crypto;
 
 final class KillTest extends ModuleTestCase
 {
-    public function test_create_killed_after_aflexi_created_the_publisher_is_finished_by_the_next_create(): void
+    public function testCreateKilledAfterAflexiCreatedThePublisherIsFinishedByTheNextCreate(): void
     {
         $service = $this->service($this->product('CDN Gold', 'gold'), $this->client(['email' => 'lostanswer@example.com']),
             ['username' => 'lostanswer']);
