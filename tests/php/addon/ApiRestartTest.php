@@ -53,7 +53,7 @@ final class ApiRestartTest extends AddonTestCase
         $madeBefore = count(array_filter($this->publishersOn($state), fn (array $p): bool => $this->mine($p)));
         // Down until a step of the run has failed on it (the run notes the error and goes on).
         while (($downError = (string) Capsule::table(Schema::RUNS)->orderByDesc('id')->value('error')) === '') {
-            usleep(20000); // polling the condition, as CrashTest does
+            usleep(20000); // a row of the database: no event to wait on, so polled
         }
         $api = new SandboxProcess(['--listen', $hostPort, '--state-file', $state, '--operator', self::LOGIN . ':' . self::KEY]);
 
