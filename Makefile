@@ -11,6 +11,13 @@ demo:
 test:
 	scripts/test.sh
 
+# Refresh the README's screenshots in docs/screenshots/ from the browser test (make test writes
+# its screenshots to build/screenshots/ and leaves docs/ alone).
+.PHONY: screenshots
+screenshots:
+	cargo build --release -p aflexi-php-ext -p aflexi-sandbox
+	SCREENSHOTS_DIR=docs/screenshots tests/php/addon/browser/run.sh
+
 # The benchmark figures of docs/BENCHMARKS.md (takes several minutes).
 bench:
 	cargo run --release -p aflexi-bench

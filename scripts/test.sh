@@ -41,7 +41,7 @@ for leg in "7.12 none" "7.12 strict" "8.83 none"; do
 done
 echo "== the security suite: hostile Aflexi API, redirects to a capture server, XSS, CSRF, secrets, sizes"
 tests/php/security/run.sh
-echo "== the addon's admin pages in headless Chromium (screenshots in docs/screenshots)"
+echo "== the addon's admin pages in headless Chromium (screenshots in build/screenshots)"
 tests/php/addon/browser/run.sh
 echo "== the demo (the seeds' story through the module and the addon)"
 scripts/demo.sh

@@ -230,30 +230,30 @@ impl UntrustedTls {
             .status()
             .expect("the openssl command line is installed");
         assert!(made.success());
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new("openssl")
-            .args(["s_server", "-quiet", "-www", "-accept"])
-            .arg(format!("127.0.0.1:{port}"))
-            .arg("-cert")
+        // Port 0: s_server picks a free port and prints "ACCEPT 127.0.0.1:<port>" once it
+        // listens, so the test blocks on that line instead of polling the port.
+        let mut child = Command::new("openssl")
+            .args(["s_server", "-www", "-accept", "127.0.0.1:0", "-cert"])
             .arg(&cert)
             .arg("-key")
             .arg(&key)
             .stdin(Stdio::piped())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // Wait until it accepts connections (bounded; not a timed assertion).
-        for _ in 0..200 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
+        let mut lines =
+            std::io::BufRead::lines(std::io::BufReader::new(child.stdout.take().unwrap()));
+        let port = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|line| {
+                line.strip_prefix("ACCEPT ")
+                    .and_then(|at| at.rsplit(':').next()?.parse::<u16>().ok())
+            })
+            .expect("openssl s_server printed its ACCEPT line");
+        // Keep draining what it prints per connection, so it never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
         UntrustedTls {
             child,
             port,

@@ -1,6 +1,6 @@
 <?php
 /**
- * Peak RSS of a PHP process listing the operator's publishers (issue 13 §6): every publisher
+ * Peak RSS of a PHP process listing the operator's publishers: every publisher
  * at once (Client::listPublishers) against page by page (Client::publisherPages), each in its
  * own PHP process, in the same run, against tests/conformance/server.py with N publishers.
  *

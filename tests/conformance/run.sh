@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The conformance suite (issue 13 §9): the Aflexi client against an XML-RPC server that is not
+# The conformance suite: the Aflexi client against an XML-RPC server that is not
 # ours, tests/conformance/server.py (Python's standard xmlrpc.server plus hand-written answers).
 #
 #   1. the core client: cargo test --test conformance, and --test trust_store (the same server,

@@ -18,7 +18,7 @@ final class FidelityTest extends TestCase
 {
     private const MODULES = [__DIR__ . '/../../whmcs-module', __DIR__ . '/../../whmcs-addon'];
 
-    public function test_the_modules_call_no_query_builder_or_collection_method_that_illuminate_7_12_lacks(): void
+    public function testTheModulesCallNoQueryBuilderOrCollectionMethodThatIlluminate712Lacks(): void
     {
         $this->assertSame([], IlluminateApi::newerCallsIn(self::MODULES));
         // Names the modules declare themselves hide calls of the same name from the guard: any
@@ -28,7 +28,7 @@ final class FidelityTest extends TestCase
         $this->assertSame([], array_values(array_diff(IlluminateApi::shadowed(self::MODULES), ['ensure', 'now', 'one'])));
     }
 
-    public function test_the_guard_reports_an_upsert_and_other_methods_newer_than_7_12(): void
+    public function testTheGuardReportsAnUpsertAndOtherMethodsNewerThan712(): void
     {
         $dir = sys_get_temp_dir() . '/aflexi-guard-' . bin2hex(random_bytes(4));
         mkdir($dir);
@@ -46,7 +46,7 @@ final class FidelityTest extends TestCase
         }
     }
 
-    public function test_the_illuminate_loaded_is_the_version_asked_for(): void
+    public function testTheIlluminateLoadedIsTheVersionAskedFor(): void
     {
         $hasUpsert = method_exists(\Illuminate\Database\Query\Builder::class, 'upsert');
         $this->assertSame(WHMCS_ILLUMINATE === '8.83', $hasUpsert);
@@ -56,7 +56,7 @@ final class FidelityTest extends TestCase
         }
     }
 
-    public function test_core_tables_are_utf8_with_utf8_unicode_ci_on_a_utf8_connection(): void
+    public function testCoreTablesAreUtf8WithUtf8UnicodeCiOnAUtf8Connection(): void
     {
         $this->requireMariaDb();
         $rows = Capsule::table('information_schema.tables')
@@ -69,14 +69,14 @@ final class FidelityTest extends TestCase
         $this->assertSame(['utf8mb3', 'utf8mb3_unicode_ci'], [$session->client, $session->collation]);
     }
 
-    public function test_the_session_sql_mode_is_the_one_asked_for(): void
+    public function testTheSessionSqlModeIsTheOneAskedFor(): void
     {
         $this->requireMariaDb();
         $mode = (string) Capsule::selectOne('select @@session.sql_mode as mode')->mode;
         $this->assertSame(implode(',', Database::SQL_MODES[Database::sqlMode()]), $mode);
     }
 
-    public function test_an_insert_into_tbladdons_must_name_every_column_without_a_default(): void
+    public function testAnInsertIntoTbladdonsMustNameEveryColumnWithoutADefault(): void
     {
         $this->requireMariaDb();
         $partial = ['name' => 'Partial', 'billingcycle' => 'free'];
@@ -89,7 +89,7 @@ final class FidelityTest extends TestCase
         $this->assertSame(['', '', 0], [$row->packages, $row->autoactivate, (int) $row->welcomeemail]);
     }
 
-    public function test_a_four_byte_character_in_a_core_table_fails_strict_and_is_replaced_otherwise(): void
+    public function testAFourByteCharacterInACoreTableFailsStrictAndIsReplacedOtherwise(): void
     {
         $this->requireMariaDb();
         $id = Capsule::table('tblconfiguration')->insert(['setting' => 'Emoji', 'value' => 'before']);
@@ -103,7 +103,7 @@ final class FidelityTest extends TestCase
         $this->assertSame("Zo\u{00eb} ???? Ltd", Capsule::table('tblconfiguration')->where('setting', 'Emoji')->value('value'));
     }
 
-    public function test_an_int_column_over_its_range_fails_strict_and_is_clipped_otherwise(): void
+    public function testAnIntColumnOverItsRangeFailsStrictAndIsClippedOtherwise(): void
     {
         $this->requireMariaDb();
         $id = Capsule::table('tblhosting')->insertGetId(['userid' => 1, 'packageid' => 1]);

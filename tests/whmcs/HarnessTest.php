@@ -39,9 +39,9 @@ final class HarnessTest extends TestCase
         FakeServerModule::reset();
     }
 
-    // ---- logModuleCall (§A5) ---------------------------------------------------------------
+    // ---- logModuleCall (developers.whmcs.com/provisioning-modules/module-logging) ---------------
 
-    public function test_logModuleCall_masks_every_replaceVars_value_in_request_response_and_processed(): void
+    public function testLogModuleCallMasksEveryReplaceVarsValueInRequestResponseAndProcessed(): void
     {
         logModuleCall('aflexi', 'CreateAccount', 'user=bob&pass=S3cret-Pass', 'key K-123 accepted for S3cret-Pass', ['ok' => 'K-123'], ['S3cret-Pass', 'K-123']);
 
@@ -53,7 +53,7 @@ final class HarnessTest extends TestCase
         $this->assertStringNotContainsString('S3cret-Pass', $stored->request . $stored->response . $stored->arrdata);
     }
 
-    public function test_logModuleCall_masks_values_inside_nested_arrays_and_keys(): void
+    public function testLogModuleCallMasksValuesInsideNestedArraysAndKeys(): void
     {
         logModuleCall('aflexi', 'Sync', ['auth' => ['key' => 'K-999', 'list' => ['x', 'K-999']], 'K-999' => 1], '', '', ['K-999']);
 
@@ -61,7 +61,7 @@ final class HarnessTest extends TestCase
         $this->assertSame(['auth' => ['key' => SecretMask::MASK, 'list' => ['x', SecretMask::MASK]], SecretMask::MASK => 1], $request);
     }
 
-    public function test_logModuleCall_masks_a_value_that_appears_json_escaped_inside_json(): void
+    public function testLogModuleCallMasksAValueThatAppearsJsonEscapedInsideJson(): void
     {
         $secret = 'p/a"ss\\wörd';
         logModuleCall('aflexi', 'Call', json_encode(['password' => $secret]), json_encode(['echo' => $secret], JSON_UNESCAPED_UNICODE), '', [$secret]);
@@ -71,14 +71,14 @@ final class HarnessTest extends TestCase
         $this->assertSame('{"echo":"' . SecretMask::MASK . '"}', $entry['response']);
     }
 
-    public function test_logModuleCall_ignores_empty_replaceVars_values(): void
+    public function testLogModuleCallIgnoresEmptyReplaceVarsValues(): void
     {
         logModuleCall('aflexi', 'Call', 'request', 'response', '', ['', null]);
 
         $this->assertSame('request', Whmcs::moduleLog()[0]['request']);
     }
 
-    public function test_logModuleCall_is_a_no_op_while_module_debug_logging_is_off(): void
+    public function testLogModuleCallIsANoOpWhileModuleDebugLoggingIsOff(): void
     {
         Fixtures::config('ModuleDebugMode', '');
 
@@ -88,7 +88,7 @@ final class HarnessTest extends TestCase
         $this->assertSame(0, Capsule::table('tblmodulelog')->count());
     }
 
-    public function test_leaksOf_reports_a_secret_logged_in_an_encoding_that_masking_does_not_cover(): void
+    public function testLeaksOfReportsASecretLoggedInAnEncodingThatMaskingDoesNotCover(): void
     {
         logModuleCall('aflexi', 'Call', '<string>a&amp;b&lt;c</string>', 'ok', '', ['a&b<c']);
         logActivity('Auth key K-777 rejected');
@@ -98,16 +98,16 @@ final class HarnessTest extends TestCase
         $this->assertSame([], Whmcs::leaksOf('never-logged'));
     }
 
-    // ---- encrypt / decrypt (§A6, §B6) ----------------------------------------------------------
+    // ---- encrypt / decrypt (developers.whmcs.com/api-reference/encryptpassword, docs/WHMCS-FIDELITY.md) ---
 
-    public function test_encrypt_then_decrypt_gives_back_the_plaintext(): void
+    public function testEncryptThenDecryptGivesBackThePlaintext(): void
     {
         foreach (['', 'simple', 'ünïcødé ✓ pass', str_repeat('x', 1000)] as $plain) {
             $this->assertSame($plain, decrypt(encrypt($plain)));
         }
     }
 
-    public function test_encrypted_values_are_not_the_plaintext_and_differ_each_time(): void
+    public function testEncryptedValuesAreNotThePlaintextAndDifferEachTime(): void
     {
         $a = encrypt('hunter2hunter2');
         $b = encrypt('hunter2hunter2');
@@ -116,7 +116,7 @@ final class HarnessTest extends TestCase
         $this->assertNotSame($a, $b);
     }
 
-    public function test_decrypt_of_a_value_never_encrypted_returns_empty_or_garbage_as_whmcs_does(): void
+    public function testDecryptOfAValueNeverEncryptedReturnsEmptyOrGarbageAsWhmcsDoes(): void
     {
         $this->assertSame('', decrypt(''));
         foreach (['plain-api-key', 'k', str_repeat('A', 26)] as $short) {
@@ -132,7 +132,7 @@ final class HarnessTest extends TestCase
         }
     }
 
-    public function test_a_server_password_stored_plain_reaches_params_as_garbage(): void
+    public function testAServerPasswordStoredPlainReachesParamsAsGarbage(): void
     {
         $server = Fixtures::server(['accesshash' => 'HASH-as-entered']);
         Capsule::table('tblservers')->where('id', $server)->update(['password' => 'stored-plain-and-long-enough-to-decipher']);
@@ -144,7 +144,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('HASH-as-entered', $params['serveraccesshash'], 'the access hash is handed over as stored');
     }
 
-    public function test_another_process_attaches_to_the_data_and_shares_the_encryption_key(): void
+    public function testAnotherProcessAttachesToTheDataAndSharesTheEncryptionKey(): void
     {
         $client = Fixtures::client(['firstname' => 'Attach', 'email' => 'attach@example.com']);
         Capsule::table('tblclients')->where('id', $client)->update(['notes' => encrypt('parent secret')]);
@@ -168,7 +168,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('Attach', Capsule::table('tblclients')->where('id', $client)->value('firstname'));
     }
 
-    public function test_stop_recording_keeps_no_calls_until_the_next_reset(): void
+    public function testStopRecordingKeepsNoCallsUntilTheNextReset(): void
     {
         encrypt('a');
         Whmcs::stopRecording();
@@ -179,29 +179,29 @@ final class HarnessTest extends TestCase
         $this->assertCount(1, Whmcs::calls('encrypt'));
     }
 
-    public function test_a_key_that_is_not_an_exported_one_is_refused(): void
+    public function testAKeyThatIsNotAnExportedOneIsRefused(): void
     {
         $this->expectException(\InvalidArgumentException::class);
         Crypto::useKey('short');
     }
 
-    public function test_EncryptPassword_and_DecryptPassword_round_trip_through_localAPI(): void
+    public function testEncryptPasswordAndDecryptPasswordRoundTripThroughLocalAPI(): void
     {
         $encrypted = localAPI('EncryptPassword', ['password2' => 'Pa55'])['password'];
 
         $this->assertSame(['result' => 'success', 'password' => 'Pa55'], localAPI('DecryptPassword', ['password2' => $encrypted]));
     }
 
-    // ---- CSRF tokens (§B7) ---------------------------------------------------------------------
+    // ---- CSRF tokens (tests/whmcs/README.md#csrf) -----------------------------------------------
 
-    public function test_check_token_accepts_the_session_token_posted_as_token(): void
+    public function testCheckTokenAcceptsTheSessionTokenPostedAsToken(): void
     {
         $_POST['token'] = generate_token('plain');
 
         $this->assertTrue(check_token('WHMCS.admin.default'));
     }
 
-    public function test_check_token_rejects_a_missing_token(): void
+    public function testCheckTokenRejectsAMissingToken(): void
     {
         generate_token('plain');
 
@@ -209,7 +209,7 @@ final class HarnessTest extends TestCase
         check_token();
     }
 
-    public function test_check_token_rejects_a_token_of_another_session(): void
+    public function testCheckTokenRejectsATokenOfAnotherSession(): void
     {
         $stale = generate_token('plain');
         Whmcs::reset();
@@ -220,7 +220,7 @@ final class HarnessTest extends TestCase
         check_token('WHMCS.admin.default');
     }
 
-    public function test_generate_token_gives_the_hidden_input_named_token_by_default(): void
+    public function testGenerateTokenGivesTheHiddenInputNamedTokenByDefault(): void
     {
         $token = generate_token('plain');
 
@@ -228,9 +228,9 @@ final class HarnessTest extends TestCase
         $this->assertSame('&token=' . $token, generate_token('link'));
     }
 
-    // ---- hooks (§C1) ---------------------------------------------------------------------------
+    // ---- hooks (developers.whmcs.com/hooks/getting-started) -------------------------------------
 
-    public function test_run_hook_runs_lower_priorities_first_then_registration_order_and_returns_their_values(): void
+    public function testRunHookRunsLowerPrioritiesFirstThenRegistrationOrderAndReturnsTheirValues(): void
     {
         add_hook('ClientEdit', 5, static fn (): string => 'five');
         add_hook('ClientEdit', 1, static fn (): string => 'one-a');
@@ -240,7 +240,7 @@ final class HarnessTest extends TestCase
         $this->assertSame(['one-a', 'one-b', 'five'], run_hook('ClientEdit', ['userid' => 1]));
     }
 
-    public function test_run_hook_passes_the_payload_to_each_hook_and_records_the_run(): void
+    public function testRunHookPassesThePayloadToEachHookAndRecordsTheRun(): void
     {
         $seen = [];
         add_hook('InvoicePaid', 1, static function (array $vars) use (&$seen): void {
@@ -253,7 +253,7 @@ final class HarnessTest extends TestCase
         $this->assertSame(['invoiceid' => 7], Whmcs::hookRuns('InvoicePaid')[0]['vars']);
     }
 
-    public function test_hooks_registered_by_a_test_are_dropped_at_reset_but_module_hooks_stay(): void
+    public function testHooksRegisteredByATestAreDroppedAtResetButModuleHooksStay(): void
     {
         Modules::loadAddon('harnessaddon');
         add_hook('ClientClose', 1, static fn (): string => 'test hook');
@@ -264,7 +264,7 @@ final class HarnessTest extends TestCase
         $this->assertSame(['addon:harnessaddon'], $sources);
     }
 
-    public function test_addon_hooks_run_only_while_the_addon_is_active(): void
+    public function testAddonHooksRunOnlyWhileTheAddonIsActive(): void
     {
         Modules::loadAddon('harnessaddon');
 
@@ -273,9 +273,9 @@ final class HarnessTest extends TestCase
         $this->assertSame(['harnessaddon saw client 1'], run_hook('ClientClose', ['userid' => 1]));
     }
 
-    // ---- GetClientsDetails / GetClientsProducts / UpdateClientProduct (§F) ---------------------
+    // ---- GetClientsDetails / GetClientsProducts / UpdateClientProduct (developers.whmcs.com/api/internal-api) ---
 
-    public function test_GetClientsDetails_returns_the_client_with_unicode_names_intact(): void
+    public function testGetClientsDetailsReturnsTheClientWithUnicodeNamesIntact(): void
     {
         // Characters of up to three bytes: what WHMCS's utf8mb3 tables can hold (four-byte ones:
         // FidelityTest).
@@ -290,7 +290,7 @@ final class HarnessTest extends TestCase
         $this->assertSame(['result' => 'error', 'message' => 'Client Not Found'], localAPI('GetClientsDetails', ['clientid' => $clientId + 1]));
     }
 
-    public function test_GetClientsProducts_returns_25_services_by_default_and_counts_them_all(): void
+    public function testGetClientsProductsReturns25ServicesByDefaultAndCountsThemAll(): void
     {
         $clientId = Fixtures::client();
         $productId = Fixtures::product();
@@ -305,7 +305,7 @@ final class HarnessTest extends TestCase
         $this->assertCount(25, $result['products']['product']);
     }
 
-    public function test_GetClientsProducts_pages_with_limitstart_and_limitnum(): void
+    public function testGetClientsProductsPagesWithLimitstartAndLimitnum(): void
     {
         $clientId = Fixtures::client();
         $ids = [];
@@ -319,7 +319,7 @@ final class HarnessTest extends TestCase
         $this->assertSame(3, $page['startnumber']);
     }
 
-    public function test_GetClientsProducts_gives_the_decrypted_password_and_filters_by_service(): void
+    public function testGetClientsProductsGivesTheDecryptedPasswordAndFiltersByService(): void
     {
         $serviceId = Fixtures::service(['username' => 'alice', 'password' => 'Secr3t!']);
         Fixtures::service();
@@ -331,7 +331,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('alice', $result['products']['product'][0]['username']);
     }
 
-    public function test_UpdateClientProduct_stores_the_service_password_encrypted(): void
+    public function testUpdateClientProductStoresTheServicePasswordEncrypted(): void
     {
         $serviceId = Fixtures::service();
 
@@ -348,7 +348,7 @@ final class HarnessTest extends TestCase
         $this->assertSame(['Active', 1500, 10000], [$row->domainstatus, (int) $row->bwusage, (int) $row->bwlimit]);
     }
 
-    public function test_UpdateClientProduct_writes_custom_fields_given_as_base64_serialized_array(): void
+    public function testUpdateClientProductWritesCustomFieldsGivenAsBase64SerializedArray(): void
     {
         $productId = Fixtures::product();
         $fieldId = Fixtures::customField(['relid' => $productId, 'fieldname' => 'cdn_hostname|CDN hostname']);
@@ -359,12 +359,12 @@ final class HarnessTest extends TestCase
         $this->assertSame(['cdn_hostname' => 'cdn.example.net'], Params::forService($serviceId)['customfields']);
     }
 
-    public function test_UpdateClientProduct_of_an_unknown_service_says_Service_ID_Not_Found(): void
+    public function testUpdateClientProductOfAnUnknownServiceSaysServiceIDNotFound(): void
     {
         $this->assertSame(['result' => 'error', 'message' => 'Service ID Not Found'], localAPI('UpdateClientProduct', ['serviceid' => 999]));
     }
 
-    public function test_GetClientsAddons_lists_the_addons_of_a_service(): void
+    public function testGetClientsAddonsListsTheAddonsOfAService(): void
     {
         $serviceId = Fixtures::service();
         $addonId = Fixtures::productAddon(['name' => 'Extra TB']);
@@ -379,12 +379,12 @@ final class HarnessTest extends TestCase
         ]);
     }
 
-    public function test_an_unknown_command_answers_Command_Not_Found(): void
+    public function testAnUnknownCommandAnswersCommandNotFound(): void
     {
         $this->assertSame(['result' => 'error', 'message' => 'Command Not Found'], localAPI('GetMoonPhase', []));
     }
 
-    public function test_fakeApi_replaces_a_command_and_the_call_is_still_recorded(): void
+    public function testFakeApiReplacesACommandAndTheCallIsStillRecorded(): void
     {
         Whmcs::fakeApi('GetClientsDetails', ['result' => 'error', 'message' => 'Client Not Found']);
 
@@ -395,9 +395,9 @@ final class HarnessTest extends TestCase
         $this->assertSame('error', $call['result']['result']);
     }
 
-    // ---- invoices and payments (§C2, §C3) ------------------------------------------------------
+    // ---- invoices and payments (developers.whmcs.com/hooks-reference, tests/whmcs/README.md#not-firing) ---
 
-    public function test_GetInvoice_lists_items_with_type_and_relid(): void
+    public function testGetInvoiceListsItemsWithTypeAndRelid(): void
     {
         $serviceId = Fixtures::service();
         $addonId = Fixtures::clientAddon(['hostingid' => $serviceId]);
@@ -413,7 +413,7 @@ final class HarnessTest extends TestCase
         $this->assertSame(['12.50', '12.50', 'Unpaid', ''], [$result['total'], $result['balance'], $result['status'], $result['transactions']]);
     }
 
-    public function test_AddInvoicePayment_marks_the_invoice_paid_records_the_transaction_and_runs_InvoicePaid(): void
+    public function testAddInvoicePaymentMarksTheInvoicePaidRecordsTheTransactionAndRunsInvoicePaid(): void
     {
         $invoiceId = Fixtures::invoiceForService(Fixtures::service(), 10.0);
         $paid = [];
@@ -429,7 +429,7 @@ final class HarnessTest extends TestCase
         $this->assertSame(['AddInvoicePayment', 'InvoicePaidPreEmail', 'InvoicePaid'], array_column(Whmcs::hookRuns(), 'point'));
     }
 
-    public function test_a_partial_payment_does_not_run_InvoicePaid(): void
+    public function testAPartialPaymentDoesNotRunInvoicePaid(): void
     {
         $invoiceId = Fixtures::invoiceForService(Fixtures::service(), 10.0);
 
@@ -439,7 +439,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('6.00', localAPI('GetInvoice', ['invoiceid' => $invoiceId])['balance']);
     }
 
-    public function test_paying_the_first_invoice_of_an_autosetup_on_payment_product_creates_the_service_before_InvoicePaid(): void
+    public function testPayingTheFirstInvoiceOfAnAutosetupOnPaymentProductCreatesTheServiceBeforeInvoicePaid(): void
     {
         $productId = Fixtures::product(['servertype' => 'harnesstest', 'autosetup' => 'payment']);
         $serviceId = Fixtures::service(['packageid' => $productId]);
@@ -455,7 +455,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('Active', $statusSeenByHook);
     }
 
-    public function test_AddInvoicePayment_refuses_a_cancelled_invoice(): void
+    public function testAddInvoicePaymentRefusesACancelledInvoice(): void
     {
         $invoiceId = Fixtures::invoice(['status' => 'Cancelled']);
 
@@ -464,7 +464,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('It is not possible to add a payment to an invoice that is Cancelled', $result['message']);
     }
 
-    public function test_UpdateInvoice_to_Cancelled_does_not_run_InvoiceCancelled_as_in_WHMCS(): void
+    public function testUpdateInvoiceToCancelledDoesNotRunInvoiceCancelledAsInWHMCS(): void
     {
         $invoiceId = Fixtures::invoice();
 
@@ -475,7 +475,7 @@ final class HarnessTest extends TestCase
         $this->assertSame([], Whmcs::hookRuns('InvoiceCancelled'));
     }
 
-    public function test_cancelling_an_invoice_in_the_admin_area_runs_InvoiceCancelled(): void
+    public function testCancellingAnInvoiceInTheAdminAreaRunsInvoiceCancelled(): void
     {
         $invoiceId = Fixtures::invoice();
 
@@ -484,14 +484,14 @@ final class HarnessTest extends TestCase
         $this->assertSame([['invoiceid' => $invoiceId]], array_column(Whmcs::hookRuns('InvoiceCancelled'), 'vars'));
     }
 
-    public function test_UpdateInvoice_rejects_an_unknown_status(): void
+    public function testUpdateInvoiceRejectsAnUnknownStatus(): void
     {
         $invoiceId = Fixtures::invoice();
 
         $this->assertSame('Invalid status Gone', localAPI('UpdateInvoice', ['invoiceid' => $invoiceId, 'status' => 'Gone'])['message']);
     }
 
-    public function test_a_manual_refund_runs_ManualRefund_with_the_transid_and_amount_only(): void
+    public function testAManualRefundRunsManualRefundWithTheTransidAndAmountOnly(): void
     {
         $invoiceId = Fixtures::invoiceForService(Fixtures::service(), 10.0, ['status' => 'Paid']);
         $paymentId = Fixtures::transaction(['invoiceid' => $invoiceId, 'transid' => 'PAY-9', 'amountin' => 10]);
@@ -503,9 +503,9 @@ final class HarnessTest extends TestCase
         $this->assertSame('Refunded', Capsule::table('tblinvoices')->where('id', $invoiceId)->value('status'));
     }
 
-    // ---- SendEmail (§E) ------------------------------------------------------------------------
+    // ---- SendEmail (developers.whmcs.com/api-reference/sendemail) -------------------------------
 
-    public function test_SendEmail_renders_a_product_template_with_the_service_merge_fields(): void
+    public function testSendEmailRendersAProductTemplateWithTheServiceMergeFields(): void
     {
         $templateId = Fixtures::emailTemplate([
             'name' => 'Aflexi CDN Welcome',
@@ -525,7 +525,7 @@ final class HarnessTest extends TestCase
         $this->assertSame(Capsule::table('tblclients')->where('id', $clientId)->value('email'), $email['to']);
     }
 
-    public function test_SendEmail_runs_EmailPreSend_and_renders_the_merge_fields_it_returns(): void
+    public function testSendEmailRunsEmailPreSendAndRendersTheMergeFieldsItReturns(): void
     {
         Fixtures::emailTemplate(['name' => 'Aflexi CDN Welcome', 'message' => 'Your CNAME: {$aflexi_cname}']);
         $serviceId = Fixtures::service(['domain' => 'shop.example']);
@@ -543,7 +543,7 @@ final class HarnessTest extends TestCase
         $this->assertSame($serviceId, $email['mergefields']['relid_seen']);
     }
 
-    public function test_SendEmail_is_aborted_by_an_EmailPreSend_hook_returning_abortsend(): void
+    public function testSendEmailIsAbortedByAnEmailPreSendHookReturningAbortsend(): void
     {
         Fixtures::emailTemplate(['name' => 'Aflexi CDN Welcome']);
         add_hook('EmailPreSend', 1, static fn (): array => ['abortsend' => true]);
@@ -554,21 +554,21 @@ final class HarnessTest extends TestCase
         $this->assertSame([], Whmcs::emails());
     }
 
-    public function test_SendEmail_of_an_unknown_template_says_Email_Template_not_found(): void
+    public function testSendEmailOfAnUnknownTemplateSaysEmailTemplateNotFound(): void
     {
         $result = localAPI('SendEmail', ['messagename' => 'No Such Template', 'id' => Fixtures::service()]);
 
         $this->assertSame(['result' => 'error', 'message' => 'Email Template not found'], $result);
     }
 
-    public function test_SendEmail_without_a_related_id_says_A_related_ID_is_required(): void
+    public function testSendEmailWithoutARelatedIdSaysARelatedIDIsRequired(): void
     {
         Fixtures::emailTemplate(['name' => 'Aflexi CDN Welcome']);
 
         $this->assertSame(['result' => 'error', 'message' => 'A related ID is required'], localAPI('SendEmail', ['messagename' => 'Aflexi CDN Welcome']));
     }
 
-    public function test_SendEmail_to_a_client_without_an_email_address_fails_and_is_logged(): void
+    public function testSendEmailToAClientWithoutAnEmailAddressFailsAndIsLogged(): void
     {
         Fixtures::emailTemplate(['name' => 'Aflexi CDN Welcome']);
         $serviceId = Fixtures::service(['userid' => Fixtures::client(['email' => ''])]);
@@ -579,7 +579,7 @@ final class HarnessTest extends TestCase
         $this->assertStringStartsWith('Email Sending Failed', Whmcs::activityLog()[0]);
     }
 
-    public function test_SendEmail_accepts_customvars_as_base64_serialized_array(): void
+    public function testSendEmailAcceptsCustomvarsAsBase64SerializedArray(): void
     {
         $serviceId = Fixtures::service();
 
@@ -591,7 +591,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('Value: 42', Whmcs::emails()[0]['message']);
     }
 
-    public function test_a_template_using_smarty_beyond_the_subset_is_refused_loudly(): void
+    public function testATemplateUsingSmartyBeyondTheSubsetIsRefusedLoudly(): void
     {
         Fixtures::emailTemplate(['name' => 'Fancy', 'message' => '{if $service_username}x{/if} a { literal brace }']);
 
@@ -599,15 +599,15 @@ final class HarnessTest extends TestCase
         localAPI('SendEmail', ['messagename' => 'Fancy', 'id' => Fixtures::service()]);
     }
 
-    // ---- Module* commands (§A3, §C2) -----------------------------------------------------------
+    // ---- Module* commands (developers.whmcs.com/provisioning-modules/supported-functions, developers.whmcs.com/hooks-reference) ---
 
-    public function test_ModuleCreate_runs_the_module_then_activates_the_service_and_sends_the_welcome_email(): void
+    public function testModuleCreateRunsTheModuleThenActivatesTheServiceAndSendsTheWelcomeEmail(): void
     {
         $templateId = Fixtures::emailTemplate(['name' => 'Harness Welcome', 'message' => 'user {$service_username}']);
         $productId = Fixtures::product(['servertype' => 'harnesstest', 'welcomeemail' => $templateId]);
         $serviceId = Fixtures::service(['packageid' => $productId, 'username' => 'u1', 'password' => 'p1']);
         FakeServerModule::$onCreate = static function (array $params): string {
-            // written back before returning success (§A6): the welcome email must see it
+            // written back before returning success (tests/whmcs/README.md#write-back): the welcome email must see it
             localAPI('UpdateClientProduct', ['serviceid' => $params['serviceid'], 'serviceusername' => 'remote_u1']);
             return 'success';
         };
@@ -621,7 +621,7 @@ final class HarnessTest extends TestCase
         $this->assertContains("Module Create Successful - Service ID: $serviceId", Whmcs::activityLog());
     }
 
-    public function test_ModuleCreate_failure_returns_the_module_message_and_leaves_the_service_pending(): void
+    public function testModuleCreateFailureReturnsTheModuleMessageAndLeavesTheServicePending(): void
     {
         $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest'])]);
         FakeServerModule::$onCreate = static fn (): string => 'Aflexi said no';
@@ -633,7 +633,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('Aflexi said no', Whmcs::hookRuns('AfterModuleCreateFailed')[0]['vars']['failureResponseMessage']);
     }
 
-    public function test_ModuleCreate_gives_a_service_without_credentials_a_username_from_its_domain_and_a_password(): void
+    public function testModuleCreateGivesAServiceWithoutCredentialsAUsernameFromItsDomainAndAPassword(): void
     {
         $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest']), 'domain' => 'my-shop42.example.com']);
 
@@ -645,7 +645,7 @@ final class HarnessTest extends TestCase
         $this->assertSame($params['password'], decrypt(Capsule::table('tblhosting')->where('id', $serviceId)->value('password')));
     }
 
-    public function test_ModuleCreate_usernames_from_the_domain_give_way_to_a_counter_when_taken(): void
+    public function testModuleCreateUsernamesFromTheDomainGiveWayToACounterWhenTaken(): void
     {
         $product = Fixtures::product(['servertype' => 'harnesstest']);
         Fixtures::service(['username' => 'myshopex']);
@@ -658,7 +658,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('myshope2', Capsule::table('tblhosting')->where('id', $serviceId)->value('username'));
     }
 
-    public function test_ModuleCreate_usernames_are_8_random_letters_with_random_usernames_on(): void
+    public function testModuleCreateUsernamesAre8RandomLettersWithRandomUsernamesOn(): void
     {
         Config::set('GenerateRandomUsername', 'on');
         $product = Fixtures::product(['servertype' => 'harnesstest']);
@@ -673,7 +673,7 @@ final class HarnessTest extends TestCase
         $this->assertMatchesRegularExpression('/^[a-z]{8}$/', FakeServerModule::$calls[1]['params']['username']);
     }
 
-    public function test_ModuleCreate_without_a_domain_and_random_usernames_off_leaves_the_username_empty(): void
+    public function testModuleCreateWithoutADomainAndRandomUsernamesOffLeavesTheUsernameEmpty(): void
     {
         $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest']), 'domain' => '']);
 
@@ -683,7 +683,7 @@ final class HarnessTest extends TestCase
         $this->assertNotSame('', FakeServerModule::$calls[0]['params']['password'], 'the password is still generated');
     }
 
-    public function test_ModuleCreate_generates_nothing_when_the_module_opts_out_in_its_MetaData(): void
+    public function testModuleCreateGeneratesNothingWhenTheModuleOptsOutInItsMetaData(): void
     {
         FakeServerModule::$metaData = ['AutoGenerateUsernameAndPassword' => false];
         $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest']), 'domain' => 'my-shop42.example.com']);
@@ -693,7 +693,7 @@ final class HarnessTest extends TestCase
         $this->assertSame(['', ''], [FakeServerModule::$calls[0]['params']['username'], FakeServerModule::$calls[0]['params']['password']]);
     }
 
-    public function test_a_PreModuleCreate_hook_returning_abortcmd_stops_the_create(): void
+    public function testAPreModuleCreateHookReturningAbortcmdStopsTheCreate(): void
     {
         $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest'])]);
         add_hook('PreModuleCreate', 1, static fn (): array => ['abortcmd' => true]);
@@ -704,7 +704,7 @@ final class HarnessTest extends TestCase
         $this->assertSame([], FakeServerModule::$calls);
     }
 
-    public function test_ModuleSuspend_Unsuspend_and_Terminate_set_the_service_status(): void
+    public function testModuleSuspendUnsuspendAndTerminateSetTheServiceStatus(): void
     {
         $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest']), 'domainstatus' => 'Active']);
         $status = static fn (): array => (array) Capsule::table('tblhosting')->where('id', $serviceId)->first(['domainstatus', 'suspendreason']);
@@ -720,7 +720,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('Overdue on Payment', FakeServerModule::$calls[0]['params']['suspendreason']);
     }
 
-    public function test_ModuleChangePw_passes_the_new_password_and_saves_it_encrypted(): void
+    public function testModuleChangePwPassesTheNewPasswordAndSavesItEncrypted(): void
     {
         $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest']), 'password' => 'old-pw']);
 
@@ -731,7 +731,7 @@ final class HarnessTest extends TestCase
         $this->assertSame(['serviceid' => $serviceId, 'oldpassword' => 'old-pw', 'newpassword' => 'new-pw'], Whmcs::hookRuns('AfterModuleChangePassword')[0]['vars']);
     }
 
-    public function test_Module_commands_report_missing_services_and_modules_in_WHMCS_words(): void
+    public function testModuleCommandsReportMissingServicesAndModulesInWHMCSWords(): void
     {
         $noModule = Fixtures::service(['packageid' => Fixtures::product(['servertype' => ''])]);
         $noFunction = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest'])]);
@@ -742,9 +742,9 @@ final class HarnessTest extends TestCase
         $this->assertSame('Function Not Supported by Module', localAPI('ModuleChangePackage', ['serviceid' => $noFunction])['message']);
     }
 
-    // ---- $params (§A4) -------------------------------------------------------------------------
+    // ---- $params (developers.whmcs.com/provisioning-modules/module-parameters) ------------------
 
-    public function test_params_for_a_service_hold_decrypted_passwords_and_positional_config_options(): void
+    public function testParamsForAServiceHoldDecryptedPasswordsAndPositionalConfigOptions(): void
     {
         $serverId = Fixtures::server(['hostname' => 'api.aflexi.test', 'username' => 'op', 'password' => 'srv-PW', 'accesshash' => 'HASH', 'port' => 8443]);
         $productId = Fixtures::product(['configoptions' => ['gold-package', '', 'on'], 'type' => 'other']);
@@ -771,7 +771,7 @@ final class HarnessTest extends TestCase
         $this->assertSame($serviceId, $p['model']->id);
     }
 
-    public function test_params_model_writes_back_to_tblhosting_and_keeps_service_properties(): void
+    public function testParamsModelWritesBackToTblhostingAndKeepsServiceProperties(): void
     {
         $serviceId = Fixtures::service();
         $model = Params::forService($serviceId)['model'];
@@ -785,7 +785,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('77', Params::forService($serviceId)['customfields']['Publisher ID']);
     }
 
-    public function test_params_for_a_server_hold_only_its_fields(): void
+    public function testParamsForAServerHoldOnlyItsFields(): void
     {
         $serverId = Fixtures::server(['secure' => '', 'password' => 'srv-PW']);
 
@@ -796,9 +796,9 @@ final class HarnessTest extends TestCase
         $this->assertSame([false, 'http', 'srv-PW'], [$p['serversecure'], $p['serverhttpprefix'], $p['serverpassword']]);
     }
 
-    // ---- database --------------------------------------------------------------------------------
+    // ---- database -------------------------------------------------------------------------------
 
-    public function test_reset_empties_the_tables_drops_module_tables_and_restores_the_baseline(): void
+    public function testResetEmptiesTheTablesDropsModuleTablesAndRestoresTheBaseline(): void
     {
         Fixtures::service();
         Capsule::schema()->create('mod_harness_scratch', static function ($t): void {
@@ -813,7 +813,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('on', Capsule::table('tblconfiguration')->where('setting', 'ModuleDebugMode')->value('value'));
     }
 
-    public function test_ids_of_clients_services_and_invoices_never_coincide(): void
+    public function testIdsOfClientsServicesAndInvoicesNeverCoincide(): void
     {
         $serviceId = Fixtures::service();
         $clientId = (int) Capsule::table('tblhosting')->where('id', $serviceId)->value('userid');
@@ -822,7 +822,7 @@ final class HarnessTest extends TestCase
         $this->assertCount(3, array_unique([$serviceId, $clientId, $invoiceId]));
     }
 
-    public function test_a_service_status_WHMCS_does_not_know_fails_strict_and_is_emptied_otherwise(): void
+    public function testAServiceStatusWHMCSDoesNotKnowFailsStrictAndIsEmptiedOtherwise(): void
     {
         if (\WhmcsHarness\Database::driver() !== 'mysql') {
             $this->markTestSkipped('ENUM columns and sql_mode are MariaDB behaviour');
@@ -836,9 +836,9 @@ final class HarnessTest extends TestCase
         $this->assertSame('', Capsule::table('tblhosting')->where('id', $serviceId)->value('domainstatus'));
     }
 
-    // ---- addon modules (§B) ----------------------------------------------------------------------
+    // ---- addon modules (developers.whmcs.com/addon-modules) -------------------------------------
 
-    public function test_activating_an_addon_stores_version_access_and_field_defaults(): void
+    public function testActivatingAnAddonStoresVersionAccessAndFieldDefaults(): void
     {
         $result = Addon::activate('harnessaddon', ['apiKey' => 'K-addon-secret']);
 
@@ -849,7 +849,7 @@ final class HarnessTest extends TestCase
         $this->assertTrue(Capsule::schema()->hasTable('mod_harnessaddon'));
     }
 
-    public function test_addon_vars_hold_the_settings_modulelink_version_and_language_strings(): void
+    public function testAddonVarsHoldTheSettingsModulelinkVersionAndLanguageStrings(): void
     {
         Addon::activate('harnessaddon', ['apiKey' => 'K-addon-secret']);
 
@@ -862,7 +862,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('index.php?m=harnessaddon', Addon::vars('harnessaddon', 'client')['modulelink']);
     }
 
-    public function test_an_addon_form_post_with_the_session_token_passes_and_sees_html_encoded_input(): void
+    public function testAnAddonFormPostWithTheSessionTokenPassesAndSeesHtmlEncodedInput(): void
     {
         Addon::activate('harnessaddon');
 
@@ -871,7 +871,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('saved:&lt;b&gt;Tom &amp; &quot;Jerry&quot;&lt;/b&gt;', $html);
     }
 
-    public function test_an_addon_form_post_without_the_token_is_rejected(): void
+    public function testAnAddonFormPostWithoutTheTokenIsRejected(): void
     {
         Addon::activate('harnessaddon');
 
@@ -879,7 +879,7 @@ final class HarnessTest extends TestCase
         AddonPage::post('harnessaddon', ['name' => 'x'], ['action' => 'save'], false);
     }
 
-    public function test_an_admin_whose_role_lacks_access_cannot_open_the_addon(): void
+    public function testAnAdminWhoseRoleLacksAccessCannotOpenTheAddon(): void
     {
         Addon::activate('harnessaddon', [], '1');
         $supportAdmin = Fixtures::admin(['roleid' => 3]);
@@ -888,14 +888,14 @@ final class HarnessTest extends TestCase
         AddonPage::get('harnessaddon', [], $supportAdmin);
     }
 
-    public function test_module_lib_classes_autoload_like_WHMCS(): void
+    public function testModuleLibClassesAutoloadLikeWHMCS(): void
     {
         $this->assertSame('greetings', (new \WHMCS\Module\Addon\Harnessaddon\Greeter())->greet());
     }
 
-    // ---- admin actions and cron (§C2, §C3) -------------------------------------------------------
+    // ---- admin actions and cron (developers.whmcs.com/hooks-reference, tests/whmcs/README.md#not-firing) ---
 
-    public function test_editing_a_client_runs_ClientEdit_with_the_new_values_and_olddata(): void
+    public function testEditingAClientRunsClientEditWithTheNewValuesAndOlddata(): void
     {
         $clientId = Fixtures::client(['email' => 'old@example.com']);
 
@@ -905,7 +905,7 @@ final class HarnessTest extends TestCase
         $this->assertSame([$clientId, 'new@example.com', 'old@example.com'], [$vars['userid'], $vars['email'], $vars['olddata']['email']]);
     }
 
-    public function test_a_client_area_profile_save_runs_ClientEdit_with_olddata_only_and_the_row_already_saved(): void
+    public function testAClientAreaProfileSaveRunsClientEditWithOlddataOnlyAndTheRowAlreadySaved(): void
     {
         $clientId = Fixtures::client(['email' => 'old@example.com', 'city' => 'Here']);
         $seen = null;
@@ -921,7 +921,7 @@ final class HarnessTest extends TestCase
         $this->assertSame('new@example.com', $seen, 'the new values are in tblclients when the hook runs');
     }
 
-    public function test_closing_a_client_sets_statuses_without_module_calls_and_runs_ClientClose(): void
+    public function testClosingAClientSetsStatusesWithoutModuleCallsAndRunsClientClose(): void
     {
         $productId = Fixtures::product(['servertype' => 'harnesstest']);
         $clientId = Fixtures::client();
@@ -936,7 +936,7 @@ final class HarnessTest extends TestCase
         $this->assertSame([['userid' => $clientId]], array_column(Whmcs::hookRuns('ClientClose'), 'vars'));
     }
 
-    public function test_changing_a_service_status_in_the_admin_area_runs_ServiceEdit_and_no_module_function(): void
+    public function testChangingAServiceStatusInTheAdminAreaRunsServiceEditAndNoModuleFunction(): void
     {
         $serviceId = Fixtures::service(['packageid' => Fixtures::product(['servertype' => 'harnesstest']), 'domainstatus' => 'Active']);
 
@@ -946,7 +946,7 @@ final class HarnessTest extends TestCase
         $this->assertSame($serviceId, Whmcs::hookRuns('ServiceEdit')[0]['vars']['serviceid']);
     }
 
-    public function test_the_daily_cron_runs_UsageUpdate_once_per_server_with_server_params(): void
+    public function testTheDailyCronRunsUsageUpdateOncePerServerWithServerParams(): void
     {
         $first = Fixtures::server(['type' => 'harnesstest']);
         $second = Fixtures::server(['type' => 'harnesstest', 'hostname' => 'b.test']);
@@ -960,7 +960,7 @@ final class HarnessTest extends TestCase
         $this->assertSame(['DailyCronJob', 'AfterCronJob'], array_column(Whmcs::hookRuns(), 'point'));
     }
 
-    public function test_a_UsageUpdate_that_answers_an_error_text_is_written_to_the_activity_log(): void
+    public function testAUsageUpdateThatAnswersAnErrorTextIsWrittenToTheActivityLog(): void
     {
         $server = Fixtures::server(['type' => 'harnesstest']);
         foreach ([null, 'success'] as $fine) {

@@ -1,6 +1,6 @@
 //! The XML-RPC faults the emulator answers with, and their stable codes.
 //!
-//! The real Aflexi fault codes cannot be recovered (API doc §1.4, §5 Q5), so the codes below
+//! The real Aflexi fault codes cannot be recovered (docs/AFLEXI-API.md#faults), so the codes below
 //! are defined by the emulator and are **not historical**. Clients must treat them as opaque
 //! and keep code and string together. Fault strings are written for a human; they never
 //! contain the secret of the call or any password.

@@ -5,6 +5,8 @@
 //! | `GET /_sandbox/state` | | the state, secrets redacted |
 //! | `GET /_sandbox/calls` | | `{"<method>": n, ..., "total": n}` |
 //! | `POST /_sandbox/reset` | | `{"reset": true}` |
+//! | `GET /_sandbox/idle[?received=N]` | | `{"received": n}` once at least N XML-RPC calls arrived since the start and none is unanswered (504 after 30 s) |
+//! | `GET /_sandbox/answered?method=M[&at_least=N]` | | `{"answered": n}` once at least N calls of M (`writes`: every mutating method) were answered since the start (504 after 30 s) |
 //! | `POST /_sandbox/config` | any of `latency_ms`, `fault_rate`, `fault_kinds`, `hang_ms`, `seed`, `hard_delete` | the whole config |
 //! | `POST /_sandbox/seed-publishers` | `{"operator", "count", "package", "prefix", "status"}` | `{"first", "last", "count", "package"}` |
 //! | `POST /_sandbox/theme` | `{"operator", "portalUrl", "portalName"}` | the theme |
@@ -125,6 +127,77 @@ pub fn usage(shared: &Shared, query: &str) -> Answer {
         mb.insert(id.to_string(), json!(total));
     }
     (200, json!({"year": year, "month": month, "mb": mb}))
+}
+
+/// How long `GET /_sandbox/idle` waits before answering 504, so that a call stuck in a hang
+/// cannot block a test for ever.
+const IDLE_WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The parameters of a waiting control: `key=value` pairs, each key at most once.
+fn query_pairs(query: &str, known: &[&str]) -> Result<Map<String, Value>, Answer> {
+    let mut pairs = Map::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if !known.contains(&key) || pairs.contains_key(key) {
+            return Err(error(400, format!("unknown or repeated parameter {key}")));
+        }
+        pairs.insert(key.to_string(), Value::String(value.to_string()));
+    }
+    Ok(pairs)
+}
+
+fn count_param(pairs: &Map<String, Value>, key: &str) -> Result<u64, Answer> {
+    match pairs.get(key).and_then(Value::as_str) {
+        None => Ok(0),
+        Some(text) => text
+            .parse()
+            .map_err(|_| error(400, format!("{key} must be a count, not {text:?}"))),
+    }
+}
+
+/// Waits for `wait`, at most [`IDLE_WAIT_LIMIT`].
+async fn bounded(wait: impl std::future::Future<Output = u64>, key: &str, failure: &str) -> Answer {
+    match tokio::time::timeout(IDLE_WAIT_LIMIT, wait).await {
+        Ok(n) => (200, json!({ key: n })),
+        Err(_) => error(504, failure),
+    }
+}
+
+/// `GET /_sandbox/idle[?received=N]`: waits for the calls in flight (`progress::Calls::idle`).
+pub async fn idle(shared: &Shared, query: &str) -> Answer {
+    let received = match query_pairs(query, &["received"]).and_then(|p| count_param(&p, "received"))
+    {
+        Ok(n) => n,
+        Err(answer) => return answer,
+    };
+    let wait = shared.progress().idle(received);
+    bounded(
+        wait,
+        "received",
+        "calls still unanswered, or fewer received than asked",
+    )
+    .await
+}
+
+/// `GET /_sandbox/answered?method=M[&at_least=N]`: waits until N calls of M (`writes`: of
+/// every mutating method) have been answered (`progress::Calls::answered`).
+pub async fn answered(shared: &Shared, query: &str) -> Answer {
+    let (method, at_least) = match query_pairs(query, &["method", "at_least"]).and_then(|p| {
+        let method = p
+            .get("method")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        if method.is_empty() {
+            return Err(error(400, "method is required (a method name, or writes)"));
+        }
+        Ok((method, count_param(&p, "at_least")?))
+    }) {
+        Ok(both) => both,
+        Err(answer) => return answer,
+    };
+    let wait = shared.progress().answered(&method, at_least);
+    bounded(wait, "answered", "fewer calls answered than asked").await
 }
 
 /// `POST /_sandbox/reset`.

@@ -1,18 +1,18 @@
-//! The filter and option conventions of every `.get` method (API doc §1.5, §5 Q8–Q12).
+//! The filter and option conventions of every `.get` method (docs/AFLEXI-API.md#filters, #options, #paging).
 //!
 //! * A filter is a struct; an array where a struct is expected is a fault 400 (the reason the
 //!   old cPanel code put a `_hack` key in "empty" filters).
 //! * A scalar value means equality, an array value means IN (an empty array matches nothing),
 //!   a key may be a dotted path into a nested entity (`publisher.username`).
-//! * `id`-like keys take ints only (strict, Q10); text keys also take an int and compare its
-//!   decimal text (the PHP numeric-key quirk, §1.2); usernames and emails compare
+//! * `id`-like keys take ints only (strict, docs/AFLEXI-API.md#filters); text keys also take an int and compare its
+//!   decimal text (the PHP numeric-key quirk, docs/AFLEXI-API.md#wire-format); usernames and emails compare
 //!   case-insensitively, everything else exactly.
-//! * Keys that the entity does not know are ignored (Q12), and so are unknown options.
-//! * `disjunction: true` ORs the top-level criteria; the default is AND (Q11). A filter
+//! * Keys that the entity does not know are ignored (docs/AFLEXI-API.md#filters), and so are unknown options.
+//! * `disjunction: true` ORs the top-level criteria; the default is AND (docs/AFLEXI-API.md#options). A filter
 //!   without criteria matches everything.
 //! * `firstResultIndex` (0-based) and `maximumResults` are honoured exactly; no limit when
-//!   absent (Q8).
-//! * `extract` is a strict projection (Q9): see [`Extract`].
+//!   absent (docs/AFLEXI-API.md#paging).
+//! * `extract` is a strict projection (docs/AFLEXI-API.md#options): see [`Extract`].
 //!
 //! This module knows nothing of the entities: the caller gives a schema (path → kind) and
 //! reads fields through a closure, see `query`.

@@ -1,7 +1,7 @@
 //! The HTTP server: hyper 1, HTTP/1.1 with keep-alive, and HTTP/1.0 answered as HTTP/1.0 and
-//! closed (what the WHMCS IXR client needs, API doc §1.2).
+//! closed (what the WHMCS IXR client needs, docs/AFLEXI-API.md#wire-format).
 //!
-//! Routes: `POST /core/xmlrpc` and `POST /stats/xmlrpc` (one dispatcher for both, Q16;
+//! Routes: `POST /core/xmlrpc` and `POST /stats/xmlrpc` (one dispatcher for both, docs/AFLEXI-API.md#endpoints;
 //! faults are HTTP 200 with a fault body; `Content-Type: text/xml`), the `/_sandbox/*`
 //! controls (see [`crate::control`]), and 404 for anything else. An XML-RPC request first
 //! sleeps the configured latency (a tokio sleep, so concurrent requests overlap), then may
@@ -174,6 +174,12 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
             control::usage(&shared, req.uri().query().unwrap_or(""))
         }
         (Method::POST, "/_sandbox/reset") => control::reset(&shared),
+        (Method::GET, "/_sandbox/idle") => {
+            control::idle(&shared, req.uri().query().unwrap_or("")).await
+        }
+        (Method::GET, "/_sandbox/answered") => {
+            control::answered(&shared, req.uri().query().unwrap_or("")).await
+        }
         (
             Method::POST,
             route @ ("/_sandbox/config"
@@ -232,11 +238,15 @@ fn answer_call(
 }
 
 async fn xmlrpc_call(shared: &Shared, body: &[u8]) -> Answer {
+    let mut in_flight = shared.progress().begin();
     let settings = shared.settings();
     if settings.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(settings.latency_ms)).await;
     }
     let decoded = xmlrpc::decode_call(body);
+    if let Ok(call) = &decoded {
+        in_flight.method(&call.method, crate::methods::is_mutating(&call.method));
+    }
     shared.count(match &decoded {
         Ok(call) => &call.method,
         Err(_) => NOT_WELL_FORMED_KEY,

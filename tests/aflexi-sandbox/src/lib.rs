@@ -32,6 +32,7 @@ pub mod filter;
 pub mod http;
 pub mod methods;
 pub mod persist;
+pub mod progress;
 pub mod query;
 pub mod state;
 pub mod stats;
@@ -141,6 +142,8 @@ pub struct Shared {
     settings: Mutex<Settings>,
     injector: Mutex<Injector>,
     counters: Mutex<Counters>,
+    /// The progress of the XML-RPC calls, for the controls that wait on it.
+    progress: progress::Calls,
     operators: Vec<(String, String)>,
     state_file: Option<StateFile>,
 }
@@ -172,6 +175,7 @@ impl Shared {
             }),
             injector: Mutex::new(Injector::new(config.seed)),
             counters: Mutex::new(Counters::default()),
+            progress: progress::Calls::default(),
             operators: config.operators.clone(),
             state_file,
         })
@@ -477,5 +481,12 @@ impl Drop for Sandbox {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+impl Shared {
+    /// The progress of the XML-RPC calls (`GET /_sandbox/idle`, `GET /_sandbox/answered`).
+    pub fn progress(&self) -> &progress::Calls {
+        &self.progress
     }
 }

@@ -1,6 +1,6 @@
-//! The XML-RPC methods: authentication and one function per method (API doc §1.3, §2).
+//! The XML-RPC methods: authentication and one function per method (docs/AFLEXI-API.md#credentials, #methods).
 //!
-//! [`call`] is the dispatcher behind both `/core/xmlrpc` and `/stats/xmlrpc` (Q16). Every
+//! [`call`] is the dispatcher behind both `/core/xmlrpc` and `/stats/xmlrpc` (docs/AFLEXI-API.md#endpoints). Every
 //! method except `system.listMethods` takes the login and the secret as params 1 and 2 and
 //! runs as the user they resolve to (or the `?su=` target). Methods read and change the
 //! [`State`] they are given; the caller holds the lock for the duration of one call.
@@ -126,7 +126,7 @@ impl<'a> Params<'a> {
     }
 }
 
-/// A text member that PHP may have sent as an int (numeric strings become ints, §1.2).
+/// A text member that PHP may have sent as an int (numeric strings become ints, docs/AFLEXI-API.md#wire-format).
 fn text_member(map: &Map<String, Value>, key: &str) -> Result<Option<String>, ApiFault> {
     match map.get(key) {
         None => Ok(None),
@@ -186,7 +186,7 @@ fn check_password(password: &str) -> Result<(), ApiFault> {
 
 // ---- authentication -----------------------------------------------------------------------
 
-/// The users a login may name: by username, by `email/agentId`, by email (API doc §1.3, Q2).
+/// The users a login may name: by username, by `email/agentId`, by email (docs/AFLEXI-API.md#credentials).
 pub fn login_candidates(state: &State, login: &str) -> Vec<i64> {
     let mut ids = Vec::new();
     if let Some(id) = state.user_id_by_username(login) {
@@ -217,7 +217,7 @@ fn secret_matches(user: &User, secret: &str) -> bool {
         && (user.auth_keys.iter().any(|k| k == secret) || user.password.as_deref() == Some(secret))
 }
 
-/// Resolves params 1 and 2 to the user the call runs as (Q2–Q4). The first candidate of the
+/// Resolves params 1 and 2 to the user the call runs as (docs/AFLEXI-API.md#credentials, #impersonation). The first candidate of the
 /// login whose auth key or password equals the secret is the caller; with
 /// `?su=<username>`, the call runs as that publisher if its agent is the caller.
 pub fn authenticate(state: &State, params: &[Value]) -> Result<i64, ApiFault> {

@@ -2,7 +2,7 @@
 //!
 //! For each entity this module gives its filter schema (which paths exist and how they
 //! compare), a field reader for the filter, the wire struct (nested entities whole, no
-//! password, API doc §2.1, §2.4, §2.9) and the query itself: visibility, filter, order by id
+//! password, docs/AFLEXI-API.md#user-get, #publisher-link-get, #bandwidth-package) and the query itself: visibility, filter, order by id
 //! (links by publisher id, then operator id), paging and projection.
 //!
 //! A filter that requires `id` (users, packages), `username` (users), or `publisher`,
@@ -277,7 +277,7 @@ pub fn link_field<'a>(state: &'a State, link: &'a Link, path: &str) -> Scalar<'a
 }
 
 /// The wire struct of a link: `publisher`, `operator`, `status`, `bandwidthPackage`; no id
-/// of its own (API doc §2.4).
+/// of its own (docs/AFLEXI-API.md#publisher-link-get).
 pub fn link_value(state: &State, link: &Link) -> Value {
     let user = |id: i64| {
         state

@@ -1,6 +1,6 @@
 //! The emulated platform's data: users, bandwidth packages, publisher links and themes.
 //!
-//! The model follows API doc §3: one user table for both roles (a publisher's `agent` is its
+//! The model follows docs/AFLEXI-API.md#entities: one user table for both roles (a publisher's `agent` is its
 //! operator), packages owned by an operator with names unique per operator, and links keyed
 //! by `(publisherId, operatorId)` with their own status and package. Users and packages each
 //! have one id sequence starting at 1.
@@ -17,10 +17,10 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-/// The `portalUrl` of an operator without branding (API doc §2.12).
+/// The `portalUrl` of an operator without branding (docs/AFLEXI-API.md#themability-get).
 pub const DEFAULT_PORTAL_URL: &str = "http://portal.aflexi.net";
 
-/// The role of a user (API doc §2.1).
+/// The role of a user (docs/AFLEXI-API.md#user-get).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Role {
@@ -54,7 +54,7 @@ pub struct User {
     pub name: String,
     /// Operator or publisher.
     pub role: Role,
-    /// `ACTIVE` on creation; independent of the link status (API doc §3.1).
+    /// `ACTIVE` on creation; independent of the link status (docs/AFLEXI-API.md#user-get).
     pub status: String,
     /// For a publisher, the id of its operator.
     #[serde(default)]
@@ -62,7 +62,7 @@ pub struct User {
     /// Write-only: never returned by the API nor by the state view.
     #[serde(default)]
     pub password: Option<String>,
-    /// The secrets an operator logs in with (API doc §1.3).
+    /// The secrets an operator logs in with (docs/AFLEXI-API.md#credentials).
     #[serde(default)]
     pub auth_keys: Vec<String>,
 }
@@ -75,7 +75,7 @@ pub enum LinkStatus {
     Active,
     /// Suspended by the operator.
     Suspended,
-    /// Soft-deleted by `publisherLink.delete` (API doc §5 Q6).
+    /// Soft-deleted by `publisherLink.delete` (docs/AFLEXI-API.md#publisher-link-delete).
     Deleted,
 }
 
@@ -100,7 +100,7 @@ impl LinkStatus {
     }
 }
 
-/// A bandwidth package owned by an operator (API doc §2.9).
+/// A bandwidth package owned by an operator (docs/AFLEXI-API.md#bandwidth-package).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Package {
@@ -129,7 +129,7 @@ pub struct Package {
     pub ssl_enabled: bool,
     /// Feature flag.
     pub serving_all_locations: bool,
-    /// Capability flag seen in the cPanel cache (API doc §2.9), default true.
+    /// Capability flag seen in the cPanel cache (docs/AFLEXI-API.md#bandwidth-package), default true.
     pub can_have_http_pull: bool,
     /// Capability flag, default false.
     pub can_have_http_push: bool,
@@ -140,7 +140,7 @@ pub struct Package {
 }
 
 impl Package {
-    /// A package with the defaults of the WHMCS column of API doc §2.9.
+    /// A package with the defaults of the WHMCS column of docs/AFLEXI-API.md#bandwidth-package.
     pub fn with_defaults(id: i64, owner: i64, name: String) -> Package {
         Package {
             id,
@@ -163,7 +163,7 @@ impl Package {
     }
 }
 
-/// The association of a publisher with an operator (API doc §2.4).
+/// The association of a publisher with an operator (docs/AFLEXI-API.md#publisher-link-get).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
     /// Publisher user id.
@@ -183,7 +183,7 @@ impl Link {
     }
 }
 
-/// The branding of an operator's portal (API doc §2.12).
+/// The branding of an operator's portal (docs/AFLEXI-API.md#themability-get).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Theme {

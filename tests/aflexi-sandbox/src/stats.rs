@@ -1,4 +1,4 @@
-//! `stats.getSummaries`: deterministic daily traffic in the nested shape of API doc §2.15/Q17.
+//! `stats.getSummaries`: deterministic daily traffic in the nested shape of docs/AFLEXI-API.md#stats.
 //!
 //! Traffic is not recorded anywhere: [`usage_mb`] derives each publisher's figure for a day
 //! from the seed, so a test can compute the expected answer itself. Days before

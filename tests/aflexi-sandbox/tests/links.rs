@@ -1,4 +1,4 @@
-//! `publisherLink.get/update/delete` (API doc §2.4–§2.6, §5 Q6–Q9, Q11–Q14), over HTTP.
+//! `publisherLink.get/update/delete` (docs/AFLEXI-API.md#publisher-link-get, #publisher-link-update, #publisher-link-delete), over HTTP.
 
 mod common;
 

@@ -1,5 +1,5 @@
-//! `bandwidthPackage.*` (API doc §2.8–§2.10), `security.update` (§2.11), `themability.get`
-//! (§2.12), `stats.getSummaries` (§2.15) and `system.listMethods`, over HTTP.
+//! `bandwidthPackage.*` (docs/AFLEXI-API.md#bandwidth-package), `security.update`
+//! (#security-update), `themability.get` (#themability-get), `stats.getSummaries` (#stats) and `system.listMethods`, over HTTP.
 
 mod common;
 

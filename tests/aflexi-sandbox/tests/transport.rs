@@ -1,4 +1,4 @@
-//! HTTP behaviour (API doc §1.1, §1.2), fault injection, counters and the `/_sandbox`
+//! HTTP behaviour (docs/AFLEXI-API.md#endpoints, #wire-format), fault injection, counters and the `/_sandbox`
 //! controls.
 
 mod common;
@@ -473,4 +473,73 @@ fn a_seeded_platform_of_100000_publishers_answers_keyed_lookups_quickly() {
         lookups < Duration::from_secs(5),
         "200 keyed lookups took {lookups:?}"
     );
+}
+
+/// Creates a package through a call held 300 ms by the sandbox's latency.
+fn create_package_late(sb: &aflexi_sandbox::Sandbox, name: &str) {
+    sb.set_latency_ms(300);
+    ok(acme(
+        sb,
+        "bandwidthPackage.create",
+        &[json!({ "name": name })],
+    ));
+}
+
+#[test]
+fn idle_waits_for_a_call_still_in_its_latency() {
+    let sb = sandbox();
+    let (_, before) = control(&sb, "GET", "/_sandbox/idle", Value::Null);
+    let before = before["received"].as_u64().unwrap();
+    std::thread::scope(|scope| {
+        scope.spawn(|| create_package_late(&sb, "late"));
+        // The package exists once idle answers: the create was received and answered.
+        let (status, idle) = control(
+            &sb,
+            "GET",
+            &format!("/_sandbox/idle?received={}", before + 1),
+            Value::Null,
+        );
+        assert_eq!(status, 200, "{idle}");
+        assert_eq!(idle["received"], before + 1);
+        assert!(package_names(&sb).contains(&"late".to_string()));
+    });
+    assert_eq!(
+        control(&sb, "GET", "/_sandbox/idle?received=x", Value::Null).0,
+        400
+    );
+}
+
+#[test]
+fn answered_waits_for_calls_of_a_method_to_be_answered() {
+    let sb = sandbox();
+    let count = |method: &str| {
+        control(
+            &sb,
+            "GET",
+            &format!("/_sandbox/answered?method={method}"),
+            Value::Null,
+        )
+        .1["answered"]
+            .as_u64()
+            .unwrap()
+    };
+    let (creates, writes) = (count("bandwidthPackage.create"), count("writes"));
+    ok(acme(&sb, "user.get", &[json!({"self": true})]));
+    assert_eq!(count("writes"), writes, "a read is not a write");
+    std::thread::scope(|scope| {
+        scope.spawn(|| create_package_late(&sb, "answered"));
+        // Once the control answers, the package exists: the create was carried out.
+        let path = format!(
+            "/_sandbox/answered?method=bandwidthPackage.create&at_least={}",
+            creates + 1
+        );
+        let (status, answered) = control(&sb, "GET", &path, Value::Null);
+        assert_eq!(status, 200, "{answered}");
+        assert!(package_names(&sb).contains(&"answered".to_string()));
+    });
+    assert_eq!(count("writes"), writes + 1);
+    for bad in ["", "?method=", "?method=x&at_least=-1", "?method=x&other=1"] {
+        let path = format!("/_sandbox/answered{bad}");
+        assert_eq!(control(&sb, "GET", &path, Value::Null).0, 400, "{bad}");
+    }
 }

@@ -1,4 +1,4 @@
-//! Authentication (API doc §1.3) and the `user.*` methods (§2.1–§2.3), over HTTP.
+//! Authentication (docs/AFLEXI-API.md#credentials) and the `user.*` methods (#user-get, #user-create), over HTTP.
 
 mod common;
 

@@ -1,7 +1,6 @@
 <?php
 /**
- * The extension against Python's standard xmlrpc.server and hand-written answers (issue 13
- * §9): values any conforming server may send are read, and each kind of failure is thrown as
+ * The extension against Python's standard xmlrpc.server and hand-written answers: values any conforming server may send are read, and each kind of failure is thrown as
  * its own class, so PHP code branches with instanceof.
  */
 

@@ -22,7 +22,7 @@ use WhmcsHarness\Whmcs;
 
 final class AddonBehaviourTest extends AddonTestCase
 {
-    public function test_the_products_page_lists_products_with_a_cdn_enabled_checkbox_but_not_aflexi_module_products(): void
+    public function testTheProductsPageListsProductsWithACdnEnabledCheckboxButNotAflexiModuleProducts(): void
     {
         $hosting = $this->product('Shared Hosting');
         $moduleProduct = Fixtures::product(['name' => 'Aflexi Module Product', 'servertype' => 'aflexi']);
@@ -36,7 +36,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertStringContainsString('name="token"', $html);
     }
 
-    public function test_save_settings_shows_a_preview_and_changes_nothing_before_apply(): void
+    public function testSaveSettingsShowsAPreviewAndChangesNothingBeforeApply(): void
     {
         $product = $this->product('Gold', 'gold');
         $service = $this->activeService($product, ['username' => 'previewme']);
@@ -51,7 +51,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertTrue(Capsule::table(Schema::PRODUCTS)->where('product_id', $product)->exists(), 'the choice is stored');
     }
 
-    public function test_disabling_a_product_suspends_its_publishers_in_the_same_run(): void
+    public function testDisablingAProductSuspendsItsPublishersInTheSameRun(): void
     {
         $keep = $this->product('Keep', 'keep');
         $drop = $this->product('Drop', 'drop');
@@ -72,7 +72,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertSame('ACTIVE', strtoupper($this->publisher('dropped1')['status']), 're-enabling re-activates');
     }
 
-    public function test_services_that_are_not_active_get_no_publisher(): void
+    public function testServicesThatAreNotActiveGetNoPublisher(): void
     {
         $product = $this->product();
         $pending = $this->activeService($product, ['domainstatus' => 'Pending', 'username' => 'pending1']);
@@ -81,7 +81,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertNull($this->record($pending));
     }
 
-    public function test_client_status_away_from_active_suspends_and_back_reactivates(): void
+    public function testClientStatusAwayFromActiveSuspendsAndBackReactivates(): void
     {
         $product = $this->product();
         $client = Fixtures::client();
@@ -97,7 +97,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertSame('ACTIVE', strtoupper($this->publisher('status1')['status']));
     }
 
-    public function test_manual_refund_payload_without_invoiceid_suspends_through_the_transaction(): void
+    public function testManualRefundPayloadWithoutInvoiceidSuspendsThroughTheTransaction(): void
     {
         $product = $this->product();
         $service = $this->activeService($product, ['username' => 'refund1']);
@@ -113,7 +113,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertSame('SUSPENDED', strtoupper($this->publisher('refund1')['status']));
     }
 
-    public function test_hooks_fired_twice_make_no_extra_writes(): void
+    public function testHooksFiredTwiceMakeNoExtraWrites(): void
     {
         $product = $this->product();
         $client = Fixtures::client();
@@ -144,7 +144,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertSame(1, count(array_filter($this->aflexi()->listPublishers(), static fn (array $p): bool => str_starts_with($p['username'], 'twice1'))));
     }
 
-    public function test_client_edit_without_email_name_or_status_change_calls_nothing(): void
+    public function testClientEditWithoutEmailNameOrStatusChangeCallsNothing(): void
     {
         $product = $this->product();
         $client = Fixtures::client();
@@ -158,7 +158,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertSame($before, $this->sandbox->totalCalls());
     }
 
-    public function test_hooks_of_services_without_cdn_call_nothing(): void
+    public function testHooksOfServicesWithoutCdnCallNothing(): void
     {
         $plain = $this->product('Not CDN');
         $service = $this->activeService($plain);
@@ -173,7 +173,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertSame(0, Capsule::table(Schema::PUBLISHERS)->count());
     }
 
-    public function test_a_hook_failure_never_breaks_the_page_and_is_logged(): void
+    public function testAHookFailureNeverBreaksThePageAndIsLogged(): void
     {
         $product = $this->product();
         $service = $this->activeService($product);
@@ -187,7 +187,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertNotSame('', (string) $this->record($service)->last_error);
     }
 
-    public function test_a_post_without_the_csrf_token_is_rejected_and_changes_nothing(): void
+    public function testAPostWithoutTheCsrfTokenIsRejectedAndChangesNothing(): void
     {
         $product = $this->product();
         $this->activeService($product, ['username' => 'csrf1']);
@@ -208,7 +208,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertSame(0, Capsule::table(Schema::RUNS)->count());
     }
 
-    public function test_an_xss_payload_in_a_product_or_client_name_is_rendered_escaped(): void
+    public function testAnXssPayloadInAProductOrClientNameIsRenderedEscaped(): void
     {
         $payload = '<script>alert("x")</script><img src=x onerror=alert(1)>';
         $product = $this->product('Evil ' . $payload, 'evilpkg');
@@ -223,7 +223,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertStringContainsString('&lt;script&gt;alert(&quot;x&quot;)', AddonPage::get(self::MODULE, ['action' => 'publishers']));
     }
 
-    public function test_a_sync_under_ten_percent_faults_converges_within_two_runs_without_duplicates(): void
+    public function testASyncUnderTenPercentFaultsConvergesWithinTwoRunsWithoutDuplicates(): void
     {
         $product = $this->product('Faulty', 'faulty');
         $n = 40;
@@ -247,7 +247,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertSame($n, Capsule::table(Schema::PUBLISHERS)->where('status', 'ACTIVE')->whereNotNull('publisher_id')->count());
     }
 
-    public function test_a_run_of_300_services_completes_over_several_steps_and_resumes_after_the_tab_is_closed(): void
+    public function testARunOf300ServicesCompletesOverSeveralStepsAndResumesAfterTheTabIsClosed(): void
     {
         $product = $this->product('Bulk', 'bulk');
         for ($i = 0; $i < 300; $i++) {
@@ -288,7 +288,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertCount(300, array_unique(array_map(static fn (array $p): string => strtolower($p['username']), $mine)));
     }
 
-    public function test_cron_reconcile_repairs_drift_made_by_direct_database_status_changes(): void
+    public function testCronReconcileRepairsDriftMadeByDirectDatabaseStatusChanges(): void
     {
         $product = $this->product();
         $a = $this->activeService($product, ['username' => 'drift1']);
@@ -311,7 +311,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertSame('SUSPENDED', strtoupper($this->publisher('drift2')['status']));
     }
 
-    public function test_cron_reconcile_follows_an_invoice_cancelled_through_the_api_without_a_hook(): void
+    public function testCronReconcileFollowsAnInvoiceCancelledThroughTheApiWithoutAHook(): void
     {
         $product = $this->product();
         $service = $this->activeService($product, ['username' => 'apicancel']);
@@ -326,7 +326,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertSame('SUSPENDED', strtoupper($this->publisher('apicancel')['status']));
     }
 
-    public function test_api_calls_are_in_the_module_log_without_the_auth_key(): void
+    public function testApiCallsAreInTheModuleLogWithoutTheAuthKey(): void
     {
         $product = $this->product();
         $this->activeService($product);
@@ -336,7 +336,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertSame([], Whmcs::leaksOf($this->authKey));
     }
 
-    public function test_the_addons_module_log_entries_are_under_its_own_module_name(): void
+    public function testTheAddonsModuleLogEntriesAreUnderItsOwnModuleName(): void
     {
         $product = $this->product();
         $this->activeService($product);
@@ -350,7 +350,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertNotSame([], Whmcs::moduleLog('AddonListPackages'));
     }
 
-    public function test_a_second_save_settings_right_after_the_first_writes_nothing_to_aflexi(): void
+    public function testASecondSaveSettingsRightAfterTheFirstWritesNothingToAflexi(): void
     {
         $gold = $this->product('Gold', 'gold');
         $silver = $this->product('Silver');
@@ -368,7 +368,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertSame(6, (new \WHMCS\Module\Addon\AflexiCdn\Runs(\WHMCS\Module\Addon\AflexiCdn\Settings::load()))->report($run)['counts']['unchanged'], $html);
     }
 
-    public function test_a_pending_password_held_by_an_earlier_run_is_the_one_the_publisher_is_created_with(): void
+    public function testAPendingPasswordHeldByAnEarlierRunIsTheOneThePublisherIsCreatedWith(): void
     {
         $product = $this->product();
         $service = $this->activeService($product, ['username' => 'heldpw']);
@@ -382,7 +382,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertNull($record->pending_password);
     }
 
-    public function test_a_publisher_revived_on_aflexi_gets_the_held_password(): void
+    public function testAPublisherRevivedOnAflexiGetsTheHeldPassword(): void
     {
         $product = $this->product();
         $service = $this->activeService($product, ['username' => 'revivepw']);
@@ -403,7 +403,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertSame('Held-Pass-5678y', decrypt((string) $this->record($service)->password));
     }
 
-    public function test_a_publisher_that_existed_before_gets_no_password_shown(): void
+    public function testAPublisherThatExistedBeforeGetsNoPasswordShown(): void
     {
         $product = $this->product();
         $service = $this->activeService($product, ['username' => 'theirs']);
@@ -419,7 +419,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertTrue($this->passwordWorks('theirs', 'Their-Pass-1234'), 'left alone');
     }
 
-    public function test_the_report_counts_each_kind_of_change_and_gives_the_reason_of_a_failure(): void
+    public function testTheReportCountsEachKindOfChangeAndGivesTheReasonOfAFailure(): void
     {
         $gold = $this->product('Gold', 'gold');
         $moved = $this->activeService($gold, ['username' => 'moved1']);
@@ -446,7 +446,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertNotNull($moved);
     }
 
-    public function test_the_package_list_page_shows_the_operators_packages_escaped(): void
+    public function testThePackageListPageShowsTheOperatorsPackagesEscaped(): void
     {
         $product = $this->product('Pkg <b>Bold</b>');
         $this->activeService($product);
@@ -458,7 +458,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertStringNotContainsString('<b>Bold</b>', $html);
     }
 
-    public function test_a_run_reads_only_the_clients_after_its_cursor(): void
+    public function testARunReadsOnlyTheClientsAfterItsCursor(): void
     {
         $product = $this->product();
         $services = [];
@@ -475,7 +475,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertNull(end($sets)->lastClient, 'the orphans come last');
     }
 
-    public function test_the_explicit_endpoint_settings_work_without_a_server_record(): void
+    public function testTheExplicitEndpointSettingsWorkWithoutAServerRecord(): void
     {
         Addon::configure(self::MODULE, ['server' => 'explicit', 'endpoint' => $this->sandbox->coreUrl(), 'login' => $this->operatorLogin, 'authkey' => $this->authKey]);
         Capsule::table('tblservers')->delete();
@@ -487,7 +487,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertNotNull($this->publisher('explicit1'));
     }
 
-    public function test_activate_creates_innodb_tables_the_welcome_template_and_the_free_addon(): void
+    public function testActivateCreatesInnodbTablesTheWelcomeTemplateAndTheFreeAddon(): void
     {
         foreach (Schema::ALL as $table) {
             self::assertTrue(Capsule::schema()->hasTable($table), $table);
@@ -500,7 +500,7 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertSame(1, Capsule::table('tbladdons')->where('name', 'Aflexi CDN')->count(), 'activating again adds nothing');
     }
 
-    public function test_deactivate_keeps_the_synchronized_data_unless_asked_to_drop_it(): void
+    public function testDeactivateKeepsTheSynchronizedDataUnlessAskedToDropIt(): void
     {
         $product = $this->product();
         $service = $this->activeService($product);
@@ -517,14 +517,14 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertFalse(Capsule::schema()->hasTable(Schema::PUBLISHERS));
     }
 
-    public function test_upgrade_from_an_older_version_brings_the_tables(): void
+    public function testUpgradeFromAnOlderVersionBringsTheTables(): void
     {
         \WHMCS\Module\Addon\AflexiCdn\Schema::drop();
         aflexi_cdn_upgrade(['version' => '0.9.0']);
         self::assertTrue(Capsule::schema()->hasTable(Schema::RUNS));
     }
 
-    public function test_config_offers_the_aflexi_servers_and_defaults_to_the_first_active_one(): void
+    public function testConfigOffersTheAflexiServersAndDefaultsToTheFirstActiveOne(): void
     {
         $config = aflexi_cdn_config();
         self::assertSame('Aflexi CDN', $config['name']);

@@ -1,6 +1,6 @@
 <?php
 /**
- * ClientEdit as WHMCS sends it (issue 12 §5) and kept off the client's request (issue 19 #7):
+ * ClientEdit as WHMCS sends it and kept off the client's request:
  * the client area sends only the changed columns plus `olddata`, the admin area every column;
  * the hook only queues the client, and the next cron run (AfterCronJob) synchronizes.
  */
@@ -19,7 +19,7 @@ use WhmcsHarness\Whmcs;
 
 final class ClientEditTest extends AddonTestCase
 {
-    public function test_a_client_area_email_change_calls_no_api_on_the_request_and_the_next_cron_run_synchronizes_it(): void
+    public function testAClientAreaEmailChangeCallsNoApiOnTheRequestAndTheNextCronRunSynchronizesIt(): void
     {
         [$client, $username] = $this->synchronizedClient('zoe.old@example.com');
         $before = $this->sandbox->totalCalls();
@@ -38,7 +38,7 @@ final class ClientEditTest extends AddonTestCase
         self::assertSame([], ClientQueue::all());
     }
 
-    public function test_a_client_area_change_of_other_columns_queues_nothing(): void
+    public function testAClientAreaChangeOfOtherColumnsQueuesNothing(): void
     {
         [$client] = $this->synchronizedClient('yann@example.com');
         $before = $this->sandbox->totalCalls();
@@ -50,7 +50,7 @@ final class ClientEditTest extends AddonTestCase
         self::assertSame($before, $this->sandbox->totalCalls());
     }
 
-    public function test_a_missing_column_is_read_from_the_current_row_and_compared_with_olddata(): void
+    public function testAMissingColumnIsReadFromTheCurrentRowAndComparedWithOlddata(): void
     {
         $old = ['email' => 'a@example.com', 'firstname' => 'A', 'lastname' => 'B', 'companyname' => '', 'status' => 'Active'];
 
@@ -64,7 +64,7 @@ final class ClientEditTest extends AddonTestCase
         self::assertFalse(HookHandlers::profileChanged(['userid' => 1, 'olddata' => $old], []), 'client gone: nothing to compare');
     }
 
-    public function test_a_queued_client_stays_queued_while_aflexi_cannot_be_reached(): void
+    public function testAQueuedClientStaysQueuedWhileAflexiCannotBeReached(): void
     {
         [$client, $username] = $this->synchronizedClient('xena.old@example.com');
         Actions::editClientInClientArea($client, ['email' => 'xena.new@example.com']);

@@ -69,7 +69,7 @@ final class CpanelFeatureTest extends AddonTestCase
         return $rows;
     }
 
-    public function test_the_feature_is_turned_on_keeping_the_other_features_and_a_rerun_writes_nothing(): void
+    public function testTheFeatureIsTurnedOnKeepingTheOtherFeaturesAndARerunWritesNothing(): void
     {
         $this->whm()->seed(['featurelists' => ['gold_list' => ['webmail', 'autossl']],
             'packages' => ['gold' => ['FEATURELIST' => 'gold_list', 'QUOTA' => 500]]]);
@@ -88,7 +88,7 @@ final class CpanelFeatureTest extends AddonTestCase
         self::assertSame(['gold' => ['already_on', null]], $this->cpanelRows());
     }
 
-    public function test_a_package_on_the_default_list_gets_its_own_list_and_no_other_package_changes(): void
+    public function testAPackageOnTheDefaultListGetsItsOwnListAndNoOtherPackageChanges(): void
     {
         $this->whm()->seed(['packages' => ['silver' => ['FEATURELIST' => 'default', 'QUOTA' => 2048], 'other' => []]]);
         $default = $this->whm()->state()['featurelists']['default'];
@@ -102,7 +102,7 @@ final class CpanelFeatureTest extends AddonTestCase
         self::assertSame('default', $state['packages']['other']['FEATURELIST']);
     }
 
-    public function test_a_missing_package_is_reported_and_the_aflexi_sync_still_succeeds(): void
+    public function testAMissingPackageIsReportedAndTheAflexiSyncStillSucceeds(): void
     {
         $this->whm()->seed(['packages' => ['gold' => []]]);
         $product = $this->cpanelProduct('platinum', $this->whmServerId);
@@ -118,7 +118,7 @@ final class CpanelFeatureTest extends AddonTestCase
         self::assertSame(0, $this->whm()->writes());
     }
 
-    public function test_a_wrong_token_or_a_whm_that_is_down_is_reported_and_the_token_is_never_shown_or_logged(): void
+    public function testAWrongTokenOrAWhmThatIsDownIsReportedAndTheTokenIsNeverShownOrLogged(): void
     {
         $this->whm()->seed(['packages' => ['gold' => [], 'bronze' => []]]);
         $wrong = 'WRONGTOKEN55aa-never-print';
@@ -146,7 +146,7 @@ final class CpanelFeatureTest extends AddonTestCase
         }
     }
 
-    public function test_non_cpanel_products_are_untouched_and_a_disabled_product_keeps_its_feature(): void
+    public function testNonCpanelProductsAreUntouchedAndADisabledProductKeepsItsFeature(): void
     {
         $this->whm()->seed(['featurelists' => ['gold_list' => ['webmail']], 'packages' => ['gold' => ['FEATURELIST' => 'gold_list']]]);
         $other = Fixtures::product(['name' => 'Plesk thing', 'servertype' => 'plesk', 'configoptions' => ['gold']]);
@@ -164,7 +164,7 @@ final class CpanelFeatureTest extends AddonTestCase
         self::assertContains('cdn', $this->whm()->state()['featurelists']['gold_list']);
     }
 
-    public function test_one_call_sequence_per_server_and_package_however_many_products_share_it(): void
+    public function testOneCallSequencePerServerAndPackageHoweverManyProductsShareIt(): void
     {
         $this->whm()->seed(['featurelists' => ['gold_list' => []], 'packages' => ['gold' => ['FEATURELIST' => 'gold_list']]]);
         $a = $this->cpanelProduct('gold', $this->whmServerId, 'A');
@@ -175,7 +175,7 @@ final class CpanelFeatureTest extends AddonTestCase
         self::assertCount(1, $this->cpanelRows());
     }
 
-    public function test_an_unusable_server_record_is_refused_by_the_extension_without_echoing_secrets(): void
+    public function testAnUnusableServerRecordIsRefusedByTheExtensionWithoutEchoingSecrets(): void
     {
         foreach ([['hostname' => '', 'ipaddress' => '', 'username' => 'root', 'accesshash' => 'SECRETHASH-1'],
             ['hostname' => 'whm.example', 'username' => '', 'accesshash' => 'SECRETHASH-1'],
@@ -198,7 +198,7 @@ final class CpanelFeatureTest extends AddonTestCase
         self::assertSame(['listpkgs', 'get_featurelist_data', 'update_featurelist', 'editpkg'], array_column($result['calls'], 'function'));
     }
 
-    public function test_the_daily_cron_reconcile_turns_the_feature_on_too(): void
+    public function testTheDailyCronReconcileTurnsTheFeatureOnToo(): void
     {
         $this->whm()->seed(['featurelists' => ['gold_list' => ['webmail']], 'packages' => ['gold' => ['FEATURELIST' => 'gold_list']]]);
         $product = $this->cpanelProduct('gold', $this->whmServerId);

@@ -34,7 +34,7 @@ final class DatabaseFailureTest extends AddonTestCase
         parent::tearDown();
     }
 
-    public function test_a_lock_wait_timeout_stops_the_step_clearly_and_continue_finishes_the_run(): void
+    public function testALockWaitTimeoutStopsTheStepClearlyAndContinueFinishesTheRun(): void
     {
         $product = $this->syncedServices('lockwait');
         Capsule::table('tblproducts')->where('id', $product)->update(['configoption1' => 'silver']);
@@ -62,7 +62,7 @@ final class DatabaseFailureTest extends AddonTestCase
         $this->assertAgreement('silver');
     }
 
-    public function test_a_connection_killed_mid_step_stops_it_and_the_next_step_finishes_the_run(): void
+    public function testAConnectionKilledMidStepStopsItAndTheNextStepFinishesTheRun(): void
     {
         $product = $this->product('Killed', 'gold');
         for ($i = 0; $i < self::SERVICES; $i++) {
@@ -72,15 +72,14 @@ final class DatabaseFailureTest extends AddonTestCase
         \WhmcsHarness\Addon::configure(self::MODULE, ['concurrency' => '2'], false);
         $this->sandbox->configure(['latency_ms' => 40]);
         $actor = $this->actor(['save', '1']);
-        $before = $this->writeCalls();
+        $before = $this->sandbox->answered('writes');
         self::go($actor);
         // The child's connection holds the sync lock while its step works; once Aflexi has
         // seen a few of its writes, that connection is killed from this one.
         $name = 'aflexi_cdn_sync.' . Capsule::connection()->getDatabaseName();
-        while (($holder = Capsule::connection()->selectOne('SELECT IS_USED_LOCK(?) AS id', [$name])->id) === null
-            || $this->writeCalls() - $before < 6) {
-            usleep(20000); // polling the condition, as CrashTest does
-        }
+        $this->sandbox->answered('writes', $before + 6);
+        $holder = Capsule::connection()->selectOne('SELECT IS_USED_LOCK(?) AS id', [$name])->id;
+        self::assertNotNull($holder, 'the step holds the sync lock while Aflexi sees its writes');
         Capsule::connection()->statement('KILL CONNECTION ' . (int) $holder);
         $out = self::finish($actor);
         $this->sandbox->calm();
@@ -92,7 +91,7 @@ final class DatabaseFailureTest extends AddonTestCase
         $this->assertAgreement('gold');
     }
 
-    public function test_failures_are_told_apart_by_the_database_error_number(): void
+    public function testFailuresAreToldApartByTheDatabaseErrorNumber(): void
     {
         $kinds = [1927 => 'connection_lost', 2006 => 'connection_lost', 1213 => 'deadlock', 1205 => 'lock_wait_timeout',
             1114 => 'disk_full', 1021 => 'disk_full'];

@@ -17,12 +17,12 @@ use WhmcsHarness\Database;
 
 final class DatabaseWritesTest extends AddonTestCase
 {
-    public function test_bulk_upsert_inserts_new_rows_and_updates_only_the_named_columns_in_one_statement(): void
+    public function testBulkUpsertInsertsNewRowsAndUpdatesOnlyTheNamedColumnsInOneStatement(): void
     {
         $this->checkBulkUpsert(null);
     }
 
-    public function test_bulk_upsert_does_the_same_on_sqlite(): void
+    public function testBulkUpsertDoesTheSameOnSqlite(): void
     {
         Database::addConnection(['driver' => 'sqlite', 'database' => ':memory:', 'prefix' => ''], 'upsert-check');
         Capsule::connection('upsert-check')->statement(
@@ -32,7 +32,7 @@ final class DatabaseWritesTest extends AddonTestCase
         $this->checkBulkUpsert('upsert-check');
     }
 
-    public function test_rows_that_differ_in_their_columns_are_refused_before_anything_is_written(): void
+    public function testRowsThatDifferInTheirColumnsAreRefusedBeforeAnythingIsWritten(): void
     {
         $this->expectException(InvalidArgumentException::class);
         try {
@@ -45,7 +45,7 @@ final class DatabaseWritesTest extends AddonTestCase
         }
     }
 
-    public function test_an_emoji_in_an_aflexi_error_is_stored_replaced_and_the_other_rows_are_written(): void
+    public function testAnEmojiInAnAflexiErrorIsStoredReplacedAndTheOtherRowsAreWritten(): void
     {
         $set = new DesiredSet();
         $set->clients = ['801' => 401, '802' => 402];

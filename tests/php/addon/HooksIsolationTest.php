@@ -1,6 +1,6 @@
 <?php
 /**
- * The addon's hooks.php never breaks a WHMCS page (issue 12 §5): loaded in a fresh PHP
+ * The addon's hooks.php never breaks a WHMCS page: loaded in a fresh PHP
  * process the way WHMCS includes it, with the server module's folder absent, without the
  * extension, with the database unreachable and with the Aflexi API down, every hook returns
  * cleanly (nothing thrown, no fatal, no output) and the reason reaches the activity log (and
@@ -22,7 +22,7 @@ final class HooksIsolationTest extends AddonTestCase
 
     private const ADDON = 'addons/aflexi_cdn';
 
-    public function test_hooks_without_the_server_module_folder_say_so_in_the_activity_log_and_on_the_addon_page(): void
+    public function testHooksWithoutTheServerModuleFolderSaySoInTheActivityLogAndOnTheAddonPage(): void
     {
         $report = $this->loadHooksInFreshProcess(self::ADDON, 'no-other-module', $this->ids());
 
@@ -31,21 +31,21 @@ final class HooksIsolationTest extends AddonTestCase
         self::assertStringContainsString('server module (modules/servers/aflexi) is missing', (string) $report['page']);
     }
 
-    public function test_hooks_without_the_extension_say_so(): void
+    public function testHooksWithoutTheExtensionSaySo(): void
     {
         $report = $this->loadHooksInFreshProcess(self::ADDON, 'no-extension', $this->ids());
 
         self::assertNotSame([], $this->activityWith($report, 'extension "aflexi" is not loaded'), implode("\n", $report['activity']));
     }
 
-    public function test_hooks_with_the_database_unreachable_return_cleanly(): void
+    public function testHooksWithTheDatabaseUnreachableReturnCleanly(): void
     {
         $report = $this->loadHooksInFreshProcess(self::ADDON, 'db-down', $this->ids());
 
         self::assertNotSame([], $this->activityWith($report, 'Aflexi CDN'), 'the failure is reported (the activity log is in the same database, so WHMCS may not keep it)');
     }
 
-    public function test_hooks_with_the_api_down_say_so(): void
+    public function testHooksWithTheApiDownSaySo(): void
     {
         $ids = $this->ids();
         Capsule::table('tblservers')->where('id', $this->serverId)->update(['hostname' => '127.0.0.1:1', 'secure' => '']);

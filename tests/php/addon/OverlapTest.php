@@ -29,7 +29,7 @@ final class OverlapTest extends AddonTestCase
 {
     private const FAULTS = ['latency_ms' => 5, 'fault_rate' => 0.1, 'fault_kinds' => ['http500', 'reset', 'malformed', 'fault'], 'seed' => 18];
 
-    public function test_runs_reconcile_hooks_and_module_commands_at_once_under_faults_leave_no_duplicate_and_no_lost_update(): void
+    public function testRunsReconcileHooksAndModuleCommandsAtOnceUnderFaultsLeaveNoDuplicateAndNoLostUpdate(): void
     {
         $n = max(20, (int) (getenv('AFLEXI_DRILL_SERVICES') ?: 100));
         $gold = $this->product('Overlap Gold', 'gold');

@@ -1,6 +1,6 @@
 <?php
 /**
- * The "Aflexi CDN" product addon row (issue 12 §3): written with the values WHMCS's own
+ * The "Aflexi CDN" product addon row: written with the values WHMCS's own
  * Product Addons page writes, every column named (a real install has no defaults on
  * tbladdons), free until the operator prices it there, and priced as WHMCS stores a price.
  */
@@ -16,7 +16,7 @@ use WhmcsHarness\Fixtures;
 
 final class ProductAddonTest extends AddonTestCase
 {
-    public function test_the_addon_row_is_free_auto_activated_on_payment_with_every_column_named(): void
+    public function testTheAddonRowIsFreeAutoActivatedOnPaymentWithEveryColumnNamed(): void
     {
         Capsule::table('tbladdons')->where('id', Catalog::addonId())->delete();
         $connection = Capsule::connection();
@@ -43,7 +43,7 @@ final class ProductAddonTest extends AddonTestCase
         self::assertFalse(Catalog::addonPriced($id));
     }
 
-    public function test_a_row_an_earlier_version_wrote_with_Free_is_corrected_on_activation(): void
+    public function testARowAnEarlierVersionWroteWithFreeIsCorrectedOnActivation(): void
     {
         $id = Catalog::addonId();
         Capsule::table('tbladdons')->where('id', $id)->update(['billingcycle' => 'Free']);
@@ -72,7 +72,7 @@ final class ProductAddonTest extends AddonTestCase
      * @dataProvider pricings
      * @param array<string, float|int> $prices
      */
-    public function test_a_price_set_in_the_product_addons_page_is_recognised(string $cycle, array $prices, bool $priced): void
+    public function testAPriceSetInTheProductAddonsPageIsRecognised(string $cycle, array $prices, bool $priced): void
     {
         $id = Catalog::addonId();
         Capsule::table('tbladdons')->where('id', $id)->update(['billingcycle' => $cycle]);
@@ -81,7 +81,7 @@ final class ProductAddonTest extends AddonTestCase
         self::assertSame($priced, Catalog::addonPriced($id));
     }
 
-    public function test_a_pending_cdn_addon_turns_active_when_its_invoice_is_paid_and_the_service_gets_cdn(): void
+    public function testAPendingCdnAddonTurnsActiveWhenItsInvoiceIsPaidAndTheServiceGetsCdn(): void
     {
         $id = Catalog::addonId();
         Capsule::table('tbladdons')->where('id', $id)->update(['billingcycle' => 'Monthly']);

@@ -18,7 +18,7 @@ use WhmcsHarness\Fixtures;
 
 final class SeedTest extends AddonTestCase
 {
-    public function test_save_settings_synchronizes_the_publisher_account_and_package_of_cdn_enabled_products(): void
+    public function testSaveSettingsSynchronizesThePublisherAccountAndPackageOfCdnEnabledProducts(): void
     {
         $product = $this->product('Web Hosting Gold', 'gold_web');
         $service = $this->activeService($product);
@@ -36,7 +36,7 @@ final class SeedTest extends AddonTestCase
         self::assertSame('gold_web', $record->package);
     }
 
-    public function test_when_a_payment_is_made_to_a_cdn_enabled_product_the_publisher_and_package_are_synchronized(): void
+    public function testWhenAPaymentIsMadeToACdnEnabledProductThePublisherAndPackageAreSynchronized(): void
     {
         $product = $this->product('Web Hosting Gold', 'gold_web');
         $this->saveAndApply([$product]);
@@ -52,7 +52,7 @@ final class SeedTest extends AddonTestCase
         self::assertSame('ACTIVE', $this->record($service)->status);
     }
 
-    public function test_when_a_payment_is_made_on_the_addon_line_the_publisher_is_synchronized(): void
+    public function testWhenAPaymentIsMadeOnTheAddonLineThePublisherIsSynchronized(): void
     {
         $product = $this->product('Web Hosting Gold', 'gold_web');
         $this->saveAndApply([$product]);
@@ -64,7 +64,7 @@ final class SeedTest extends AddonTestCase
         self::assertSame('ACTIVE', strtoupper($this->publisher($this->usernameOf($service))['status']));
     }
 
-    public function test_when_user_email_or_name_is_changed_the_latest_is_synchronized(): void
+    public function testWhenUserEmailOrNameIsChangedTheLatestIsSynchronized(): void
     {
         $product = $this->product();
         $client = Fixtures::client(['firstname' => 'Ann', 'lastname' => 'Old', 'email' => 'ann.old@example.com']);
@@ -81,7 +81,7 @@ final class SeedTest extends AddonTestCase
         self::assertNull($this->publisher(\Aflexi\username_for_addon('', 'ann.new@example.net')), 'the username stays: no second publisher');
     }
 
-    public function test_when_a_user_account_is_closed_the_aflexi_account_is_suspended(): void
+    public function testWhenAUserAccountIsClosedTheAflexiAccountIsSuspended(): void
     {
         $product = $this->product();
         $service = $this->activeService($product);
@@ -94,7 +94,7 @@ final class SeedTest extends AddonTestCase
         self::assertSame('SUSPENDED', $this->record($service)->status);
     }
 
-    public function test_when_a_user_account_is_deleted_the_aflexi_account_is_suspended(): void
+    public function testWhenAUserAccountIsDeletedTheAflexiAccountIsSuspended(): void
     {
         $product = $this->product();
         $service = $this->activeService($product);
@@ -108,7 +108,7 @@ final class SeedTest extends AddonTestCase
         self::assertSame('SUSPENDED', $this->record($service)->status);
     }
 
-    public function test_when_an_invoice_is_refunded_the_account_is_suspended(): void
+    public function testWhenAnInvoiceIsRefundedTheAccountIsSuspended(): void
     {
         [$service, $invoice, $transaction] = $this->paidService();
 
@@ -118,7 +118,7 @@ final class SeedTest extends AddonTestCase
         self::assertStringContainsString('refunded', (string) $this->record($service)->hold);
     }
 
-    public function test_when_an_invoice_is_cancelled_the_account_is_suspended(): void
+    public function testWhenAnInvoiceIsCancelledTheAccountIsSuspended(): void
     {
         [$service, $invoice] = $this->paidService();
 
@@ -127,7 +127,7 @@ final class SeedTest extends AddonTestCase
         self::assertSame('SUSPENDED', strtoupper($this->publisher($this->usernameOf($service))['status']));
     }
 
-    public function test_when_an_invoice_is_set_to_unpaid_the_account_is_suspended(): void
+    public function testWhenAnInvoiceIsSetToUnpaidTheAccountIsSuspended(): void
     {
         [$service, $invoice] = $this->paidService();
 
@@ -136,7 +136,7 @@ final class SeedTest extends AddonTestCase
         self::assertSame('SUSPENDED', strtoupper($this->publisher($this->usernameOf($service))['status']));
     }
 
-    public function test_an_account_suspended_for_an_unpaid_invoice_is_reactivated_when_it_is_paid(): void
+    public function testAnAccountSuspendedForAnUnpaidInvoiceIsReactivatedWhenItIsPaid(): void
     {
         [$service, $invoice] = $this->paidService();
         Actions::markInvoiceUnpaid($invoice);
@@ -147,7 +147,7 @@ final class SeedTest extends AddonTestCase
         self::assertNull($this->record($service)->hold);
     }
 
-    public function test_free_products_and_their_users_are_not_synchronized(): void
+    public function testFreeProductsAndTheirUsersAreNotSynchronized(): void
     {
         $free = $this->product('Free Trial', 'trial', ['paytype' => 'free']);
         $zero = $this->product('Zero Priced', 'zero', ['pricing' => ['monthly' => 0.00, 'annually' => 0.00]]);
@@ -168,7 +168,7 @@ final class SeedTest extends AddonTestCase
         self::assertNotContains('zero', $names);
     }
 
-    public function test_package_is_synchronized_by_the_webhosting_package_name(): void
+    public function testPackageIsSynchronizedByTheWebhostingPackageName(): void
     {
         $product = $this->product('Reseller Hosting', 'whm_reseller_pkg');
         $service = $this->activeService($product);
@@ -178,7 +178,7 @@ final class SeedTest extends AddonTestCase
         self::assertSame('whm_reseller_pkg', $this->publisher($this->usernameOf($service))['package']['name']);
     }
 
-    public function test_package_is_synchronized_by_the_product_name_without_a_webhosting_package(): void
+    public function testPackageIsSynchronizedByTheProductNameWithoutAWebhostingPackage(): void
     {
         $product = Fixtures::product(['name' => 'CDN Only Plan', 'servertype' => '', 'autosetup' => '']);
         $service = $this->activeService($product);
@@ -188,7 +188,7 @@ final class SeedTest extends AddonTestCase
         self::assertSame('CDN Only Plan', $this->publisher($this->usernameOf($service))['package']['name']);
     }
 
-    public function test_username_is_the_orders_username(): void
+    public function testUsernameIsTheOrdersUsername(): void
     {
         $product = $this->product();
         $service = $this->activeService($product, ['username' => 'shopuser1']);
@@ -199,7 +199,7 @@ final class SeedTest extends AddonTestCase
         self::assertSame('shopuser1', $this->record($service)->username);
     }
 
-    public function test_username_is_the_email_when_the_order_has_no_username(): void
+    public function testUsernameIsTheEmailWhenTheOrderHasNoUsername(): void
     {
         $product = $this->product();
         $client = Fixtures::client(['email' => 'Jane.Doe@Example.com']);
@@ -211,7 +211,7 @@ final class SeedTest extends AddonTestCase
         self::assertNotNull($this->publisher('jane.doe_example.com'));
     }
 
-    public function test_each_package_is_created_in_aflexi_through_the_synchronization(): void
+    public function testEachPackageIsCreatedInAflexiThroughTheSynchronization(): void
     {
         $a = $this->product('Plan A', 'pkg_alpha');
         $b = $this->product('Plan B', 'pkg_beta');
@@ -228,7 +228,7 @@ final class SeedTest extends AddonTestCase
         self::assertStringContainsString('pkg_alpha', $page);
     }
 
-    public function test_the_addon_is_free_by_default(): void
+    public function testTheAddonIsFreeByDefault(): void
     {
         $addon = Capsule::table('tbladdons')->where('name', 'Aflexi CDN')->first();
         self::assertNotNull($addon, 'activation creates the product addon "Aflexi CDN"');
@@ -242,7 +242,7 @@ final class SeedTest extends AddonTestCase
         self::assertSame((string) $product, Capsule::table('tbladdons')->where('id', $addon->id)->value('packages'), 'orderable with the CDN products');
     }
 
-    public function test_a_priced_addon_is_needed_on_the_service_for_cdn(): void
+    public function testAPricedAddonIsNeededOnTheServiceForCdn(): void
     {
         $addonId = Catalog::addonId();
         Capsule::table('tbladdons')->where('id', $addonId)->update(['billingcycle' => 'Monthly']);
@@ -258,7 +258,7 @@ final class SeedTest extends AddonTestCase
         self::assertNotNull($this->publisher($this->usernameOf($with)));
     }
 
-    public function test_show_synchronized_publishers_shows_the_password_as_of_sync_time(): void
+    public function testShowSynchronizedPublishersShowsThePasswordAsOfSyncTime(): void
     {
         $product = $this->product();
         $service = $this->activeService($product, ['username' => 'pwuser']);

@@ -117,7 +117,12 @@ final class FpmTest extends ExtensionTestCase
                 unset($running[$i]);
             }
             unset($request);
-            usleep(500);
+            // Blocks until a request writes or ends (its pipes then read as end of file).
+            $read = array_merge(array_column($running, 'out'), array_column($running, 'err'));
+            $write = $except = null;
+            if ($read !== []) {
+                @stream_select($read, $write, $except, 1);
+            }
         }
         $elapsed = microtime(true) - $started;
         $log = (string) @file_get_contents($this->dir . '/fpm.log');

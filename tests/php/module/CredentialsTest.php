@@ -1,6 +1,6 @@
 <?php
 /**
- * Credentials and usernames as WHMCS hands them over (issue 12 §4): the auth key from
+ * Credentials and usernames as WHMCS hands them over: the auth key from
  * $params (serverpassword decrypted by WHMCS, serveraccesshash as stored), no reliance on
  * decrypt() of a value that was never encrypted (WHMCS returns garbage, the stand-in too), and
  * CreateAccount under each of WHMCS's username generations (the module keeps WHMCS's default

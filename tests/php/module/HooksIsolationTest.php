@@ -1,6 +1,6 @@
 <?php
 /**
- * The module's hooks.php never breaks a WHMCS page (issue 12 §5): loaded in a fresh PHP
+ * The module's hooks.php never breaks a WHMCS page: loaded in a fresh PHP
  * process the way WHMCS includes it, with the addon's folder absent, without the extension,
  * with the database unreachable and with the Aflexi API down, every hook returns cleanly
  * (nothing thrown, no fatal, no output) and the reason reaches the activity log.

@@ -15,7 +15,7 @@ use WhmcsHarness\Crypto;
 
 final class KillTest extends ModuleTestCase
 {
-    public function test_create_killed_after_aflexi_created_the_publisher_is_finished_by_the_next_create(): void
+    public function testCreateKilledAfterAflexiCreatedThePublisherIsFinishedByTheNextCreate(): void
     {
         $service = $this->service($this->product('CDN Gold', 'gold'), $this->client(['email' => 'lostanswer@example.com']),
             ['username' => 'lostanswer']);
@@ -26,6 +26,7 @@ final class KillTest extends ModuleTestCase
         $db->beginTransaction();
         $db->table('tblhosting')->where('id', $service)->lockForUpdate()->first();
 
+        $creates = $this->sandbox->answered('user.create');
         $so = getenv('AFLEXI_EXT_SO') ?: dirname(__DIR__, 3) . '/target/release/libaflexi.so';
         $child = proc_open([PHP_BINARY, '-d', "extension=$so", __DIR__ . '/support/create-child.php', (string) $service],
             [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null,
@@ -33,21 +34,19 @@ final class KillTest extends ModuleTestCase
         self::assertIsResource($child);
         self::assertSame("ready\n", fgets($pipes[1]));
         $pid = proc_get_status($child)['pid'];
-        while (($made = $this->publishersOfOperator()) === []) {
-            if (!proc_get_status($child)['running']) {
-                self::fail('Create ended before Aflexi made the publisher: ' . stream_get_contents($pipes[1]) . stream_get_contents($pipes[2]));
-            }
-            usleep(20000); // polling the condition, as the addon's CrashTest does
+        try {
+            $this->sandbox->answered('user.create', $creates + 1); // Aflexi made the publisher
+        } catch (\RuntimeException $e) {
+            self::fail('Aflexi never made the publisher: ' . $e->getMessage() . ' ' . stream_get_contents($pipes[1]) . stream_get_contents($pipes[2]));
         }
-        posix_kill($pid, 9);
-        while (($status = proc_get_status($child))['running']) {
-            usleep(20000);
-        }
+        $made = $this->publishersOfOperator();
+        posix_kill($pid, SIGKILL);
+        pcntl_waitpid($pid, $wait); // blocks until the child is gone
         $stdout = stream_get_contents($pipes[1]) . stream_get_contents($pipes[2]);
         fclose($pipes[1]);
         fclose($pipes[2]);
         proc_close($child);
-        self::assertTrue($status['signaled'], "the child was killed, not finished: $stdout " . json_encode($status));
+        self::assertTrue(pcntl_wifsignaled($wait), "the child was killed, not finished: $stdout (wait status $wait)");
         self::assertSame('', trim($stdout), 'it never heard the answer');
         $db->rollBack();
         self::assertSame('Pending', $this->hosting($service)->domainstatus, 'WHMCS never saw Create succeed');

@@ -1,7 +1,7 @@
 <?php
 /**
  * "Not found on Aflexi" is an error an administrator can act on, never a silent success (the
- * original plugin's bug, API doc §4.14) — except Terminate, where gone is done. Operations
+ * original plugin's bug, docs/AFLEXI-API.md#bug-silent-no-ops) — except Terminate, where gone is done. Operations
  * act on the recorded publisher id; a service without a record is looked up once by the
  * username rule and recorded.
  */

@@ -1,6 +1,6 @@
 <?php
 /**
- * The module offers its welcome template to an Aflexi product once (issue 12 §5): a product
+ * The module offers its welcome template to an Aflexi product once: a product
  * that starts using the module without a welcome e-mail gets it; an admin who then sets
  * "None" (stored as 0, like "never set") keeps it through ProductEdit and Module Settings.
  */

@@ -3,7 +3,8 @@
  * A stand-in server run as a child process of a PHP test suite or bench (the Aflexi sandbox,
  * the WHM stand-in): started with proc_open on a free loopback port, its URL read from its first
  * line ("listening on http://HOST:PORT"), its pid recorded for the runners' cleanup trap, its
- * JSON control endpoints called over HTTP, and stopped (TERM, then KILL) at the end.
+ * JSON control endpoints called over HTTP, and stopped (TERM, then KILL) at the end. Its stdout
+ * stays open, so that its end of file tells when it has exited.
  */
 
 declare(strict_types=1);
@@ -14,6 +15,8 @@ abstract class ChildProcess
 {
     /** @var resource */
     private $process;
+    /** @var resource the child's stdout: it prints nothing after its first line, so EOF = exited */
+    private $stdout;
     private int $pid;
     private string $url;
     /** The PHP process that started it: a forked child (the ext's ForkTest) must never stop it. */
@@ -31,8 +34,8 @@ abstract class ChildProcess
         $this->owner = getmypid();
         $this->pid = (int) proc_get_status($process)['pid'];
         self::rememberPid($this->pid);
+        $this->stdout = $pipes[1];
         $line = self::readLine($pipes[1], 20.0);
-        fclose($pipes[1]);
         if (!preg_match('~^listening on (http://\S+)$~', $line, $m)) {
             $this->stop();
             throw new \RuntimeException("the $name did not start: '$line' " . @file_get_contents($stderr));
@@ -106,20 +109,35 @@ abstract class ChildProcess
             return;
         }
         proc_terminate($this->process, 15);
-        $deadline = microtime(true) + 5;
-        while (proc_get_status($this->process)['running'] && microtime(true) < $deadline) {
-            usleep(20000);
-        }
-        if (proc_get_status($this->process)['running']) {
+        if (!self::awaitEof($this->stdout, 5.0)) {
             proc_terminate($this->process, 9);
         }
-        proc_close($this->process);
+        fclose($this->stdout);
+        proc_close($this->process); // reaps it (a killed child is gone at once)
         self::forgetPid($this->pid);
     }
 
     public function __destruct()
     {
         $this->stop();
+    }
+
+    /** Blocks until a pipe's writer has closed it (the child exited), at most $seconds. */
+    private static function awaitEof($pipe, float $seconds): bool
+    {
+        $deadline = microtime(true) + $seconds;
+        stream_set_blocking($pipe, false);
+        while (($left = $deadline - microtime(true)) > 0) {
+            $read = [$pipe];
+            $write = $except = null;
+            if (@stream_select($read, $write, $except, (int) $left, (int) (fmod($left, 1.0) * 1e6)) === false) {
+                return false;
+            }
+            if (fread($pipe, 4096) === '' && feof($pipe)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Reads one line from a pipe, giving up after $seconds. */

@@ -93,6 +93,25 @@ final class SandboxProcess extends ChildProcess
         $this->control('POST', '/_sandbox/config', $settings);
     }
 
+    /**
+     * Waits until every XML-RPC call the sandbox received (at least $received since it started)
+     * has been answered: for calls a test left running in a latency or a hang.
+     */
+    public function idle(int $received = 0): void
+    {
+        $this->control('GET', "/_sandbox/idle?received=$received");
+    }
+
+    /**
+     * How many calls of $method ('writes': of every mutating method) the sandbox has answered
+     * since it started; with $atLeast, first waits until it has answered that many (the state
+     * then holds their effect): for calls another process makes.
+     */
+    public function answered(string $method, int $atLeast = 0): int
+    {
+        return (int) $this->control('GET', '/_sandbox/answered?' . http_build_query(['method' => $method, 'at_least' => $atLeast]))['answered'];
+    }
+
     /** Back to no latency and no faults. */
     public function calm(): void
     {

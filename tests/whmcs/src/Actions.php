@@ -1,8 +1,8 @@
 <?php
 /**
  * WHMCS actions that have no localAPI stand-in but fire the hooks the addon listens to
- * (§C2), with their documented payload keys - and, as faithfully, NOT firing what WHMCS does
- * not fire (§C3): changing a service status saves the record and runs ServiceEdit only (no
+ * (developers.whmcs.com/hooks-reference), with their documented payload keys - and, as faithfully, NOT firing what WHMCS does
+ * not fire (tests/whmcs/README.md#not-firing): changing a service status saves the record and runs ServiceEdit only (no
  * module call); closing a client changes statuses without module calls.
  */
 
@@ -14,7 +14,7 @@ use WHMCS\Database\Capsule;
 
 final class Actions
 {
-    /** Client fields of the ClientEdit payload, in the docs' order (§C2, hooks-reference/client.md). */
+    /** Client fields of the ClientEdit payload, in the docs' order (developers.whmcs.com/hooks-reference, hooks-reference/client.md). */
     private const CLIENT_EDIT_FIELDS = ['uuid', 'firstname', 'lastname', 'companyname', 'email', 'address1', 'address2',
         'city', 'state', 'postcode', 'country', 'phonenumber', 'currency', 'notes', 'status', 'taxexempt',
         'latefeeoveride', 'overideduenotices', 'separateinvoices', 'disableautocc', 'emailoptout',
@@ -96,7 +96,7 @@ final class Actions
 
     /**
      * The admin changes a service's status in the dropdown and saves: the record changes,
-     * ServiceEdit runs with `userid` and `serviceid`, and no module function runs (§C3).
+     * ServiceEdit runs with `userid` and `serviceid`, and no module function runs (tests/whmcs/README.md#not-firing).
      */
     public static function setServiceStatus(int $serviceId, string $status): void
     {
@@ -131,7 +131,7 @@ final class Actions
     /**
      * "Refund" with the Manual Refund option, for one payment (a tblaccounts row): a refund
      * transaction is recorded (amountout, refundid = the payment), ManualRefund runs with the
-     * payment's `transid` and the `amount` (no invoice id, §C2); when the invoice's payments
+     * payment's `transid` and the `amount` (no invoice id, developers.whmcs.com/hooks-reference); when the invoice's payments
      * are fully refunded it becomes Refunded and InvoiceRefunded runs with `invoiceid`.
      */
     public static function manualRefund(int $transactionId, ?float $amount = null): void
@@ -158,7 +158,7 @@ final class Actions
 
     /**
      * The daily cron, in the parts the stand-in models: UsageUpdate once per enabled server
-     * whose module defines it (with server-only params, §A3), then DailyCronJob, then
+     * whose module defines it (with server-only params, developers.whmcs.com/provisioning-modules/supported-functions), then DailyCronJob, then
      * AfterCronJob (both without parameters). UsageUpdate answers 'success' (or nothing) when
      * it worked and an error text otherwise, which WHMCS writes to the Activity Log
      * (docs/WHMCS-FIDELITY.md: the Plesk module that ships with WHMCS returns exactly that).

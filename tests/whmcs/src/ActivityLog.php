@@ -1,6 +1,6 @@
 <?php
 /**
- * `logActivity()` and the LogActivity API (§A5, §F): a line in the Activity Log
+ * `logActivity()` and the LogActivity API (developers.whmcs.com/advanced/logging, developers.whmcs.com/api-reference/logactivity): a line in the Activity Log
  * (tblactivitylog), always on. The user column says which admin was acting
  * ($_SESSION['adminid']) or "System".
  */

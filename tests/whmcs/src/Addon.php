@@ -1,6 +1,6 @@
 <?php
 /**
- * An addon module as WHMCS drives it (§B1-§B6).
+ * An addon module as WHMCS drives it (developers.whmcs.com/addon-modules).
  *
  * - activate(): what Setup > Addon Modules > Activate does: loads the module, calls
  *   `<name>_activate()` when defined, and (unless it reports 'error') stores the settings
@@ -11,7 +11,7 @@
  *   setting of the module, `modulelink`, `version`, `_lang` ($_ADDONLANG from
  *   lang/<language>.php, the `language` of `_config`, default english).
  *
- * Password-type fields: whether WHMCS encrypts them in tbladdonmodules is uncertain (§B6). By
+ * Password-type fields: whether WHMCS encrypts them in tbladdonmodules is uncertain (tests/whmcs/README.md#addon-settings). By
  * default the stand-in stores them encrypted and hands them to `$vars` decrypted; pass
  * $encryptPasswords = false to store them plain and test the other reading.
  */
@@ -26,7 +26,7 @@ final class Addon
 {
     /**
      * @param array<string, scalar> $settings field values overriding the Defaults
-     * @param string $access comma-separated admin role ids allowed into the addon (§B8)
+     * @param string $access comma-separated admin role ids allowed into the addon (developers.whmcs.com/addon-modules (Access Control))
      * @return mixed what `_activate()` returned (['status' => 'success'] if it is not defined)
      */
     public static function activate(string $name, array $settings = [], string $access = '1', bool $encryptPasswords = true): mixed
@@ -74,7 +74,7 @@ final class Addon
         foreach (Capsule::table('tbladdonmodules')->where('module', $name)->orderBy('id')->get() as $row) {
             $value = $row->value;
             if (($fields[$row->setting]['Type'] ?? '') === 'password') {
-                // Encrypted by configure() unless told otherwise: stored plain is the other reading of §B6.
+                // Encrypted by configure() unless told otherwise: stored plain is the other reading of tests/whmcs/README.md#addon-settings.
                 $value = Crypto::isCiphertext($value) ? Crypto::decrypt($value) : $value;
             }
             $vars[$row->setting] = $value;

@@ -1,6 +1,6 @@
 <?php
 /**
- * Opening the addon's pages as an admin or a client would (§B3, §B4, §B8):
+ * Opening the addon's pages as an admin or a client would (developers.whmcs.com/addon-modules/admin-area-output, developers.whmcs.com/addon-modules/client-area-output, developers.whmcs.com/addon-modules (Access Control)):
  * `addonmodules.php?module=<name>` runs `<name>_output($vars)` and the stand-in returns what
  * it echoed; a POST carries the session's CSRF token unless told not to. The addon must be
  * active and the admin's role listed in its `access` setting, as in WHMCS (otherwise a

@@ -1,8 +1,8 @@
 <?php
 /**
  * A client as WHMCS presents it to modules and API callers: the `client` array of
- * GetClientsDetails (§F; developer docs example response) which is also
- * `$params['clientsdetails']` (§A4). Built from tblclients, tblcurrencies and the client
+ * GetClientsDetails (developers.whmcs.com/api/internal-api; developer docs example response) which is also
+ * `$params['clientsdetails']` (developers.whmcs.com/provisioning-modules/module-parameters). Built from tblclients, tblcurrencies and the client
  * custom fields. Left out: `users` (8.0 logins, no tblusers here), `stats`,
  * `email_preferences`, phone formatting; `countryname` is the country code.
  */

@@ -1,7 +1,7 @@
 <?php
 /**
  * `encrypt()` / `decrypt()` as WHMCS offers them: reversible encryption with the install's
- * secret, used for tblhosting.password and tblservers.password (§A4, §A6). The stand-in is
+ * secret, used for tblhosting.password and tblservers.password (developers.whmcs.com/provisioning-modules/module-parameters, tests/whmcs/README.md#write-back). The stand-in is
  * real AES-256-CBC with a random IV and an HMAC-SHA256, base64-encoded, under a key made per
  * PHPUnit process (exportKey()/useKey() share it with another process), so a test can
  * assert that a stored password is not the plaintext.

@@ -1,6 +1,6 @@
 <?php
 /**
- * `generate_token()` / `check_token()` (§B7): one CSRF token per session (kept in $_SESSION,
+ * `generate_token()` / `check_token()` (tests/whmcs/README.md#csrf): one CSRF token per session (kept in $_SESSION,
  * so Whmcs::reset() invalidates it). generate_token('plain') is the bare token,
  * generate_token('link') is "&token=...", anything else (default 'form') is the hidden
  * `<input name="token">`. check_token() reads the submitted `token` (POST, then GET) and,

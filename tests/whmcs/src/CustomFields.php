@@ -1,6 +1,6 @@
 <?php
 /**
- * Custom fields as WHMCS keeps them (§D2): definitions in tblcustomfields (`type` product with
+ * Custom fields as WHMCS keeps them (tests/whmcs/README.md#tables): definitions in tblcustomfields (`type` product with
  * `relid` = pid, or client with `relid` 0), values in tblcustomfieldsvalues keyed by
  * (fieldid, relid = service id or client id). A field name may use the `name|Friendly name`
  * syntax; modules see the part before the pipe.

@@ -227,7 +227,7 @@ final class Fixtures
     }
 
     /**
-     * A configurable option chosen on a service (§A2: `$params['configoptions'][name]`):
+     * A configurable option chosen on a service (developers.whmcs.com/provisioning-modules/config-options: `$params['configoptions'][name]`):
      * 'dropdown'/'radio' with the chosen option name, or 'yesno'/'quantity' with a number.
      *
      * @return int the tblproductconfigoptions id

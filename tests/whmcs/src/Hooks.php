@@ -1,6 +1,6 @@
 <?php
 /**
- * The hook registry behind `add_hook()` and `run_hook()` (§C1).
+ * The hook registry behind `add_hook()` and `run_hook()` (developers.whmcs.com/hooks/getting-started).
  *
  * - Hooks of one point run in ascending priority (lower first, the community reading of the
  *   undocumented direction), then in registration order.
@@ -9,7 +9,7 @@
  * - Hooks registered while a module's files are loaded (Modules::loadServer/loadAddon) belong
  *   to that module and survive Whmcs::reset(), as WHMCS loads them on every request; hooks a
  *   test registers are dropped at reset.
- * - An addon's hooks.php only runs while the addon is active (§B5): its hooks are skipped
+ * - An addon's hooks.php only runs while the addon is active (developers.whmcs.com/addon-modules/hooks): its hooks are skipped
  *   unless tbladdonmodules has the addon's `version` row (Addon::activate/configure writes it).
  * - An exception thrown by a hook propagates to the caller (the stand-in does not hide bugs).
  */

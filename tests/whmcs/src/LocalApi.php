@@ -1,6 +1,6 @@
 <?php
 /**
- * `localAPI($command, $values, $adminUsername)` (§F): dispatches to the command stand-ins
+ * `localAPI($command, $values, $adminUsername)` (developers.whmcs.com/api/internal-api): dispatches to the command stand-ins
  * below, which work for real against the database. Command names are matched
  * case-insensitively, the result is always an array with `result` = success|error (never an
  * exception), and an unknown command answers `Command Not Found`. Tests may replace any

@@ -1,6 +1,6 @@
 <?php
 /**
- * `logModuleCall()` (§A5): writes a Module Log entry (tblmodulelog) with every `$replaceVars`
+ * `logModuleCall()` (developers.whmcs.com/provisioning-modules/module-logging): writes a Module Log entry (tblmodulelog) with every `$replaceVars`
  * value masked in the request, the response and the processed data - but only while Module
  * Debug Logging is on (tblconfiguration ModuleDebugMode = 'on', which the baseline sets);
  * otherwise the call is a silent no-op, as in WHMCS. Arrays are stored as print_r text.

@@ -1,7 +1,7 @@
 <?php
 /**
  * How WHMCS runs a server module function for a service (the Module* API commands, the admin
- * buttons, payment automation), §A3, §A4, §C2:
+ * buttons, payment automation), developers.whmcs.com/provisioning-modules/supported-functions, developers.whmcs.com/provisioning-modules/module-parameters, developers.whmcs.com/hooks-reference:
  *
  * 1. find the service and its product's module (errors "Service ID not found", "Service not
  *    assigned to a module"); load modules/servers/<module>/<module>.php if the function is

@@ -1,6 +1,6 @@
 <?php
 /**
- * The `$params` array WHMCS passes to server module functions (§A4).
+ * The `$params` array WHMCS passes to server module functions (developers.whmcs.com/provisioning-modules/module-parameters).
  *
  * forService(): every function that concerns a service. Passwords arrive DECRYPTED
  * (tblhosting.password, tblservers.password), configoption1..24 are the product's module
@@ -10,7 +10,7 @@
  * in real dumps but not in the doc table (whmcsVersion, accountid, addonId, packageid, status,
  * type, serverhttpprefix) are included.
  *
- * forServer(): TestConnection, ListAccounts and UsageUpdate get only the server's fields (§A3).
+ * forServer(): TestConnection, ListAccounts and UsageUpdate get only the server's fields (developers.whmcs.com/provisioning-modules/supported-functions).
  */
 
 declare(strict_types=1);
@@ -95,7 +95,7 @@ final class Params
     }
 
     /**
-     * Configurable options (customer-chosen, §A2) by option name: the chosen sub-option's name
+     * Configurable options (customer-chosen, developers.whmcs.com/provisioning-modules/config-options) by option name: the chosen sub-option's name
      * for dropdown/radio, the quantity for yes/no and quantity options.
      *
      * @return array<string, string|int>

@@ -1,8 +1,8 @@
 <?php
 /**
  * A WHMCS page request as module code sees it: $_GET/$_POST/$_REQUEST with every value
- * HTML-entity-encoded the way WHMCS encodes request input (§B3; SIGN decodes it with
- * htmlspecialchars_decode), the logged-in admin in $_SESSION['adminid'] or client in
+ * HTML-entity-encoded the way WHMCS encodes request input (developers.whmcs.com/addon-modules/admin-area-output; the public module
+ * sign-net/Sign-Reseller-WHMCS-Plugin decodes it with htmlspecialchars_decode), the logged-in admin in $_SESSION['adminid'] or client in
  * $_SESSION['uid'], and echoed output captured.
  */
 

@@ -21,17 +21,17 @@ use WHMCS\Database\Capsule;
 
 final class Schema
 {
-    /** tblhosting.domainstatus / tblhostingaddons.status (§D2). */
+    /** tblhosting.domainstatus / tblhostingaddons.status (tests/whmcs/README.md#tables). */
     public const SERVICE_STATUSES = ['Pending', 'Active', 'Suspended', 'Terminated', 'Cancelled', 'Fraud', 'Completed'];
-    /** tblclients.status (§D2). */
+    /** tblclients.status (tests/whmcs/README.md#tables). */
     public const CLIENT_STATUSES = ['Active', 'Inactive', 'Closed'];
-    /** tblinvoices.status values accepted by UpdateInvoice (§F). */
+    /** tblinvoices.status values accepted by UpdateInvoice (developers.whmcs.com/api/internal-api). */
     public const INVOICE_STATUSES = ['Draft', 'Unpaid', 'Paid', 'Cancelled', 'Refunded', 'Collections', 'Payment Pending'];
 
     /**
      * Ids of each table start at a different base (tblclients 400001, tblhosting 1300001, ...)
      * and keep increasing across tests, so a client id, a service id and an invoice id are
-     * never equal: code that mixes them up (e.g. `userid` is the client, §A4) fails instead of
+     * never equal: code that mixes them up (e.g. `userid` is the client, developers.whmcs.com/provisioning-modules/module-parameters) fails instead of
      * passing by coincidence. Never hard-code an id in a test.
      */
     public const ID_BASE_STEP = 100000;
@@ -76,7 +76,7 @@ final class Schema
     /**
      * What a fresh WHMCS install has before anything is sold: the default currency (id 1), one
      * full admin (id 1, role 1), and the settings the stand-ins read. ModuleDebugMode is on so that
-     * logModuleCall entries are kept (§A5); set it to '' to test the switched-off case.
+     * logModuleCall entries are kept (developers.whmcs.com/provisioning-modules/module-logging); set it to '' to test the switched-off case.
      */
     public static function seed(): void
     {

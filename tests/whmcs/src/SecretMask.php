@@ -1,6 +1,6 @@
 <?php
 /**
- * The scrubbing logModuleCall applies with its `$replaceVars` (§A5): every listed VALUE is
+ * The scrubbing logModuleCall applies with its `$replaceVars` (developers.whmcs.com/provisioning-modules/module-logging): every listed VALUE is
  * replaced wherever it occurs - in strings, in nested arrays (values and keys), and inside
  * JSON text, where the value may appear JSON-escaped. Empty values are ignored (replacing ''
  * would be meaningless); longer values are masked first so a secret containing another one

@@ -1,7 +1,7 @@
 <?php
 /**
  * The username and password WHMCS gives a service just before CreateAccount when it has none
- * (§A4), unless the module's MetaData sets `AutoGenerateUsernameAndPassword` to false.
+ * (developers.whmcs.com/provisioning-modules/module-parameters), unless the module's MetaData sets `AutoGenerateUsernameAndPassword` to false.
  *
  * Username (setting GenerateRandomUsername, "Enable Random Usernames" in Configuration >
  * System Settings > General Settings > Ordering, https://docs.whmcs.com/General_Settings):

@@ -1,6 +1,6 @@
 <?php
 /**
- * `$params['model']->serviceProperties` (§A3 "Service Properties", WHMCS 7.2+): `save()` and
+ * `$params['model']->serviceProperties` (developers.whmcs.com/provisioning-modules/service-properties, WHMCS 7.2+): `save()` and
  * `get()` of named values for one service. The core names map to tblhosting columns (the
  * password is stored encrypted); any other name is a product custom field, created on first
  * save (admin-only text field), whose value lives in tblcustomfieldsvalues.
@@ -14,7 +14,7 @@ use WHMCS\Database\Capsule;
 
 final class ServiceProperties
 {
-    /** Property name => tblhosting column (§A3). */
+    /** Property name => tblhosting column (developers.whmcs.com/provisioning-modules/service-properties). */
     public const CORE_COLUMNS = [
         'Username' => 'username',
         'Password' => 'password',

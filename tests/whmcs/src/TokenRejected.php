@@ -1,7 +1,7 @@
 <?php
 /**
  * Thrown by the check_token() stand-in where WHMCS would stop the request with its "Invalid
- * CSRF Protection Token" page (§B7). Nothing after the check runs, as in WHMCS.
+ * CSRF Protection Token" page (tests/whmcs/README.md#csrf). Nothing after the check runs, as in WHMCS.
  */
 
 declare(strict_types=1);

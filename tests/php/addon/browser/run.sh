@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Browser test of the addon `aflexi_cdn`: its admin pages, served from the WHMCS stand-in by
 # router.php (PHP's built-in server) with demo data synchronized to a real aflexi-sandbox, are
-# rendered by headless Chromium; screenshots go to docs/screenshots/, and the products page's
-# DOM is checked for real data and for the hostile product name being escaped.
+# rendered by headless Chromium; screenshots go to build/screenshots/ (untracked, so `make test`
+# leaves the working tree as it found it), and the products page's DOM is checked for real data
+# and for the hostile product name being escaped.
 #
 #   tests/php/addon/browser/run.sh            release build (target/release), must be built
 #   tests/php/addon/browser/run.sh --debug    debug build
+#   SCREENSHOTS_DIR=docs/screenshots tests/php/addon/browser/run.sh
+#                                             refresh the README's screenshots (`make screenshots`)
 #
 # Builds and installs nothing. Needs what tests/php/addon/run.sh needs plus the Debian
 # packages chromium and libjs-bootstrap (scripts/install-deps.sh). No network access is used.
@@ -14,6 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 repo=$PWD
 start=$(date +%s)
+shots=${SCREENSHOTS_DIR:-build/screenshots}
 
 profile=release
 case "${1:-}" in
@@ -106,10 +110,10 @@ grep -q 'name="token"' <<<"$dom_packages" && grep -q 'Load the packages from Afl
   && echo "ok   packages page offers the POST that reads them from Aflexi" \
   || { echo "FAIL packages page without its Load button" >&2; failures=$((failures + 1)); }
 
-echo "== screenshots (docs/screenshots/)"
-mkdir -p docs/screenshots
+echo "== screenshots ($shots/)"
+mkdir -p "$shots"
 shoot() { # shoot <name> <url>: also fails when the page shows an error (alert-danger)
-  local png=docs/screenshots/$1.png size
+  local png=$shots/$1.png size
   rm -f "$png"
   if chrome --dump-dom "$2" | grep -q 'alert-danger'; then echo "FAIL $1 page shows an error" >&2; failures=$((failures + 1)); fi
   chrome --hide-scrollbars --screenshot="$png" "$2" >/dev/null

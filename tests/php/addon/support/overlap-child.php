@@ -11,7 +11,7 @@
  *                        (ClientEdit: queued), 3 close the client (ClientClose); then AfterCronJob,
  *                        then it creates the file AFLEXI_DRILL_DONE
  *   module <ids.json>    what a cPanel service's module commands leave in WHMCS (no addon hook
- *                        fires for them, §C3), round after round until the hooks actor is done,
+ *                        fires for them, tests/whmcs/README.md#not-firing), round after round until the hooks actor is done,
  *                        then once more: i%10 = 4 Suspend, 5 ChangePackage to the second
  *                        product (back to the first in between), 6 Suspend then Unsuspend
  *

@@ -1,6 +1,6 @@
 <?php
 /**
- * GetClientsDetails, GetClientsProducts, UpdateClientProduct, GetClientsAddons and CloseClient (§F;
+ * GetClientsDetails, GetClientsProducts, UpdateClientProduct, GetClientsAddons and CloseClient (developers.whmcs.com/api/internal-api;
  * shapes and value types follow the developer docs' example responses).
  *
  * Faithful points a module can trip over: GetClientsProducts returns at most `limitnum`
@@ -256,7 +256,7 @@ final class ClientApi
         return $out;
     }
 
-    /** A "base64 encoded serialized array" parameter (§F), or a plain array. */
+    /** A "base64 encoded serialized array" parameter (developers.whmcs.com/api/internal-api), or a plain array. */
     private static function serializedArray(mixed $raw): array
     {
         if (is_array($raw)) {

@@ -1,15 +1,15 @@
 <?php
 /**
- * GetInvoice, UpdateInvoice and AddInvoicePayment (§F, §C2, §C3).
+ * GetInvoice, UpdateInvoice and AddInvoicePayment (developers.whmcs.com/api/internal-api, developers.whmcs.com/hooks-reference, tests/whmcs/README.md#not-firing).
  *
  * AddInvoicePayment is the route that runs WHMCS's payment processing: it records the
  * transaction in tblaccounts, runs AddInvoicePayment, and when the balance reaches zero marks
- * the invoice Paid and, in WHMCS's order (§C2), runs InvoicePaidPreEmail, sends the
+ * the invoice Paid and, in WHMCS's order (developers.whmcs.com/hooks-reference), runs InvoicePaidPreEmail, sends the
  * "Invoice Payment Confirmation" email (when that template exists and `noemail` is not set),
  * runs the payment automation (InvoiceApi::automate), then runs InvoicePaid with
  * `invoiceid` and the `invoice` model.
  *
- * UpdateInvoice only changes the record. Faithful to WHMCS (CORE-14322, §C3): setting the
+ * UpdateInvoice only changes the record. Faithful to WHMCS (CORE-14322, tests/whmcs/README.md#not-firing): setting the
  * status to Cancelled through UpdateInvoice does NOT run InvoiceCancelled, and setting Paid
  * does not run InvoicePaid or any automation. Use Actions::cancelInvoice() for the admin
  * action that does fire InvoiceCancelled.

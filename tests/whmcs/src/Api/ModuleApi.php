@@ -2,7 +2,7 @@
 /**
  * ModuleCreate, ModuleSuspend (`suspendreason`), ModuleUnsuspend, ModuleTerminate,
  * ModuleChangePackage, ModuleChangePw (`servicepassword`) and ModuleCustom (`func_name`)
- * (§F; developer docs api-reference/module*.md): they run the server module through
+ * (developers.whmcs.com/api/internal-api, developers.whmcs.com/api-reference/modulecreate and its siblings): they run the server module through
  * ModuleRunner, i.e. with WHMCS's hooks and success side effects. `serviceid` is required
  * ("Service ID is required"; the pre-7.7 name `accountid` is accepted too).
  */

@@ -1,6 +1,6 @@
 <?php
 /**
- * SendEmail, EncryptPassword, DecryptPassword and LogActivity (§E3, §F).
+ * SendEmail, EncryptPassword, DecryptPassword and LogActivity (developers.whmcs.com/api-reference/sendemail, developers.whmcs.com/api/internal-api).
  */
 
 declare(strict_types=1);

@@ -1,14 +1,14 @@
 <?php
 /**
  * WHMCS's templated email sending, behind the SendEmail API and the product welcome email
- * (§E1-§E3). Instead of mailing, the rendered email is recorded (Whmcs::emails()) and an
+ * (developers.whmcs.com/provisioning-modules/module-functions, developers.whmcs.com/api-reference/sendemail). Instead of mailing, the rendered email is recorded (Whmcs::emails()) and an
  * "Email Sent to <client> (<subject>)" line is written to the Activity Log.
  *
  * Sending a template: load it by name from tblemailtemplates (the default-language row),
  * build the merge fields for its type and related id, add `customvars`, run EmailPreSend
  * with messagename/relid/mergefields and merge the arrays the hooks return (`abortsend`
  * aborts, `attachments` are recorded), then render subject and body with SmartySubset.
- * Errors are worded as the SendEmail API documents them.
+ * Errors are worded as developers.whmcs.com/api-reference/sendemail words them.
  */
 
 declare(strict_types=1);
@@ -26,7 +26,7 @@ final class Mailer
     public const SENDING_FAILED = 'Sending Failed. Please see documentation.';
 
     /**
-     * The SendEmail API command (§E3).
+     * The SendEmail API command (developers.whmcs.com/api-reference/sendemail).
      *
      * @param array<string, mixed> $values messagename | customtype+customsubject+custommessage, id, customvars
      * @return array<string, mixed>
@@ -71,7 +71,7 @@ final class Mailer
     }
 
     /**
-     * The product welcome email WHMCS sends after a successful CreateAccount (§E1): the
+     * The product welcome email WHMCS sends after a successful CreateAccount (developers.whmcs.com/provisioning-modules/module-functions): the
      * template whose id is tblproducts.welcomeemail, for the service.
      *
      * @return array<string, mixed> the SendEmail-style result

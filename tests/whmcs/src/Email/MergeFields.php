@@ -1,11 +1,11 @@
 <?php
 /**
  * The merge fields WHMCS gives an email template, built from the database for the template's
- * type and related id (§E2, §E3): general -> client id, product -> service id (plus the
+ * type and related id (tests/whmcs/README.md#merge-fields, developers.whmcs.com/api-reference/sendemail): general -> client id, product -> service id (plus the
  * owning client), invoice -> invoice id (plus the client); every type gets the general
  * fields company_name, signature, whmcs_url, whmcs_link. Amounts are formatted with the
  * client's currency; dates are left as Y-m-d (WHMCS formats them per its date setting).
- * `client_custom_fields` / `service_custom_fields` are keyed by custom field id (a guess; §E2
+ * `client_custom_fields` / `service_custom_fields` are keyed by custom field id (a guess; tests/whmcs/README.md#merge-fields
  * only shows `.N`). domain, support and affiliate types are not modelled (null = not found).
  */
 

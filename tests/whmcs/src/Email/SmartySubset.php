@@ -1,6 +1,6 @@
 <?php
 /**
- * The small part of Smarty that email templates need (§E2): `{$var}`, `{$var.key}` for
+ * The small part of Smarty that email templates need (tests/whmcs/README.md#merge-fields): `{$var}`, `{$var.key}` for
  * array merge fields, and the `|escape` modifier (`|escape`, `|escape:'html'`). Unknown
  * variables render as '' (WHMCS does not show Smarty notices in emails). A `{` followed by
  * whitespace is literal text, as with Smarty's auto-literal; any other tag ({if}, {foreach},

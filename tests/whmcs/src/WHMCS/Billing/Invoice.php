@@ -1,7 +1,7 @@
 <?php
 /**
  * Stand-in for `WHMCS\Billing\Invoice`, the Eloquent model of tblinvoices that the
- * InvoicePaid hook receives as `$vars['invoice']` (§C2). Items are tblinvoiceitems rows.
+ * InvoicePaid hook receives as `$vars['invoice']` (developers.whmcs.com/hooks-reference). Items are tblinvoiceitems rows.
  */
 
 declare(strict_types=1);

@@ -1,7 +1,7 @@
 <?php
 /**
  * Stand-in for WHMCS's `WHMCS\Database\Capsule`: in WHMCS it is Laravel's Capsule Manager
- * (§D1), so the stand-in is a plain subclass. WhmcsHarness\Database connects it.
+ * (developers.whmcs.com/advanced/db-interaction), so the stand-in is a plain subclass. WhmcsHarness\Database connects it.
  */
 
 declare(strict_types=1);

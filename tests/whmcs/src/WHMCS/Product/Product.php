@@ -1,6 +1,6 @@
 <?php
 /**
- * Stand-in for `WHMCS\Product\Product`, the Eloquent model of tblproducts (§D2).
+ * Stand-in for `WHMCS\Product\Product`, the Eloquent model of tblproducts (tests/whmcs/README.md#tables).
  */
 
 declare(strict_types=1);

@@ -1,8 +1,8 @@
 <?php
 /**
  * Stand-in for `WHMCS\Service\Service`, the Eloquent model of tblhosting that WHMCS passes as
- * `$params['model']` (§A4, §A6 route 1): attributes are the tblhosting columns, `save()` writes
- * them back, `serviceProperties` stores values as §A3 describes.
+ * `$params['model']` (developers.whmcs.com/provisioning-modules/module-parameters, tests/whmcs/README.md#write-back): attributes are the tblhosting columns, `save()` writes
+ * them back, `serviceProperties` stores values as developers.whmcs.com/provisioning-modules/service-properties describes.
  *
  * @property int $id
  * @property int $userid

@@ -1,6 +1,6 @@
 <?php
 /**
- * Stand-in for `WHMCS\Service\Status`: the service status names ListAccounts reports (§A3).
+ * Stand-in for `WHMCS\Service\Status`: the service status names ListAccounts reports (developers.whmcs.com/provisioning-modules/supported-functions).
  */
 
 declare(strict_types=1);

@@ -1,6 +1,6 @@
 <?php
 /**
- * Stand-in for `WHMCS\User\Client`, the Eloquent model of tblclients (§D2).
+ * Stand-in for `WHMCS\User\Client`, the Eloquent model of tblclients (tests/whmcs/README.md#tables).
  */
 
 declare(strict_types=1);

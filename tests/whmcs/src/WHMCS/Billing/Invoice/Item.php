@@ -1,7 +1,7 @@
 <?php
 /**
  * Stand-in for `WHMCS\Billing\Invoice\Item` (tblinvoiceitems; `type` + `relid` link a line to a
- * service or addon, §D2).
+ * service or addon, tests/whmcs/README.md#tables).
  */
 
 declare(strict_types=1);
