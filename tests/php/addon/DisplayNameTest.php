@@ -16,7 +16,7 @@ use WhmcsHarness\Fixtures;
 
 final class DisplayNameTest extends AddonTestCase
 {
-    public function test_the_sync_names_a_publisher_as_the_module_create_does(): void
+    public function testTheSyncNamesAPublisherAsTheModuleCreateDoes(): void
     {
         $product = $this->product();
         $clients = [
