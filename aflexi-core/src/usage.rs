@@ -66,7 +66,7 @@ pub fn usage_mb(mb: i64) -> Result<i64> {
     if mb > COLUMN_MAX_MB {
         return Err(Error::invalid(
             "usage",
-            format!("usage of {mb} MB is beyond the bwusage column"),
+            format!("{mb} MB is beyond the bwusage column (at most {COLUMN_MAX_MB} MB)"),
         ));
     }
     Ok(mb.max(0))
