@@ -30,11 +30,6 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(bandwidth_usage_mb))
 }
 
-/// The keys of an `entitlement` array, every one required.
-const FACT_KEYS: &str = "suspend_event, cdn_enabled, product_free, service_status, \
-                         client_status, hold, latest_invoice_id, latest_invoice_status, \
-                         addon_required, addon_active, synchronized";
-
 /// Whether a service is entitled to CDN through the addon, from the facts WHMCS holds about
 /// it. Returns `desired` ('Active', 'Suspended', or null when the service is left out: not
 /// entitled and never synchronized), `reason` (null when entitled, else a code:
@@ -148,66 +143,88 @@ pub fn bandwidth_usage_mb(mb: &Zval) -> Result<i64, Failure> {
     Ok(usage::usage_mb(mb)?)
 }
 
-/// The facts of an `entitlement` array.
+/// The facts of an `entitlement` array, each with the name its errors give it (static, so
+/// that a call allocates no message unless it fails).
+const FACTS: [(&str, &str); 11] = [
+    ("suspend_event", "$facts['suspend_event']"),
+    ("cdn_enabled", "$facts['cdn_enabled']"),
+    ("product_free", "$facts['product_free']"),
+    ("service_status", "$facts['service_status']"),
+    ("client_status", "$facts['client_status']"),
+    ("hold", "$facts['hold']"),
+    ("latest_invoice_id", "$facts['latest_invoice_id']"),
+    ("latest_invoice_status", "$facts['latest_invoice_status']"),
+    ("addon_required", "$facts['addon_required']"),
+    ("addon_active", "$facts['addon_active']"),
+    ("synchronized", "$facts['synchronized']"),
+];
+
+/// The names of the facts, for messages.
+fn fact_names() -> String {
+    FACTS.map(|(fact, _)| fact).join(", ")
+}
+
+/// A text fact that may be null.
+fn optional(what: &str, value: &Zval) -> Result<Option<String>, Failure> {
+    if value.dereference().is_null() {
+        Ok(None)
+    } else {
+        text(what, value).map(Some)
+    }
+}
+
+/// The facts of an `entitlement` array: every key of [`FACTS`], no other.
 fn service_facts(facts: ArrayArg) -> Result<ServiceFacts, Failure> {
     let mut out = ServiceFacts::default();
     let (mut invoice_id, mut invoice_status) = (None, None);
-    let mut seen = Vec::new();
+    let mut seen = [false; FACTS.len()];
     if let Some(table) = facts.table("$facts")? {
         for member in members("$facts", table) {
             let (key, value) = member?;
-            let Key::Name(name) = key else {
+            let index = match &key {
+                Key::Name(name) => FACTS.iter().position(|(fact, _)| fact == name),
+                Key::Index(_) => None,
+            };
+            let Some(index) = index else {
+                let key = match key {
+                    Key::Name(name) => format!("'{}'", crate::convert::shorten(&name)),
+                    Key::Index(i) => i.to_string(),
+                };
                 return Err(Failure::input(
                     "$facts",
-                    format!("{key} is not a fact; the facts are {FACT_KEYS}"),
+                    format!("unknown fact {key}; the facts are {}", fact_names()),
                 ));
             };
-            let what = format!("$facts['{name}']");
-            let optional = |v: &Zval| -> Result<Option<String>, Failure> {
-                if v.dereference().is_null() {
-                    Ok(None)
-                } else {
-                    text(&what, v).map(Some)
-                }
-            };
-            match name.as_str() {
-                "suspend_event" => out.suspend_event = optional(value)?,
-                "cdn_enabled" => out.cdn_enabled = flag(&what, value)?,
-                "product_free" => out.product_free = flag(&what, value)?,
-                "service_status" => out.service_status = text(&what, value)?,
-                "client_status" => out.client_status = optional(value)?,
-                "hold" => out.hold = optional(value)?,
+            seen[index] = true;
+            let what = FACTS[index].1;
+            match FACTS[index].0 {
+                "suspend_event" => out.suspend_event = optional(what, value)?,
+                "cdn_enabled" => out.cdn_enabled = flag(what, value)?,
+                "product_free" => out.product_free = flag(what, value)?,
+                "service_status" => out.service_status = text(what, value)?,
+                "client_status" => out.client_status = optional(what, value)?,
+                "hold" => out.hold = optional(what, value)?,
                 "latest_invoice_id" => {
-                    invoice_id = match optional(value)? {
-                        None => None,
-                        Some(_) => Some(crate::convert::count(&what, value)?),
+                    invoice_id = match value.dereference().is_null() {
+                        true => None,
+                        false => Some(crate::convert::count(what, value)?),
                     }
                 }
-                "latest_invoice_status" => invoice_status = optional(value)?,
-                "addon_required" => out.addon_required = flag(&what, value)?,
-                "addon_active" => out.addon_active = flag(&what, value)?,
-                "synchronized" => out.synchronized = flag(&what, value)?,
-                _ => {
-                    return Err(Failure::input(
-                        "$facts",
-                        format!(
-                            "unknown fact '{}'; the facts are {FACT_KEYS}",
-                            crate::convert::shorten(&name)
-                        ),
-                    ))
-                }
+                "latest_invoice_status" => invoice_status = optional(what, value)?,
+                "addon_required" => out.addon_required = flag(what, value)?,
+                "addon_active" => out.addon_active = flag(what, value)?,
+                _ => out.synchronized = flag(what, value)?,
             }
-            seen.push(name);
         }
     }
-    if let Some(missing) = FACT_KEYS
-        .split(", ")
-        .map(str::trim)
-        .find(|k| !seen.iter().any(|s| s == k))
-    {
+    if let Some(missing) = seen.iter().position(|seen| !seen) {
         return Err(Failure::input(
             "$facts",
-            format!("the fact '{missing}' is missing; the facts are {FACT_KEYS}"),
+            format!(
+                "the fact '{}' is missing; the facts are {}",
+                FACTS[missing].0,
+                fact_names()
+            ),
         ));
     }
     out.latest_invoice = match (invoice_id, invoice_status) {
