@@ -244,6 +244,21 @@ namespace Aflexi {
         public function syncStart(array $desired, ?array $options = []): \Aflexi\SyncJob {}
 
         /**
+         * The passwords of the publishers a sync of `$desired` would create, to store (pending)
+         * before the sync: a list of `['key' => ..., 'password' => ..., 'new' => bool]`. An Active
+         * entry that brings a `password` (one stored pending by an earlier run) keeps it
+         * (`new` false); the others are planned, and each publisher the plan creates gets one new
+         * password, shared by every entry naming it (`new` true: store it). A publisher that
+         * already exists, and a Suspended entry, get none. Nothing is written on Aflexi.
+         *
+         * `$desired` is as for `syncPlan`: pass the entries whose publisher is not known yet.
+         *
+         * @param array $desired
+         * @return array
+         */
+        public function syncPasswords(array $desired): array {}
+
+        /**
          * What a sync of `$desired` would do, without doing it (the core's plan).
          *
          * `$desired` is a list of arrays with the keys `key` (the caller's reference, e.g. the
@@ -296,6 +311,34 @@ namespace Aflexi {
     }
 
     /**
+     * The `tblhosting.bwlimit` of a package: `mb` (its limit in GB × 1024; 0 when unlimited)
+     * and `beyond_column` (true when the limit does not fit the int(11) column, 2,097,152 GB
+     * and above: then `mb` is 0, unlimited, and the module log names the package).
+     *
+     * `$gb` is the package's `bandwidth_limit_gb` as `Client::listPackages` gives it (null
+     * when unlimited).
+     *
+     * @throws \Aflexi\InvalidInputException for a value that is not a whole number
+     *
+     * @param mixed $gb
+     * @return array
+     */
+    function bandwidth_limit(mixed $gb): array {}
+
+    /**
+     * The `tblhosting.bwusage` figure (MB) of a usage Aflexi reported in MB; a negative figure
+     * counts as 0.
+     *
+     * @throws \Aflexi\InvalidInputException when the figure does not fit the int(11) column (only
+     *     from a broken or hostile answer: the service keeps its last figures), or is not a
+     *     whole number
+     *
+     * @param mixed $mb
+     * @return int
+     */
+    function bandwidth_usage_mb(mixed $mb): int {}
+
+    /**
      * The API endpoint URL for a WHMCS server record: its hostname (a host, host:port or a full
      * URL) and its "Secure" tick box, which picks https for a bare host.
      *
@@ -309,6 +352,29 @@ namespace Aflexi {
      * @return string
      */
     function endpoint_from_server(mixed $hostname, mixed $secure): string {}
+
+    /**
+     * Whether a service is entitled to CDN through the addon, from the facts WHMCS holds about
+     * it. Returns `desired` ('Active', 'Suspended', or null when the service is left out: not
+     * entitled and never synchronized), `reason` (null when entitled, else a code:
+     * `suspend_event`, `not_cdn_enabled`, `free_product`, `service_not_active`,
+     * `client_not_active`, `on_hold`, `invoice_reversed`, `addon_not_active`) and `message`
+     * (the reason as the operator reads it, e.g. 'invoice #12 is Refunded').
+     *
+     * `$facts` has every one of these keys: `suspend_event` (why a hook event suspends the
+     * service now, or null), `cdn_enabled`, `product_free` (`Aflexi\product_is_free`),
+     * `service_status`, `client_status` (null when the client is gone), `hold` (why a hook put
+     * the service on hold, or null), `latest_invoice_id` and `latest_invoice_status` (of the
+     * service's latest invoice, null when none), `addon_required` (the "Aflexi CDN" addon is
+     * priced), `addon_active`, `synchronized` (the service has a publisher record).
+     *
+     * @throws \Aflexi\InvalidInputException for a missing or unknown key, or a value of the
+     *     wrong type
+     *
+     * @param array $facts
+     * @return array
+     */
+    function entitlement(array $facts): array {}
 
     /**
      * A new publisher password from the operating system's CSPRNG: letters and digits without
@@ -339,6 +405,39 @@ namespace Aflexi {
      * @return string
      */
     function package_name(mixed $moduleSetting, mixed $hostingPackage, mixed $productName): string {}
+
+    /**
+     * Whether a product is free, so that its services get no CDN: its payment type is `free`
+     * (any case), or no price of it is above zero in any currency or billing cycle.
+     *
+     * `$paytype` is `tblproducts.paytype`; `$hasPriceAboveZero` whether any of its prices is
+     * above zero.
+     *
+     * @throws \Aflexi\InvalidInputException for an argument of the wrong type
+     *
+     * @param mixed $paytype
+     * @param mixed $hasPriceAboveZero
+     * @return bool
+     */
+    function product_is_free(mixed $paytype, mixed $hasPriceAboveZero): bool {}
+
+    /**
+     * How the server module finds the publisher of a service (every operation but Create):
+     * `['by' => 'id', 'publisher_id' => N]` for the recorded publisher id;
+     * `['by' => 'username', 'username' => ...]` to look it up by the username on record;
+     * `['by' => 'service_username']` to look it up by the username the naming rule gives the
+     * service (`Aflexi\username_for_service`). The caller looks up and records what it found.
+     *
+     * `$recordedId` is the record's publisher id (null, 0 or '' when none), `$recordedUsername`
+     * the record's username ('' or null when none).
+     *
+     * @throws \Aflexi\InvalidInputException for an argument of the wrong type
+     *
+     * @param mixed $recordedId
+     * @param mixed $recordedUsername
+     * @return array
+     */
+    function publisher_of_service(mixed $recordedId, mixed $recordedUsername): array {}
 
     /**
      * Every spelling under which a secret may appear in a log, a message or a page (as is,
@@ -387,6 +486,18 @@ namespace Aflexi {
      * @return string
      */
     function username_for_service(mixed $serviceUsername, mixed $email, mixed $serviceId): string {}
+
+    /**
+     * The parts of a full Aflexi username (`<local>/<operatorId>`, as the client returns it):
+     * `local` (what WHMCS keeps), `operator_id` (null when the name has no operator suffix) and
+     * `full` (the name, trimmed).
+     *
+     * @throws \Aflexi\InvalidInputException for an argument that is not a string or not UTF-8
+     *
+     * @param mixed $username
+     * @return array
+     */
+    function username_parts(mixed $username): array {}
 
     /**
      * The operator's publishers, one page at a time: `Aflexi\Client::publisherPages` returns one.

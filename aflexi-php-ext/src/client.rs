@@ -292,6 +292,25 @@ impl Client {
         Ok(plan)
     }
 
+    /// The passwords of the publishers a sync of `$desired` would create, to store (pending)
+    /// before the sync: a list of `['key' => ..., 'password' => ..., 'new' => bool]`. An Active
+    /// entry that brings a `password` (one stored pending by an earlier run) keeps it
+    /// (`new` false); the others are planned, and each publisher the plan creates gets one new
+    /// password, shared by every entry naming it (`new` true: store it). A publisher that
+    /// already exists, and a Suspended entry, get none. Nothing is written on Aflexi.
+    ///
+    /// `$desired` is as for `syncPlan`: pass the entries whose publisher is not known yet.
+    pub fn sync_passwords(&self, desired: ArrayArg) -> Result<PhpArray, Failure> {
+        let desired = desired_publishers(desired.table("$desired")?)?;
+        let config = self.inner.client().config();
+        let (limit, concurrency) = (config.operation_timeout, config.concurrency);
+        let publishers = desired.publishers;
+        let held = self.inner.run_shared(limit, |client| async move {
+            sync::passwords(&client, publishers, concurrency).await
+        })?;
+        PhpArray::of(&held)
+    }
+
     /// Brings Aflexi in line with `$desired`: plans, then applies with bounded concurrency.
     /// Returns the core's report (results, counts, packages_created, elapsed_ms); created
     /// publishers' results carry their password.

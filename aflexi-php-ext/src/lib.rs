@@ -7,6 +7,7 @@
 //! | PHP | here |
 //! |---|---|
 //! | `Aflexi\username_for_service()`, `username_for_addon()`, `generate_password()`, `package_name()`, `endpoint_from_server()` | [`functions`] |
+//! | `Aflexi\entitlement()`, `product_is_free()`, `username_parts()`, `publisher_of_service()`, `bandwidth_limit()`, `bandwidth_usage_mb()` | [`rules`] |
 //! | `Aflexi\Client` | [`client`] |
 //! | `Aflexi\SyncJob` (`Client::syncStart`: a sync on a background thread) | [`sync_job`] |
 //! | `Aflexi\PublisherPages` (`Client::publisherPages`: a listing page by page) | [`publisher_pages`] |
@@ -33,6 +34,7 @@ pub mod exception;
 pub mod functions;
 pub mod ini;
 pub mod publisher_pages;
+pub mod rules;
 pub mod sync_job;
 pub mod whm;
 
@@ -112,5 +114,5 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<sync_job::SyncJob>()
         .class::<publisher_pages::PublisherPages>()
         .class::<whm::Whm>();
-    functions::register(module)
+    rules::register(functions::register(module))
 }

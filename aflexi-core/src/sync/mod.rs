@@ -16,6 +16,7 @@
 //! twice writes nothing the second time, and a run cut short (a fault, a timeout, a killed
 //! process) is finished by running it again.
 
+mod passwords;
 mod plan;
 
 use std::collections::{BTreeMap, HashMap};
@@ -28,6 +29,7 @@ use tokio::task::JoinSet;
 use crate::client::{Client, LinkChange, LinkStatus, NewPublisher, Profile};
 use crate::{password, Result, Secret};
 
+pub use passwords::{passwords, HeldPassword};
 pub use plan::{plan, Plan, PlanEntry};
 
 /// What WHMCS wants for a publisher.

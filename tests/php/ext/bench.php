@@ -3,7 +3,8 @@
  * Benchmarks of the PHP extension, printed as Markdown:
  *
  * 1. The PHP-side cost of the rule functions: each extension function against the same rule
- *    written in plain PHP in this script, 100,000 calls each, in the same run (the ratio is
+ *    written in plain PHP in this script (for `entitlement`, the addon's PHP before the rule
+ *    moved to the core), 100,000 calls each, in the same run (the ratio is
  *    what counts; absolute figures depend on the machine).
  * 2. A 10,000-publisher sync driven from PHP against the sandbox with 20 ms latency per call:
  *    concurrency 16 against concurrency 1 (the sequential strategy), in the same run, then a
@@ -129,6 +130,27 @@ function php_endpoint_from_server(string $hostname, bool $secure): string
     return $url;
 }
 
+/** The entitlement decision as the addon wrote it in PHP before it moved to the core. */
+function php_entitlement(array $f): array
+{
+    $why = match (true) {
+        $f['suspend_event'] !== null => [$f['suspend_event'], 'suspend_event'],
+        !$f['cdn_enabled'] => ['the product is not CDN enabled', 'not_cdn_enabled'],
+        $f['product_free'] => ['the product is free', 'free_product'],
+        $f['service_status'] !== 'Active' => ['the service is ' . $f['service_status'], 'service_not_active'],
+        ($f['client_status'] ?? '') !== 'Active' => ['the client is ' . ($f['client_status'] ?? 'gone'), 'client_not_active'],
+        $f['hold'] !== null && $f['hold'] !== '' => [$f['hold'], 'on_hold'],
+        in_array($f['latest_invoice_status'], ['Refunded', 'Cancelled'], true)
+            => [sprintf('invoice #%d is %s', $f['latest_invoice_id'], $f['latest_invoice_status']), 'invoice_reversed'],
+        $f['addon_required'] && !$f['addon_active'] => ['the "Aflexi CDN" addon is not active on the service', 'addon_not_active'],
+        default => null,
+    };
+    if ($why === null) {
+        return ['desired' => 'Active', 'reason' => null, 'message' => null];
+    }
+    return ['desired' => $f['synchronized'] ? 'Suspended' : null, 'reason' => $why[1], 'message' => $why[0]];
+}
+
 // ---------------------------------------------------------------- 1. rule functions
 
 if ($runRules) {
@@ -155,7 +177,7 @@ function time_calls(callable $f, array $inputs): float
 /** Part 1: the rule functions, extension against plain PHP. */
 function rules(int $calls): void
 {
-    $usernameInputs = $packageInputs = $endpointInputs = $passwordInputs = [];
+    $usernameInputs = $packageInputs = $endpointInputs = $passwordInputs = $entitlementInputs = [];
     for ($i = 1; $i <= $calls; $i++) {
         $usernameInputs[] = $i % 3 === 0
             ? ["Svc User $i", "client$i@example.com", $i]
@@ -163,6 +185,12 @@ function rules(int $calls): void
         $packageInputs[] = $i % 2 === 0 ? ['', "  Gold\t plan $i ", 'Product'] : ["CDN  Package $i", '', ''];
         $endpointInputs[] = $i % 2 === 0 ? ["api$i.example.net", true] : ["https://cdn$i.example/api/", false];
         $passwordInputs[] = [16];
+        $entitlementInputs[] = [[
+            'suspend_event' => null, 'cdn_enabled' => true, 'product_free' => $i % 7 === 0,
+            'service_status' => $i % 5 === 0 ? 'Suspended' : 'Active', 'client_status' => 'Active', 'hold' => null,
+            'latest_invoice_id' => $i, 'latest_invoice_status' => $i % 3 === 0 ? 'Refunded' : 'Paid',
+            'addon_required' => false, 'addon_active' => false, 'synchronized' => $i % 2 === 0,
+        ]];
     }
 
     $rows = [];
@@ -183,6 +211,7 @@ function rules(int $calls): void
     $rule('username_for_service', 'Aflexi\username_for_service', __NAMESPACE__ . '\php_username_for_service', $usernameInputs);
     $rule('package_name', 'Aflexi\package_name', __NAMESPACE__ . '\php_package_name', $packageInputs);
     $rule('endpoint_from_server', 'Aflexi\endpoint_from_server', __NAMESPACE__ . '\php_endpoint_from_server', $endpointInputs);
+    $rule('entitlement', 'Aflexi\entitlement', __NAMESPACE__ . '\php_entitlement', $entitlementInputs);
     $rule('generate_password', 'Aflexi\generate_password', __NAMESPACE__ . '\php_generate_password', $passwordInputs, false);
 
     printf("## PHP extension: rule functions (%s calls each, best of 3, same run)\n\n", number_format($calls));

@@ -80,9 +80,9 @@ final class Catalog
     }
 
     /**
-     * Which of the given products are free: paytype free, or no price above zero. Read with
-     * two queries that list no ids (the priced products, the paytypes), so the page works
-     * whatever the number of products.
+     * Which of the given products are free, by the extension's rule (Aflexi\product_is_free:
+     * paytype free, or no price above zero). Read with two queries that list no ids (the
+     * priced products, the paytypes), so the page works whatever the number of products.
      *
      * @param list<int> $productIds
      * @return array<int, true>
@@ -104,7 +104,7 @@ final class Catalog
         $free = [];
         foreach ($productIds as $id) {
             $id = (int) $id;
-            if (isset($paytypes[$id]) && (strtolower((string) $paytypes[$id]) === 'free' || !isset($priced[$id]))) {
+            if (isset($paytypes[$id]) && \Aflexi\product_is_free((string) $paytypes[$id], isset($priced[$id]))) {
                 $free[$id] = true;
             }
         }

@@ -12,13 +12,12 @@ use WHMCS\Module\Server\Aflexi\Text;
  * Who gets CDN, read from WHMCS: the desired publishers handed to the sync engine
  * (README.md of whmcs-addon states the rule).
  *
- * A service is entitled (desired Active) when its product is CDN-enabled, the product is not
- * free, the service is Active, its client is Active, no hook has put it on hold (an invoice
- * of it was marked unpaid, refunded or cancelled), the latest invoice of it is not Refunded or
- * Cancelled, and, when the "Aflexi CDN" product addon has a price, the service has that addon
- * Active. A service that is not entitled but has a synchronized publisher is desired
- * Suspended; one that never had a publisher is left out (free products and their users are
- * not synchronized).
+ * This class reads the facts of each service (product CDN-enabled and free, service and
+ * client status, hold, latest invoice, the "Aflexi CDN" product addon, a publisher on record)
+ * and the extension decides (Aflexi\entitlement, whose rule is aflexi-core's entitlement.rs):
+ * entitled services are desired Active; a service that is not entitled but has a
+ * synchronized publisher is desired Suspended with the reason; one that never had a
+ * publisher is left out (free products and their users are not synchronized).
  *
  * The username is sticky: once a service has a publisher, the recorded username is used (an
  * e-mail change must not create a second publisher); before that it is
@@ -106,16 +105,16 @@ final class Desired
             ])
             ->get()->all();
         $serviceIds = array_map(static fn ($r): int => (int) $r->id, $rows);
-        $badInvoice = $this->refundedOrCancelled($serviceIds);
+        $invoices = $this->latestInvoices($serviceIds);
         $withAddon = $this->addonPriced ? $this->activeAddon($serviceIds) : [];
 
         foreach ($rows as $row) {
             $id = (int) $row->id;
-            $why = $suspend[$id] ?? $this->notEntitled($row, $badInvoice, $withAddon);
-            $hasRecord = $row->record !== null;
-            if ($why !== null && !$hasRecord) {
+            $decision = $this->entitlement($row, $suspend[$id] ?? null, $invoices[$id] ?? null, isset($withAddon[$id]));
+            if ($decision['desired'] === null) {
                 continue;
             }
+            $why = $decision['message'];
             $email = Text::decoded($row->email ?? '');
             $name = ClientName::of($row->firstname, $row->lastname, $row->companyname, $row->email);
             $hosting = trim((string) ($row->servertype ?? '')) !== '' ? Text::decoded($row->configoption1 ?? '') : '';
@@ -135,7 +134,7 @@ final class Desired
                 'email' => $email,
                 'name' => $name,
                 'package' => $package,
-                'status' => $why === null ? 'Active' : 'Suspended',
+                'status' => (string) $decision['desired'],
             ], (int) $row->userid, $why);
             if ($why === null && $row->record_publisher === null) {
                 $set->unconfirmed[$key] = (string) ($row->record_pending ?? '');
@@ -213,30 +212,40 @@ final class Desired
         return array_slice($ids, 0, $limit);
     }
 
-    /** Why a service is not entitled, or null when it is. */
-    private function notEntitled(object $row, array $badInvoice, array $withAddon): ?string
+    /**
+     * The extension's decision for a service row (Aflexi\entitlement): desired Active,
+     * Suspended with the reason, or null (left out).
+     *
+     * @param ?string $event why a hook event suspends it now (null: none)
+     * @param ?array{0: int, 1: string} $invoice its latest invoice: id, status
+     * @return array{desired: ?string, reason: ?string, message: ?string}
+     */
+    private function entitlement(object $row, ?string $event, ?array $invoice, bool $addonActive): array
     {
         $pid = (int) $row->packageid;
-        return match (true) {
-            !isset($this->enabled[$pid]) => 'the product is not CDN enabled',
-            isset($this->free[$pid]) => 'the product is free',
-            (string) $row->domainstatus !== 'Active' => 'the service is ' . $row->domainstatus,
-            (string) ($row->client_status ?? '') !== 'Active' => 'the client is ' . ($row->client_status ?? 'gone'),
-            $row->hold !== null && (string) $row->hold !== '' => (string) $row->hold,
-            isset($badInvoice[(int) $row->id]) => $badInvoice[(int) $row->id],
-            $this->addonPriced && !isset($withAddon[(int) $row->id]) => 'the "Aflexi CDN" addon is not active on the service',
-            default => null,
-        };
+        return \Aflexi\entitlement([
+            'suspend_event' => $event,
+            'cdn_enabled' => isset($this->enabled[$pid]),
+            'product_free' => isset($this->free[$pid]),
+            'service_status' => (string) $row->domainstatus,
+            'client_status' => $row->client_status === null ? null : (string) $row->client_status,
+            'hold' => $row->hold === null ? null : (string) $row->hold,
+            'latest_invoice_id' => $invoice[0] ?? null,
+            'latest_invoice_status' => $invoice[1] ?? null,
+            'addon_required' => $this->addonPriced,
+            'addon_active' => $addonActive,
+            'synchronized' => $row->record !== null,
+        ]);
     }
 
     /**
-     * Services whose latest invoice (a Hosting line of the service, or an Addon line of its
-     * "Aflexi CDN" addon) is Refunded or Cancelled, with the reason.
+     * The latest invoice (highest id) of each service among the Hosting lines of the service
+     * and the Addon lines of its "Aflexi CDN" addon: [invoice id, status] by service id.
      *
      * @param list<int> $serviceIds
-     * @return array<int, string>
+     * @return array<int, array{0: int, 1: string}>
      */
-    private function refundedOrCancelled(array $serviceIds): array
+    private function latestInvoices(array $serviceIds): array
     {
         if ($serviceIds === []) {
             return [];
@@ -265,13 +274,7 @@ final class Desired
                 }
             }
         }
-        $bad = [];
-        foreach ($latest as $serviceId => [$invoiceId, $status]) {
-            if (in_array($status, ['Refunded', 'Cancelled'], true)) {
-                $bad[$serviceId] = sprintf('invoice #%d is %s', $invoiceId, $status);
-            }
-        }
-        return $bad;
+        return $latest;
     }
 
     /**

@@ -136,9 +136,12 @@ final class Engine
 
     /**
      * Gives each publisher that the sync may create its password before the create call, held
-     * pending in its record: the one stored by an earlier run (which may have created it and
-     * died before recording it), else a new one for each publisher a plan shows Aflexi lacks.
-     * A publisher that already exists is not given one (its password is not ours to show).
+     * pending in its record. Which password is the extension's decision
+     * (Client::syncPasswords): the one stored by an earlier run (which may have created it and
+     * died before recording it), else a new one for each publisher Aflexi lacks, shared by the
+     * entries naming it; a publisher that already exists gets none (its password is not ours
+     * to show). An entry brings its stored password to the sync; this asks the extension about
+     * the others, stores the new ones, and hands them to the sync.
      */
     private function passwords(DesiredSet $set, string $action): void
     {
@@ -146,7 +149,7 @@ final class Engine
         $fresh = [];
         foreach ($set->entries as $i => $entry) {
             $stored = $set->unconfirmed[$entry['key']] ?? null;
-            if ($stored === null || $entry['status'] !== 'Active') {
+            if ($stored === null) {
                 continue;
             }
             $plain = $stored !== '' ? (string) decrypt($stored) : '';
@@ -160,26 +163,24 @@ final class Engine
         if ($fresh === []) {
             return;
         }
-        $plan = $this->plan(DesiredSet::of($fresh), $action)['plan'];
-        if ($plan === null) {
+        $held = null;
+        ModuleCall::command($action, $this->settings->connectionParams(), static function (Context $c) use ($fresh, &$held): void {
+            $held = $c->client()->syncPasswords($fresh);
+            $c->note('passwords_new', count(array_filter($held, static fn (array $h): bool => $h['new'])));
+        }, self::LOG_MODULE);
+        if ($held === null) {
             return; // Aflexi unreachable: the sync fails the same way and the next run retries
         }
-        $passwords = [];
-        foreach ($plan['entries'] ?? [] as $entry) {
-            if (!in_array('create', (array) ($entry['actions'] ?? []), true)) {
-                continue;
-            }
-            // Entries naming one publisher share its password, whichever of them the engine keeps.
-            $password = \Aflexi\generate_password();
-            foreach ($entry['keys'] ?? [] as $key) {
-                if (isset($index[(string) $key])) {
-                    $passwords[(string) $key] = $password;
-                    $set->entries[$index[(string) $key]]['password'] = $password;
-                }
+        $new = [];
+        foreach ($held as $h) {
+            $key = (string) $h['key'];
+            $set->entries[$index[$key]]['password'] = (string) $h['password'];
+            if ($h['new']) {
+                $new[$key] = (string) $h['password'];
             }
         }
-        if ($passwords !== []) {
-            $this->records->holdPasswords($set, $passwords);
+        if ($new !== []) {
+            $this->records->holdPasswords($set, $new);
         }
     }
 

@@ -149,7 +149,7 @@ final class Provisioner
                 }
             }
             if ($publisher === null) {
-                $username = $record !== null && $record->username !== '' ? (string) $record->username : $service->aflexiUsername();
+                $username = $this->lookupUsername($service, \Aflexi\publisher_of_service(null, $record?->username ?? ''));
                 $publisher = $this->client()->findPublisher($username);
                 if ($publisher === null) {
                     throw new \Aflexi\NotFoundException(sprintf('the CDN account "%s" (publisher #%s) not found on Aflexi', $username, $record->publisher_id ?? '?'));
@@ -162,17 +162,19 @@ final class Provisioner
     }
 
     /**
-     * The publisher id the service acts on: the recorded one; without a record, the publisher
-     * found (once) by the username rule, which is then recorded.
+     * The publisher id the service acts on, by the extension's rule
+     * (Aflexi\publisher_of_service): the recorded one; without it, the publisher found (once)
+     * by username, which is then recorded.
      */
     private function publisherId(ServiceData $service, bool $missingIsNull = false): ?int
     {
         $record = $this->records()->find($service->serviceId);
-        if ($record !== null && $record->publisher_id !== null && (int) $record->publisher_id > 0) {
-            $this->context->note('publisher_id', (int) $record->publisher_id);
-            return (int) $record->publisher_id;
+        $way = \Aflexi\publisher_of_service($record?->publisher_id, $record?->username ?? '');
+        if ($way['by'] === 'id') {
+            $this->context->note('publisher_id', (int) $way['publisher_id']);
+            return (int) $way['publisher_id'];
         }
-        $username = $record !== null && $record->username !== '' ? (string) $record->username : $service->aflexiUsername();
+        $username = $this->lookupUsername($service, $way);
         $publisher = $this->client()->findPublisher($username);
         if ($publisher === null) {
             if ($missingIsNull) {
@@ -187,6 +189,17 @@ final class Provisioner
         $this->context->note('publisher_id', (int) $publisher['id']);
         $this->context->note('looked_up_by_username', $username);
         return (int) $publisher['id'];
+    }
+
+    /**
+     * The username a publisher_of_service() answer says to look the publisher up by: the
+     * recorded one, else the service's own (made only then: it needs the client's e-mail).
+     *
+     * @param array{by: string, username?: string} $way
+     */
+    private function lookupUsername(ServiceData $service, array $way): string
+    {
+        return $way['by'] === 'username' ? (string) $way['username'] : $service->aflexiUsername();
     }
 
     /**

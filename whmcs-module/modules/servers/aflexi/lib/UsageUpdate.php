@@ -48,10 +48,6 @@ final class UsageUpdate
     public const CHUNK = 1000;
     /** At most this many ids are named in a log entry. */
     private const LOG_IDS = 50;
-    /** The largest value of tblhosting's int(11) bwusage and bwlimit (MB). */
-    public const COLUMN_MAX = 2147483647;
-    /** The largest package limit (GB) whose MB fit the column. */
-    private const MAX_GB = 2097151;
 
     /** @var array<int, string> package name by product id */
     private array $packages = [];
@@ -111,9 +107,10 @@ final class UsageUpdate
             if (!isset($limits[$package])) {
                 $missingPackages[$package] = true;
             }
-            $mb = max(0, (int) ($usage[$publisherId] ?? 0));
-            if ($mb > self::COLUMN_MAX) {
-                $failed[$serviceId] = sprintf('usage of %d MB is beyond the bwusage column', $mb);
+            try {
+                $mb = \Aflexi\bandwidth_usage_mb($usage[$publisherId] ?? 0);
+            } catch (\Aflexi\InvalidInputException $e) {
+                $failed[$serviceId] = $e->getMessage();
                 continue;
             }
             $rows[$serviceId] = [$mb, $limits[$package] ?? 0];
@@ -159,7 +156,8 @@ final class UsageUpdate
     }
 
     /**
-     * The bandwidth limit in MB of each package, by normalised name: GB × 1024, 0 when unlimited.
+     * The bandwidth limit in MB of each package, by normalised name, by the extension's rule
+     * (Aflexi\bandwidth_limit: GB × 1024, 0 when unlimited or beyond the column).
      *
      * @param list<array<string, mixed>> $packages Aflexi\Client::listPackages()
      * @return array<string, int>
@@ -168,8 +166,8 @@ final class UsageUpdate
     {
         $limits = [];
         foreach ($packages as $package) {
-            $gb = $package['bandwidth_limit_gb'] ?? null;
-            $limits[\Aflexi\package_name((string) ($package['name'] ?? ''), '', '')] = is_int($gb) && $gb > 0 && $gb <= self::MAX_GB ? $gb * 1024 : 0;
+            $limit = \Aflexi\bandwidth_limit($package['bandwidth_limit_gb'] ?? null);
+            $limits[\Aflexi\package_name((string) ($package['name'] ?? ''), '', '')] = $limit['mb'];
         }
         return $limits;
     }
@@ -184,8 +182,7 @@ final class UsageUpdate
     {
         $names = [];
         foreach ($packages as $package) {
-            $gb = $package['bandwidth_limit_gb'] ?? null;
-            if (is_int($gb) && $gb > self::MAX_GB) {
+            if (\Aflexi\bandwidth_limit($package['bandwidth_limit_gb'] ?? null)['beyond_column']) {
                 $names[] = (string) ($package['name'] ?? '');
             }
         }

@@ -1,0 +1,109 @@
+//! Bandwidth in WHMCS's units: what the server module's UsageUpdate writes to
+//! `tblhosting.bwusage` and `bwlimit`.
+//!
+//! WHMCS keeps both figures in MB in `int(11)` columns; Aflexi states a package's limit in GB
+//! (1 GB = 1024 MB, as WHMCS's own modules convert) and reports usage in MB. A limit that does
+//! not fit the column (2,097,152 GB = 2 PB and above) is written as 0, unlimited: no bill can
+//! reach it, and a clamped figure would be a limit Aflexi does not have. A usage figure beyond
+//! the column is refused, never clamped.
+//!
+//! ```
+//! use aflexi_core::usage::{limit_mb, usage_mb, Limit};
+//! assert_eq!(limit_mb(Some(100)), Limit::Mb(102_400));
+//! assert_eq!(limit_mb(None), Limit::Mb(0)); // unlimited
+//! assert_eq!(limit_mb(Some(2_097_152)), Limit::BeyondColumn);
+//! assert_eq!(usage_mb(512).unwrap(), 512);
+//! assert!(usage_mb(i64::MAX).is_err());
+//! ```
+
+use crate::{Error, Result};
+
+/// The largest value of WHMCS's `int(11)` `bwusage` and `bwlimit` columns (MB).
+pub const COLUMN_MAX_MB: i64 = i32::MAX as i64;
+
+/// MB per GB, as WHMCS's own modules convert.
+pub const MB_PER_GB: i64 = 1024;
+
+/// The largest package limit (GB) whose MB fit the column.
+pub const MAX_LIMIT_GB: i64 = COLUMN_MAX_MB / MB_PER_GB;
+
+/// A package's limit for `bwlimit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// The limit in MB; 0 means unlimited.
+    Mb(i64),
+    /// A limit the column cannot hold: written as 0 (unlimited) and named in the module log.
+    BeyondColumn,
+}
+
+impl Limit {
+    /// The figure written to `bwlimit`: the MB, or 0 (unlimited) beyond the column.
+    pub fn column_value(self) -> i64 {
+        match self {
+            Limit::Mb(mb) => mb,
+            Limit::BeyondColumn => 0,
+        }
+    }
+}
+
+/// The `bwlimit` of a package whose limit is `gb` (the client's `bandwidth_limit_gb`; `None`,
+/// 0 or negative is unlimited).
+pub fn limit_mb(gb: Option<i64>) -> Limit {
+    match gb {
+        Some(gb) if gb > MAX_LIMIT_GB => Limit::BeyondColumn,
+        Some(gb) if gb > 0 => Limit::Mb(gb * MB_PER_GB),
+        _ => Limit::Mb(0),
+    }
+}
+
+/// The `bwusage` figure of a usage Aflexi reported in MB: a negative figure counts as 0.
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] (field `usage`) when the figure does not fit the column (2 PB in a
+/// month, only from a broken or hostile answer): the service keeps its last figures.
+pub fn usage_mb(mb: i64) -> Result<i64> {
+    if mb > COLUMN_MAX_MB {
+        return Err(Error::invalid(
+            "usage",
+            format!("{mb} MB is beyond the bwusage column (at most {COLUMN_MAX_MB} MB)"),
+        ));
+    }
+    Ok(mb.max(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_limit_in_gb_is_written_in_mb_of_1024() {
+        assert_eq!(limit_mb(Some(1)), Limit::Mb(1024));
+        assert_eq!(limit_mb(Some(1000)), Limit::Mb(1_024_000));
+    }
+
+    #[test]
+    fn no_limit_zero_and_negative_are_unlimited() {
+        for gb in [None, Some(0), Some(-1)] {
+            assert_eq!(limit_mb(gb), Limit::Mb(0), "{gb:?}");
+        }
+    }
+
+    #[test]
+    fn the_largest_limit_that_fits_the_column_is_kept_and_the_next_is_unlimited() {
+        assert_eq!(MAX_LIMIT_GB, 2_097_151);
+        assert_eq!(limit_mb(Some(MAX_LIMIT_GB)), Limit::Mb(2_147_482_624));
+        assert!(limit_mb(Some(MAX_LIMIT_GB)).column_value() <= COLUMN_MAX_MB);
+        assert_eq!(limit_mb(Some(MAX_LIMIT_GB + 1)), Limit::BeyondColumn);
+        assert_eq!(limit_mb(Some(i64::MAX)).column_value(), 0);
+    }
+
+    #[test]
+    fn usage_up_to_the_column_is_kept_beyond_it_refused_below_zero_zero() {
+        assert_eq!(usage_mb(COLUMN_MAX_MB).unwrap(), COLUMN_MAX_MB);
+        assert_eq!(usage_mb(-5).unwrap(), 0);
+        let err = usage_mb(COLUMN_MAX_MB + 1).unwrap_err();
+        assert!(matches!(err, Error::InvalidInput { field: "usage", .. }));
+        assert!(err.to_string().contains("beyond the bwusage column"));
+    }
+}
