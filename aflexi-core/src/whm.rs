@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::client::{self, PerProcess};
+use crate::client::{self, Pool};
 use crate::error::TransportKind;
 use crate::{Error, Result, Secret};
 
@@ -252,7 +252,12 @@ pub struct WhmClient {
     log: Mutex<Vec<WhmCall>>,
 }
 
-static RUNTIME: PerProcess<std::sync::Arc<tokio::runtime::Runtime>> = PerProcess::new();
+/// WHM's HTTP clients of this process, one per (connect timeout, request timeout, verify
+/// TLS), so a module call does not set up TLS and the trust store again. They keep no idle
+/// connection: between two calls nothing drives the runtime, so a connection WHM closed in
+/// the meantime would be handed out as open and the call would fail (the Aflexi client
+/// retries its reads for that; WHM's writes cannot be repeated blindly).
+static HTTP_CLIENTS: Pool<(u128, u128, bool)> = Pool::new();
 
 impl WhmClient {
     /// A client with validated settings; nothing is connected before the first call.
@@ -283,24 +288,11 @@ impl WhmClient {
                 "ensure_feature blocks; from async code use ensure_feature_async",
             ));
         }
-        let rt = RUNTIME.get_or_try_init(|| {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map(std::sync::Arc::new)
-                .map_err(|e| transport(TransportKind::Io, format!("no I/O runtime: {e}")))
-        })?;
-        let limit = self.config.operation_timeout;
-        rt.block_on(async {
-            tokio::time::timeout(limit, self.ensure_feature_async(package))
-                .await
-                .unwrap_or_else(|_| {
-                    Err(transport(
-                        TransportKind::Timeout,
-                        format!("not finished within {:.1} s", limit.as_secs_f64()),
-                    ))
-                })
-        })
+        // The runtime the Aflexi client blocks on: one per process, whatever the caller.
+        client::block_on(
+            self.config.operation_timeout,
+            self.ensure_feature_async(package),
+        )
     }
 
     /// Makes sure the package's feature list has the feature on (see the module docs).
@@ -433,15 +425,26 @@ impl WhmClient {
     }
 
     fn http(&self) -> Result<reqwest::Client> {
-        reqwest::Client::builder()
-            .connect_timeout(self.config.connect_timeout)
-            .timeout(self.config.request_timeout)
-            // Never follow a redirect: every request carries the token or password.
-            .redirect(reqwest::redirect::Policy::none())
-            .tls_danger_accept_invalid_certs(!self.config.verify_tls)
-            .user_agent(concat!("aflexi-whmcs/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| transport(TransportKind::Connect, format!("no HTTP client: {e}")))
+        let c = &self.config;
+        let key = (
+            c.connect_timeout.as_millis(),
+            c.request_timeout.as_millis(),
+            c.verify_tls,
+        );
+        let build = || {
+            reqwest::Client::builder()
+                .connect_timeout(c.connect_timeout)
+                .timeout(c.request_timeout)
+                // Never follow a redirect: every request carries the token or password.
+                .redirect(reqwest::redirect::Policy::none())
+                .pool_max_idle_per_host(0)
+                .tls_danger_accept_invalid_certs(!c.verify_tls)
+                .user_agent(concat!("aflexi-whmcs/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map(|http| (http, None))
+                .map_err(|e| transport(TransportKind::Connect, format!("no HTTP client: {e}")))
+        };
+        HTTP_CLIENTS.get_or_build(key, build).map(|(http, _)| http)
     }
 
     /// One call: reads as GET with the parameters in the query, writes as a POST form (a

@@ -39,9 +39,10 @@ mod usage;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
+pub(crate) use blocking::block_on;
 pub use blocking::BlockingClient;
 pub use config::{endpoint_from_server, ClientConfig, CORE_PATH, STATS_PATH};
-pub(crate) use http::{read_limited, redirect_target, transport_error};
+pub(crate) use http::{read_limited, redirect_target, transport_error, Pool};
 pub use lifecycle::{
     Change, CreateOutcome, Created, LinkChange, NewPublisher, Profile, Terminated,
 };
