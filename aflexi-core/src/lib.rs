@@ -8,9 +8,11 @@
 //! * [`client`]: a typed client of the Aflexi API, async inside with a blocking facade;
 //! * [`sync`]: the engine that turns a desired state into a plan and applies it;
 //! * [`whm`]: a small WHM API 1 client that turns Aflexi's cPanel feature on for a package;
-//! * [`error`]: the one error type, whose messages never carry a secret.
+//! * [`error`]: the one error type, whose messages never carry a secret;
+//! * [`defaults`]: every default and bound, stated once.
 
 pub mod client;
+pub mod defaults;
 pub mod error;
 pub mod package;
 pub mod password;

@@ -24,6 +24,7 @@
 //! Errors reuse [`crate::Error`] for their kind; [`describe`] words them for WHM (the error's
 //! own `Display` names Aflexi). No message, log entry or `Debug` output carries the token.
 
+use std::ops::RangeInclusive;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -32,7 +33,7 @@ use serde_json::{Map, Value};
 
 use crate::client::{self, Pool};
 use crate::error::TransportKind;
-use crate::{Error, Result, Secret};
+use crate::{defaults, Error, Result, Secret};
 
 /// The feature of Aflexi's cPanel plugin.
 pub const DEFAULT_FEATURE: &str = "cdn";
@@ -75,11 +76,11 @@ pub struct WhmConfig {
     pub verify_tls: bool,
     /// The feature to turn on. Default `cdn`.
     pub feature: String,
-    /// Default 5 s.
+    /// Default [`defaults::CONNECT_TIMEOUT`].
     pub connect_timeout: Duration,
-    /// One request. Default 20 s.
+    /// One request. Default [`defaults::REQUEST_TIMEOUT`].
     pub request_timeout: Duration,
-    /// One whole `ensure_feature`. Default 60 s.
+    /// One whole `ensure_feature`. Default [`defaults::OPERATION_TIMEOUT`].
     pub operation_timeout: Duration,
 }
 
@@ -111,9 +112,9 @@ impl WhmConfig {
             credential,
             verify_tls: true,
             feature: DEFAULT_FEATURE.to_string(),
-            connect_timeout: Duration::from_secs(5),
-            request_timeout: Duration::from_secs(20),
-            operation_timeout: Duration::from_secs(60),
+            connect_timeout: defaults::CONNECT_TIMEOUT,
+            request_timeout: defaults::REQUEST_TIMEOUT,
+            operation_timeout: defaults::OPERATION_TIMEOUT,
         })
     }
 
@@ -131,14 +132,22 @@ impl WhmConfig {
                 "a cPanel feature name is letters, digits, '_', '-' or '.'",
             ));
         }
-        let ok = |d: Duration, max: f64| (0.05..=max).contains(&d.as_secs_f64());
-        if !ok(self.connect_timeout, 300.0)
-            || !ok(self.request_timeout, 600.0)
-            || !ok(self.operation_timeout, 3600.0)
+        let ok = |d: Duration, range: RangeInclusive<f64>| range.contains(&d.as_secs_f64());
+        if !ok(self.connect_timeout, defaults::CONNECT_TIMEOUT_SECS)
+            || !ok(self.request_timeout, defaults::REQUEST_TIMEOUT_SECS)
+            || !ok(self.operation_timeout, defaults::OPERATION_TIMEOUT_SECS)
         {
+            let (c, r, o) = (
+                defaults::CONNECT_TIMEOUT_SECS,
+                defaults::REQUEST_TIMEOUT_SECS,
+                defaults::OPERATION_TIMEOUT_SECS,
+            );
             return Err(Error::invalid(
                 "timeout",
-                "timeouts must be between 0.05 s and 300 s (connect), 600 s (request), 3600 s (operation)",
+                format!(
+                    "timeouts must be between {} s and {} s (connect), {} s and {} s (request), {} s and {} s (operation)",
+                    c.start(), c.end(), r.start(), r.end(), o.start(), o.end()
+                ),
             ));
         }
         Ok(())

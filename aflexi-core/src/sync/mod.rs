@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 
 use crate::client::{Client, LinkChange, LinkStatus, NewPublisher, Profile};
-use crate::{password, Result, Secret};
+use crate::{defaults, password, Result, Secret};
 
 pub use plan::{plan, Plan, PlanEntry};
 
@@ -137,7 +137,7 @@ pub struct Report {
 /// How to apply.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Publishers worked on at once. Default 16.
+    /// Publishers worked on at once. Default [`defaults::CONCURRENCY`].
     pub concurrency: usize,
     /// Stop starting new publishers after this long; the rest are [`Outcome::Pending`].
     pub time_budget: Option<Duration>,
@@ -146,7 +146,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            concurrency: 16,
+            concurrency: defaults::CONCURRENCY,
             time_budget: None,
         }
     }
@@ -177,7 +177,10 @@ const OUTAGE_STOP: usize = 5;
 pub async fn apply(client: Arc<Client>, plan: Plan, options: &Options) -> Report {
     let started = Instant::now();
     let deadline = options.time_budget.map(|b| started + b);
-    let concurrency = options.concurrency.clamp(1, 256);
+    let concurrency = options.concurrency.clamp(
+        *defaults::CONCURRENCY_RANGE.start(),
+        *defaults::CONCURRENCY_RANGE.end(),
+    );
     let mut packages_created = Vec::new();
     let mut packages = plan.packages.clone();
     for name in &plan.packages_missing {

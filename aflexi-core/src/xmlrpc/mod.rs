@@ -53,7 +53,7 @@ pub use value::{datetime, Fault};
 
 /// The largest response body [`decode_response`] accepts by default (16 MiB); a page of
 /// 10,000 publishers is well under this.
-pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = crate::defaults::MAX_RESPONSE_BYTES;
 
 /// The deepest nesting of arrays and structs that is decoded or encoded.
 ///
