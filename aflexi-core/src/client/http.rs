@@ -250,3 +250,27 @@ fn too_large(method: &str, max: usize) -> Error {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pool_builds_one_client_per_key_and_notes_only_the_build() {
+        let pool: Pool<u32> = Pool::new();
+        let mut builds = 0;
+        let mut get = |key| {
+            pool.get_or_build(key, || {
+                builds += 1;
+                Ok((reqwest::Client::new(), Some("built".to_string())))
+            })
+            .unwrap()
+            .1
+        };
+        assert_eq!(get(1), Some("built".to_string()));
+        assert_eq!(get(1), None);
+        assert_eq!(get(2), Some("built".to_string()));
+        assert_eq!(get(1), None);
+        assert_eq!(builds, 2);
+    }
+}

@@ -6,11 +6,11 @@
 //! 1. [`plan`] reads Aflexi's state with filtered lookups (100 usernames a call, several in
 //!    flight) and the package list, then decides per publisher what to do: create, reactivate,
 //!    suspend, change package, update profile, or nothing;
-//! 2. [`apply`] carries the plan out with bounded concurrency (default 16) on the caller's
-//!    runtime, one result per publisher: done, unchanged, failed with the reason, or pending
-//!    (not started before the deadline, so a caller can cut work into bounded steps, or not
-//!    started because Aflexi stopped answering: one outage fails the publishers in flight,
-//!    never every publisher after them).
+//! 2. [`apply`] carries the plan out with bounded concurrency ([`crate::defaults::CONCURRENCY`]
+//!    by default) on the caller's runtime, one result per publisher: done, unchanged, failed
+//!    with the reason, or pending (not started before the deadline, so a caller can cut work
+//!    into bounded steps, or not started because Aflexi stopped answering: one outage fails
+//!    the publishers in flight, never every publisher after them).
 //!
 //! Because the plan compares with what Aflexi really holds, applying the same desired state
 //! twice writes nothing the second time, and a run cut short (a fault, a timeout, a killed
