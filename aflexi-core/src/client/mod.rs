@@ -20,6 +20,8 @@
 //! page), the typed methods by subject (`operator.rs`, `packages.rs`, `publishers.rs`,
 //! `lifecycle.rs`, `usage.rs`) and `blocking.rs` (the facade on the per-process runtime of
 //! `per_process.rs`).
+//!
+//! [`Error::NotFound`]: crate::Error::NotFound
 
 mod blocking;
 mod config;

@@ -13,7 +13,7 @@ pub const MAX_PAGES: usize = 10_000;
 
 /// The operator's publishers, one page at a time ([`PublisherPages::next`]): a caller that
 /// handles each page and drops it keeps only one page in memory, whatever the operator's size.
-/// The guards of [`Pager`] apply.
+/// The guards of the pager below (`Pager`) apply.
 #[derive(Debug)]
 pub struct PublisherPages {
     pager: Pager,
