@@ -339,6 +339,16 @@ namespace Aflexi {
     function bandwidth_usage_mb(mixed $mb): int {}
 
     /**
+     * The defaults and bounds of the settings, by name: `connect_timeout`, `timeout` and
+     * `operation_timeout` (seconds; the INI settings `aflexi.*`), `concurrency`, and the addon's
+     * `step_seconds` and `cron_seconds`; each `['default' => ..., 'min' => ..., 'max' => ...]`.
+     * The one home of these numbers is the core (`aflexi_core::defaults`).
+     *
+     * @return array<string, array{default: int, min: int|float, max: int|float}>
+     */
+    function defaults(): array {}
+
+    /**
      * The API endpoint URL for a WHMCS server record: its hostname (a host, host:port or a full
      * URL) and its "Secure" tick box, which picks https for a bare host.
      *

@@ -13,9 +13,11 @@
 //! * [`sync`]: the engine that turns a desired state into a plan and applies it, and decides
 //!   the passwords of the publishers it will create ([`sync::passwords`]);
 //! * [`whm`]: a small WHM API 1 client that turns Aflexi's cPanel feature on for a package;
-//! * [`error`]: the one error type, whose messages never carry a secret.
+//! * [`error`]: the one error type, whose messages never carry a secret;
+//! * [`defaults`]: every default and bound, stated once.
 
 pub mod client;
+pub mod defaults;
 pub mod entitlement;
 pub mod error;
 pub mod package;

@@ -24,15 +24,16 @@
 //! Errors reuse [`crate::Error`] for their kind; [`describe`] words them for WHM (the error's
 //! own `Display` names Aflexi). No message, log entry or `Debug` output carries the token.
 
+use std::ops::RangeInclusive;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::client::{self, PerProcess};
+use crate::client::{self, Pool};
 use crate::error::TransportKind;
-use crate::{Error, Result, Secret};
+use crate::{defaults, Error, Result, Secret};
 
 /// The feature of Aflexi's cPanel plugin.
 pub const DEFAULT_FEATURE: &str = "cdn";
@@ -75,11 +76,11 @@ pub struct WhmConfig {
     pub verify_tls: bool,
     /// The feature to turn on. Default `cdn`.
     pub feature: String,
-    /// Default 5 s.
+    /// Default [`defaults::CONNECT_TIMEOUT`].
     pub connect_timeout: Duration,
-    /// One request. Default 20 s.
+    /// One request. Default [`defaults::REQUEST_TIMEOUT`].
     pub request_timeout: Duration,
-    /// One whole `ensure_feature`. Default 60 s.
+    /// One whole `ensure_feature`. Default [`defaults::OPERATION_TIMEOUT`].
     pub operation_timeout: Duration,
 }
 
@@ -111,9 +112,9 @@ impl WhmConfig {
             credential,
             verify_tls: true,
             feature: DEFAULT_FEATURE.to_string(),
-            connect_timeout: Duration::from_secs(5),
-            request_timeout: Duration::from_secs(20),
-            operation_timeout: Duration::from_secs(60),
+            connect_timeout: defaults::CONNECT_TIMEOUT,
+            request_timeout: defaults::REQUEST_TIMEOUT,
+            operation_timeout: defaults::OPERATION_TIMEOUT,
         })
     }
 
@@ -131,14 +132,22 @@ impl WhmConfig {
                 "a cPanel feature name is letters, digits, '_', '-' or '.'",
             ));
         }
-        let ok = |d: Duration, max: f64| (0.05..=max).contains(&d.as_secs_f64());
-        if !ok(self.connect_timeout, 300.0)
-            || !ok(self.request_timeout, 600.0)
-            || !ok(self.operation_timeout, 3600.0)
+        let ok = |d: Duration, range: RangeInclusive<f64>| range.contains(&d.as_secs_f64());
+        if !ok(self.connect_timeout, defaults::CONNECT_TIMEOUT_SECS)
+            || !ok(self.request_timeout, defaults::REQUEST_TIMEOUT_SECS)
+            || !ok(self.operation_timeout, defaults::OPERATION_TIMEOUT_SECS)
         {
+            let (c, r, o) = (
+                defaults::CONNECT_TIMEOUT_SECS,
+                defaults::REQUEST_TIMEOUT_SECS,
+                defaults::OPERATION_TIMEOUT_SECS,
+            );
             return Err(Error::invalid(
                 "timeout",
-                "timeouts must be between 0.05 s and 300 s (connect), 600 s (request), 3600 s (operation)",
+                format!(
+                    "timeouts must be between {} s and {} s (connect), {} s and {} s (request), {} s and {} s (operation)",
+                    c.start(), c.end(), r.start(), r.end(), o.start(), o.end()
+                ),
             ));
         }
         Ok(())
@@ -252,7 +261,12 @@ pub struct WhmClient {
     log: Mutex<Vec<WhmCall>>,
 }
 
-static RUNTIME: PerProcess<std::sync::Arc<tokio::runtime::Runtime>> = PerProcess::new();
+/// WHM's HTTP clients of this process, one per (connect timeout, request timeout, verify
+/// TLS), so a module call does not set up TLS and the trust store again. They keep no idle
+/// connection: between two calls nothing drives the runtime, so a connection WHM closed in
+/// the meantime would be handed out as open and the call would fail (the Aflexi client
+/// retries its reads for that; WHM's writes cannot be repeated blindly).
+static HTTP_CLIENTS: Pool<(u128, u128, bool)> = Pool::new();
 
 impl WhmClient {
     /// A client with validated settings; nothing is connected before the first call.
@@ -283,24 +297,11 @@ impl WhmClient {
                 "ensure_feature blocks; from async code use ensure_feature_async",
             ));
         }
-        let rt = RUNTIME.get_or_try_init(|| {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map(std::sync::Arc::new)
-                .map_err(|e| transport(TransportKind::Io, format!("no I/O runtime: {e}")))
-        })?;
-        let limit = self.config.operation_timeout;
-        rt.block_on(async {
-            tokio::time::timeout(limit, self.ensure_feature_async(package))
-                .await
-                .unwrap_or_else(|_| {
-                    Err(transport(
-                        TransportKind::Timeout,
-                        format!("not finished within {:.1} s", limit.as_secs_f64()),
-                    ))
-                })
-        })
+        // The runtime the Aflexi client blocks on: one per process, whatever the caller.
+        client::block_on(
+            self.config.operation_timeout,
+            self.ensure_feature_async(package),
+        )
     }
 
     /// Makes sure the package's feature list has the feature on (see the module docs).
@@ -433,15 +434,26 @@ impl WhmClient {
     }
 
     fn http(&self) -> Result<reqwest::Client> {
-        reqwest::Client::builder()
-            .connect_timeout(self.config.connect_timeout)
-            .timeout(self.config.request_timeout)
-            // Never follow a redirect: every request carries the token or password.
-            .redirect(reqwest::redirect::Policy::none())
-            .tls_danger_accept_invalid_certs(!self.config.verify_tls)
-            .user_agent(concat!("aflexi-whmcs/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| transport(TransportKind::Connect, format!("no HTTP client: {e}")))
+        let c = &self.config;
+        let key = (
+            c.connect_timeout.as_millis(),
+            c.request_timeout.as_millis(),
+            c.verify_tls,
+        );
+        let build = || {
+            reqwest::Client::builder()
+                .connect_timeout(c.connect_timeout)
+                .timeout(c.request_timeout)
+                // Never follow a redirect: every request carries the token or password.
+                .redirect(reqwest::redirect::Policy::none())
+                .pool_max_idle_per_host(0)
+                .tls_danger_accept_invalid_certs(!c.verify_tls)
+                .user_agent(concat!("aflexi-whmcs/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map(|http| (http, None))
+                .map_err(|e| transport(TransportKind::Connect, format!("no HTTP client: {e}")))
+        };
+        HTTP_CLIENTS.get_or_build(key, build).map(|(http, _)| http)
     }
 
     /// One call: reads as GET with the parameters in the query, writes as a POST form (a

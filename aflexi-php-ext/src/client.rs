@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aflexi_core::client::{BlockingClient, ClientConfig, NewPublisher, Profile};
-use aflexi_core::sync;
 use aflexi_core::Secret;
+use aflexi_core::{defaults, sync};
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 
@@ -479,10 +479,11 @@ fn apply_sync_options(options: &mut sync::Options, table: &ZendHashTable) -> Res
             _ => return Err(unknown_option("$options", &name, SYNC_OPTIONS)),
         }
     }
-    if !(1..=256).contains(&options.concurrency) {
+    let range = defaults::CONCURRENCY_RANGE;
+    if !range.contains(&options.concurrency) {
         return Err(Failure::input(
             "$options['concurrency']",
-            "must be between 1 and 256",
+            format!("must be between {} and {}", range.start(), range.end()),
         ));
     }
     Ok(())

@@ -13,6 +13,7 @@
 //! | `Aflexi\PublisherPages` (`Client::publisherPages`: a listing page by page) | [`publisher_pages`] |
 //! | `Aflexi\Whm` (cPanel's WHM: the `cdn` feature of a package) | [`whm`] |
 //! | `Aflexi\Exception` and its subclasses | [`exception`] |
+//! | `Aflexi\defaults()` (the core's defaults and bounds) | [`defaults`] |
 //! | INI `aflexi.*` | [`ini`] |
 //! | PHP values ↔ Rust values | [`convert`] |
 //!
@@ -29,6 +30,7 @@ compile_error!("aflexi-php-ext must be built with panic = \"unwind\"");
 
 pub mod client;
 pub mod convert;
+pub mod defaults;
 pub mod desired;
 pub mod exception;
 pub mod functions;
@@ -87,10 +89,16 @@ extern "C" fn info(_module: *mut ModuleEntry) {
         (c"aflexi support", c"enabled"),
         (c"Version", VERSION),
         (c"TLS backend", c"rustls (aws-lc-rs)"),
-        (c"aflexi.connect_timeout default (s)", c"5"),
-        (c"aflexi.timeout default (s)", c"20"),
-        (c"aflexi.operation_timeout default (s)", c"60"),
-        (c"aflexi.concurrency default", c"16"),
+        (
+            c"aflexi.connect_timeout default (s)",
+            ini::CONNECT_TIMEOUT_DEFAULT,
+        ),
+        (c"aflexi.timeout default (s)", ini::TIMEOUT_DEFAULT),
+        (
+            c"aflexi.operation_timeout default (s)",
+            ini::OPERATION_TIMEOUT_DEFAULT,
+        ),
+        (c"aflexi.concurrency default", ini::CONCURRENCY_DEFAULT),
     ];
     // SAFETY: PHP's own phpinfo printers, called from the info hook as designed, with
     // NUL-terminated strings that outlive the calls.
@@ -114,5 +122,5 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<sync_job::SyncJob>()
         .class::<publisher_pages::PublisherPages>()
         .class::<whm::Whm>();
-    rules::register(functions::register(module))
+    defaults::register(rules::register(functions::register(module)))
 }

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::{Error, Result, Secret};
+use crate::{defaults, Error, Result, Secret};
 
 /// The path of the core XML-RPC endpoint on an Aflexi API host.
 pub const CORE_PATH: &str = "/core/xmlrpc";
@@ -31,32 +31,34 @@ pub struct ClientConfig {
     pub login: String,
     /// The operator's auth key (portal: Tools > AuthKey Generator).
     pub auth_key: Secret,
-    /// Time allowed to open a connection. Default 5 s.
+    /// Time allowed to open a connection. Default [`defaults::CONNECT_TIMEOUT`].
     pub connect_timeout: Duration,
-    /// Time allowed for one whole request, connection included. Default 20 s.
+    /// Time allowed for one whole request, connection included. Default
+    /// [`defaults::REQUEST_TIMEOUT`].
     pub request_timeout: Duration,
-    /// How many times a read is repeated after a transport failure. Default 2.
+    /// How many times a read is repeated after a transport failure. Default
+    /// [`defaults::READ_RETRIES`].
     pub read_retries: u32,
-    /// First pause before a repeated read; doubles each time. Default 200 ms.
+    /// First pause before a repeated read; doubles each time. Default [`defaults::RETRY_BACKOFF`].
     pub retry_backoff: Duration,
     /// Verify the server's TLS certificate. Default true; turn off only for a test host.
     pub verify_tls: bool,
     /// A PEM file of CA certificates to trust besides the system store (or the bundled
     /// Mozilla roots when the system store is empty). Default none.
     pub ca_file: Option<std::path::PathBuf>,
-    /// Largest response body accepted. Default 16 MiB.
+    /// Largest response body accepted. Default [`defaults::MAX_RESPONSE_BYTES`].
     pub max_response_bytes: usize,
-    /// Rows asked for per page when listing. Default 500.
+    /// Rows asked for per page when listing. Default [`defaults::PAGE_SIZE`].
     pub page_size: usize,
     /// Most rows one listing keeps, so memory stays bounded whatever the server sends.
-    /// Default 1,000,000 (about 200 MB of publishers).
+    /// Default [`defaults::MAX_LISTED_ROWS`].
     pub max_listed_rows: usize,
-    /// Requests in flight at once in bulk work. Default 16.
+    /// Requests in flight at once in bulk work. Default [`defaults::CONCURRENCY`].
     pub concurrency: usize,
     /// The operator's user id when already known (saves the identity lookup).
     pub operator_id: Option<i64>,
     /// Time allowed for one whole operation through the blocking facade, retries and
-    /// read-backs included. Default 60 s.
+    /// read-backs included. Default [`defaults::OPERATION_TIMEOUT`].
     pub operation_timeout: Duration,
 }
 
@@ -92,18 +94,18 @@ impl ClientConfig {
             endpoint,
             login,
             auth_key,
-            connect_timeout: Duration::from_secs(5),
-            request_timeout: Duration::from_secs(20),
-            read_retries: 2,
-            retry_backoff: Duration::from_millis(200),
+            connect_timeout: defaults::CONNECT_TIMEOUT,
+            request_timeout: defaults::REQUEST_TIMEOUT,
+            read_retries: defaults::READ_RETRIES,
+            retry_backoff: defaults::RETRY_BACKOFF,
             verify_tls: true,
             ca_file: None,
-            max_response_bytes: crate::xmlrpc::DEFAULT_MAX_RESPONSE_BYTES,
-            page_size: 500,
-            max_listed_rows: 1_000_000,
-            concurrency: 16,
+            max_response_bytes: defaults::MAX_RESPONSE_BYTES,
+            page_size: defaults::PAGE_SIZE,
+            max_listed_rows: defaults::MAX_LISTED_ROWS,
+            concurrency: defaults::CONCURRENCY,
             operator_id: None,
-            operation_timeout: Duration::from_secs(60),
+            operation_timeout: defaults::OPERATION_TIMEOUT,
         })
     }
 
@@ -119,38 +121,57 @@ impl ClientConfig {
 
     /// Checks the limits, so that a bad option gives a clear error rather than a hang.
     pub fn validate(&self) -> Result<()> {
-        let secs = |d: Duration| d.as_secs_f64();
-        if !(0.05..=300.0).contains(&secs(self.connect_timeout)) {
-            return Err(Error::invalid(
+        let timeouts = [
+            (
                 "connect timeout",
-                "must be between 0.05 and 300 seconds",
-            ));
-        }
-        if !(0.05..=600.0).contains(&secs(self.request_timeout)) {
-            return Err(Error::invalid(
+                self.connect_timeout,
+                defaults::CONNECT_TIMEOUT_SECS,
+            ),
+            (
                 "request timeout",
-                "must be between 0.05 and 600 seconds",
-            ));
-        }
-        if !(0.1..=3600.0).contains(&secs(self.operation_timeout)) {
-            return Err(Error::invalid(
+                self.request_timeout,
+                defaults::REQUEST_TIMEOUT_SECS,
+            ),
+            (
                 "operation timeout",
-                "must be between 0.1 and 3600 seconds",
+                self.operation_timeout,
+                defaults::OPERATION_TIMEOUT_SECS,
+            ),
+        ];
+        for (field, timeout, range) in timeouts {
+            if !range.contains(&timeout.as_secs_f64()) {
+                return Err(Error::invalid(
+                    field,
+                    format!(
+                        "must be between {} and {} seconds",
+                        range.start(),
+                        range.end()
+                    ),
+                ));
+            }
+        }
+        if self.read_retries > defaults::MAX_READ_RETRIES {
+            return Err(Error::invalid(
+                "read retries",
+                format!("must be at most {}", defaults::MAX_READ_RETRIES),
             ));
         }
-        if self.read_retries > 10 {
-            return Err(Error::invalid("read retries", "must be at most 10"));
+        let counts = [
+            ("concurrency", self.concurrency, defaults::CONCURRENCY_RANGE),
+            ("page size", self.page_size, defaults::PAGE_SIZE_RANGE),
+        ];
+        for (field, count, range) in counts {
+            if !range.contains(&count) {
+                return Err(Error::invalid(
+                    field,
+                    format!("must be between {} and {}", range.start(), range.end()),
+                ));
+            }
         }
-        if !(1..=256).contains(&self.concurrency) {
-            return Err(Error::invalid("concurrency", "must be between 1 and 256"));
-        }
-        if !(1..=10_000).contains(&self.page_size) {
-            return Err(Error::invalid("page size", "must be between 1 and 10000"));
-        }
-        if self.max_response_bytes < 1024 {
+        if self.max_response_bytes < defaults::MIN_RESPONSE_BYTES {
             return Err(Error::invalid(
                 "max response bytes",
-                "must be at least 1024",
+                format!("must be at least {}", defaults::MIN_RESPONSE_BYTES),
             ));
         }
         Ok(())

@@ -252,6 +252,13 @@ pub(crate) fn publisher_from(link: &Value, method: &str) -> Result<Publisher> {
     })
 }
 
+/// The positive id a `.create` answers with.
+pub(crate) fn id_of(value: &Value, method: &str) -> Result<i64> {
+    whole_number(value)
+        .filter(|id| *id > 0)
+        .ok_or_else(|| Error::Protocol(format!("{method} did not return an id")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

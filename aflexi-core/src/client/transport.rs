@@ -3,17 +3,19 @@
 //! The transport owns the per-process HTTP client (built on first use and rebuilt after a
 //! fork, see `../shared/docs/ext-php-rs-notes.md` §3), the per-method call counters, the
 //! response size limit, the retry of reads, and the scrubbing of secrets from anything the
-//! server sends back.
+//! server sends back. The HTTP clients and the meaning of their failures are in `http.rs`;
+//! when a read is tried again, in `retry.rs`.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value;
 
 use super::config::ClientConfig;
-use super::per_process::PerProcess;
+use super::http::{http_client, read_limited, redirect_target, transport_failure};
+use super::retry::retry_after;
 use crate::error::TransportKind;
 use crate::{xmlrpc, Error, Result};
 
@@ -25,7 +27,7 @@ pub(crate) enum Endpoint {
 }
 
 pub(crate) struct Transport {
-    config: ClientConfig,
+    pub(super) config: ClientConfig,
     stats_url: String,
     counts: Mutex<BTreeMap<String, u64>>,
     log: Mutex<VecDeque<CallRecord>>,
@@ -87,39 +89,6 @@ impl Transport {
             .clear();
     }
 
-    /// A read: repeated with a growing pause after a failure that another try may not meet
-    /// ([`Error::is_retryable`]: transport failures, 5xx and 429, garbled answers), after the
-    /// pause a 429 or 503 asks for in `Retry-After` when it asks for one. A fault is not
-    /// repeated: the same call meets the same refusal, so a read fault costs one round trip.
-    pub(crate) async fn read(&self, method: &str, params: Vec<Value>) -> Result<Value> {
-        self.read_at(Endpoint::Core, method, params).await
-    }
-
-    pub(crate) async fn read_at(
-        &self,
-        endpoint: Endpoint,
-        method: &str,
-        params: Vec<Value>,
-    ) -> Result<Value> {
-        let mut attempt = 0u32;
-        loop {
-            match self.call(endpoint, method, params.clone(), &[]).await {
-                Err(failed)
-                    if failed.error.is_retryable() && attempt < self.config.read_retries =>
-                {
-                    let pause = match failed.retry_after {
-                        Some(asked) if asked > MAX_RETRY_AFTER => return Err(failed.error),
-                        Some(asked) => asked,
-                        None => backoff(self.config.retry_backoff, attempt),
-                    };
-                    tokio::time::sleep(pause).await;
-                    attempt += 1;
-                }
-                other => return other.map_err(|failed| failed.error),
-            }
-        }
-    }
-
     /// A write: sent once. `secrets` are values in `params` (passwords) that must be
     /// scrubbed from any error text.
     pub(crate) async fn write(
@@ -133,7 +102,7 @@ impl Transport {
             .map_err(|failed| failed.error)
     }
 
-    async fn call(
+    pub(super) async fn call(
         &self,
         endpoint: Endpoint,
         method: &str,
@@ -301,18 +270,6 @@ impl From<Error> for Failed {
 /// Most of an HTTP error's body that is read (to find a fault in it).
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
-/// The longest `Retry-After` honoured: a server asking for more is not retried (the call's
-/// own time budget would run out first).
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
-
-/// The pause a 429 or 503 answer asks for, in seconds (`Retry-After: 5`); the HTTP-date form
-/// is not read (a plain backoff is used then).
-fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    let value = response.headers().get(reqwest::header::RETRY_AFTER)?;
-    let seconds: u64 = value.to_str().ok()?.trim().parse().ok()?;
-    Some(Duration::from_secs(seconds))
-}
-
 /// The error for a fault of `method`: [`Error::NotFound`] when the fault says that what the
 /// call names does not exist (without the server's text, which the call log keeps: the
 /// message is shown to administrators as it is), else [`Error::Fault`]. Aflexi's fault codes are not documented
@@ -346,235 +303,9 @@ fn redact(value: &Value, secrets: &[&str]) -> Value {
     }
 }
 
-fn backoff(base: Duration, attempt: u32) -> Duration {
-    base.saturating_mul(1u32 << attempt.min(6))
-}
-
-/// The settings that make two HTTP clients different (timeouts, TLS verification, HTTPS or
-/// not, CA file, concurrency).
-type HttpKey = (u128, u128, bool, bool, Option<std::path::PathBuf>, usize);
-type HttpClients = Arc<Mutex<HashMap<HttpKey, reqwest::Client>>>;
-
-/// HTTP clients of this process by settings. WHMCS makes a new `Aflexi\Client` for every
-/// module call; sharing the HTTP client keeps its connections alive across those calls (and
-/// across requests served by one PHP-FPM worker), saving a TCP and TLS handshake each time.
-static HTTP_CLIENTS: PerProcess<HttpClients> = PerProcess::new();
-
-/// The HTTP client for `url`, with the trust-store note when it was just built on the
-/// bundled roots (see [`super::trust`]).
-fn http_client(config: &ClientConfig, url: &str) -> Result<(reqwest::Client, Option<String>)> {
-    let clients = HTTP_CLIENTS.get_or_try_init(|| Ok(Arc::new(Mutex::new(HashMap::new()))))?;
-    let https = url.to_ascii_lowercase().starts_with("https:");
-    let key = (
-        config.connect_timeout.as_millis(),
-        config.request_timeout.as_millis(),
-        config.verify_tls,
-        https,
-        config.ca_file.clone(),
-        config.concurrency,
-    );
-    let mut clients = clients
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(client) = clients.get(&key) {
-        return Ok((client.clone(), None));
-    }
-    let (client, note) = build_http(config, url)?;
-    clients.insert(key, client.clone());
-    Ok((client, note))
-}
-
-fn build_http(config: &ClientConfig, url: &str) -> Result<(reqwest::Client, Option<String>)> {
-    let builder = reqwest::Client::builder();
-    let (builder, note) = if config.verify_tls {
-        super::trust::apply(builder, url, config.ca_file.as_deref())?
-    } else {
-        (builder, None)
-    };
-    let client = builder
-        .connect_timeout(config.connect_timeout)
-        .timeout(config.request_timeout)
-        .pool_idle_timeout(Duration::from_secs(30))
-        .pool_max_idle_per_host(config.concurrency.max(4))
-        .tcp_keepalive(Duration::from_secs(30))
-        .tcp_nodelay(true)
-        // Never follow a redirect: the body carries the login and auth key (see
-        // `TransportKind::Redirect`).
-        .redirect(reqwest::redirect::Policy::none())
-        .tls_danger_accept_invalid_certs(!config.verify_tls)
-        .user_agent(concat!("aflexi-whmcs/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| Error::Transport {
-            kind: TransportKind::Tls,
-            message: format!(
-                "could not set up the HTTP client for {url} (trust store: {}): {e}",
-                if url.to_ascii_lowercase().starts_with("https:") {
-                    "the system store, else the bundled Mozilla roots"
-                } else {
-                    "none needed for plain HTTP"
-                }
-            ),
-        })?;
-    Ok((client, note))
-}
-
-/// [`transport_error`], with a failed connection told apart: refused, host name not found,
-/// TLS handshake, or another reason. The name is looked up again only after a connect
-/// failure, to tell a DNS failure from the rest by its outcome rather than by message text.
-pub(crate) async fn transport_failure(
-    e: &reqwest::Error,
-    url: &str,
-    method: &str,
-    scrub: impl Fn(String) -> String,
-) -> Error {
-    let mut error = transport_error(e, method, scrub);
-    if let Error::Transport { kind, .. } = &mut error {
-        if *kind == TransportKind::Connect && !resolves(url).await {
-            *kind = TransportKind::Dns;
-        }
-    }
-    error
-}
-
-/// True when the host of `url` resolves (or is an address).
-async fn resolves(url: &str) -> bool {
-    let Ok(url) = reqwest::Url::parse(url) else {
-        return true;
-    };
-    let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
-        return true;
-    };
-    let host = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_string();
-    match tokio::net::lookup_host((host, port)).await {
-        Ok(mut found) => found.next().is_some(),
-        Err(_) => false,
-    }
-}
-
-pub(crate) fn transport_error(
-    e: &reqwest::Error,
-    method: &str,
-    scrub: impl Fn(String) -> String,
-) -> Error {
-    let kind = if e.is_timeout() {
-        TransportKind::Timeout
-    } else if e.is_connect() {
-        connect_kind(e)
-    } else {
-        TransportKind::Io
-    };
-    // The chain says why (refused, reset, certificate) without the request body.
-    let mut message = format!("{method}: {e}");
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    Error::Transport {
-        kind,
-        message: scrub(message),
-    }
-}
-
-/// Where a redirect answer points, resolved against the request's URL, for the message that
-/// tells the administrator what to configure (at most 300 characters; the URL parser
-/// percent-encodes anything that is not printable).
-pub(crate) fn redirect_target(response: &reqwest::Response) -> String {
-    let Some(location) = response.headers().get(reqwest::header::LOCATION) else {
-        return "an unnamed place (no Location header)".to_string();
-    };
-    let target = location
-        .to_str()
-        .ok()
-        .and_then(|l| response.url().join(l).ok())
-        .map(|url| url.to_string())
-        .unwrap_or_else(|| "an unreadable Location".to_string());
-    if target.chars().count() > 300 {
-        let mut cut: String = target.chars().take(300).collect();
-        cut.push_str("...");
-        return cut;
-    }
-    target
-}
-
-/// Why a connection failed, from the types in the error's chain: an I/O error "refused", or
-/// a rustls error (the TLS layer wraps it in I/O errors, whose `source` skips it: their inner
-/// errors are looked at too).
-fn connect_kind(e: &reqwest::Error) -> TransportKind {
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        if let Some(kind) = io_kind(cause) {
-            return kind;
-        }
-        source = cause.source();
-    }
-    TransportKind::Connect
-}
-
-fn io_kind(cause: &(dyn std::error::Error + 'static)) -> Option<TransportKind> {
-    if cause.is::<rustls::Error>() {
-        return Some(TransportKind::Tls);
-    }
-    let io = cause.downcast_ref::<std::io::Error>()?;
-    if io.kind() == std::io::ErrorKind::ConnectionRefused {
-        return Some(TransportKind::Refused);
-    }
-    io_kind(io.get_ref()?)
-}
-
-/// The body of a response, refused once it passes `max` bytes (a huge answer is never held
-/// whole in memory).
-pub(crate) async fn read_limited(
-    mut response: reqwest::Response,
-    max: usize,
-    method: &str,
-    scrub: &impl Fn(String) -> String,
-) -> Result<Vec<u8>> {
-    if response
-        .content_length()
-        .is_some_and(|len| len > max as u64)
-    {
-        return Err(too_large(method, max));
-    }
-    let mut body = Vec::new();
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                if body.len() + chunk.len() > max {
-                    return Err(too_large(method, max));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            Ok(None) => return Ok(body),
-            Err(e) => return Err(transport_error(&e, method, scrub)),
-        }
-    }
-}
-
-fn too_large(method: &str, max: usize) -> Error {
-    Error::Transport {
-        kind: TransportKind::TooLarge,
-        message: format!(
-            "{method}: the answer is larger than the limit of {max} bytes (the max_response_bytes option); not repeated"
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_doubles_and_is_capped() {
-        let base = Duration::from_millis(100);
-        assert_eq!(backoff(base, 0), Duration::from_millis(100));
-        assert_eq!(backoff(base, 2), Duration::from_millis(400));
-        assert_eq!(backoff(base, 30), Duration::from_millis(6400));
-    }
 
     #[test]
     fn redact_replaces_passwords_at_any_depth() {

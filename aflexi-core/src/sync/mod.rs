@@ -6,11 +6,11 @@
 //! 1. [`plan`] reads Aflexi's state with filtered lookups (100 usernames a call, several in
 //!    flight) and the package list, then decides per publisher what to do: create, reactivate,
 //!    suspend, change package, update profile, or nothing;
-//! 2. [`apply`] carries the plan out with bounded concurrency (default 16) on the caller's
-//!    runtime, one result per publisher: done, unchanged, failed with the reason, or pending
-//!    (not started before the deadline, so a caller can cut work into bounded steps, or not
-//!    started because Aflexi stopped answering: one outage fails the publishers in flight,
-//!    never every publisher after them).
+//! 2. [`apply`] carries the plan out with bounded concurrency ([`crate::defaults::CONCURRENCY`]
+//!    by default) on the caller's runtime, one result per publisher: done, unchanged, failed
+//!    with the reason, or pending (not started before the deadline, so a caller can cut work
+//!    into bounded steps, or not started because Aflexi stopped answering: one outage fails
+//!    the publishers in flight, never every publisher after them).
 //!
 //! Because the plan compares with what Aflexi really holds, applying the same desired state
 //! twice writes nothing the second time, and a run cut short (a fault, a timeout, a killed
@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 
 use crate::client::{Client, LinkChange, LinkStatus, NewPublisher, Profile};
-use crate::{password, Result, Secret};
+use crate::{defaults, password, Result, Secret};
 
 pub use passwords::{passwords, HeldPassword};
 pub use plan::{plan, Plan, PlanEntry};
@@ -139,7 +139,7 @@ pub struct Report {
 /// How to apply.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Publishers worked on at once. Default 16.
+    /// Publishers worked on at once. Default [`defaults::CONCURRENCY`].
     pub concurrency: usize,
     /// Stop starting new publishers after this long; the rest are [`Outcome::Pending`].
     pub time_budget: Option<Duration>,
@@ -148,7 +148,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            concurrency: 16,
+            concurrency: defaults::CONCURRENCY,
             time_budget: None,
         }
     }
@@ -179,7 +179,10 @@ const OUTAGE_STOP: usize = 5;
 pub async fn apply(client: Arc<Client>, plan: Plan, options: &Options) -> Report {
     let started = Instant::now();
     let deadline = options.time_budget.map(|b| started + b);
-    let concurrency = options.concurrency.clamp(1, 256);
+    let concurrency = options.concurrency.clamp(
+        *defaults::CONCURRENCY_RANGE.start(),
+        *defaults::CONCURRENCY_RANGE.end(),
+    );
     let mut packages_created = Vec::new();
     let mut packages = plan.packages.clone();
     for name in &plan.packages_missing {

@@ -35,6 +35,8 @@ use WHMCS\Module\Server\Aflexi\WelcomeTemplate;
  */
 function aflexi_cdn_config(): array
 {
+    $defaults = Settings::defaults();
+    $default = static fn (string $key): string => (string) $defaults[$key]['default'];
     return [
         'name' => 'Aflexi CDN',
         'description' => 'Synchronizes the clients of CDN-enabled products to Aflexi CDN as publishers, with their packages.',
@@ -53,11 +55,12 @@ function aflexi_cdn_config(): array
                 'Description' => 'Only without a server record: host, host:port or https://HOST/core/xmlrpc.'],
             'login' => ['FriendlyName' => 'Operator login', 'Type' => 'text', 'Size' => '30', 'Default' => ''],
             'authkey' => ['FriendlyName' => 'Auth key', 'Type' => 'password', 'Size' => '40', 'Default' => ''],
-            'concurrency' => ['FriendlyName' => 'Concurrency', 'Type' => 'text', 'Size' => '5', 'Default' => '16',
+            'concurrency' => ['FriendlyName' => 'Concurrency', 'Type' => 'text', 'Size' => '5', 'Default' => $default('concurrency'),
                 'Description' => 'Publishers synchronized at once (1 = one after the other).'],
-            'step_seconds' => ['FriendlyName' => 'Seconds per step', 'Type' => 'text', 'Size' => '5', 'Default' => '10',
-                'Description' => 'Work per request of a Save Settings synchronization (1 to 20; keep it well below max_execution_time).'],
-            'cron_seconds' => ['FriendlyName' => 'Seconds per cron run', 'Type' => 'text', 'Size' => '5', 'Default' => '60',
+            'step_seconds' => ['FriendlyName' => 'Seconds per step', 'Type' => 'text', 'Size' => '5', 'Default' => $default('step_seconds'),
+                'Description' => sprintf('Work per request of a Save Settings synchronization (%d to %d; keep it well below max_execution_time).',
+                    $defaults['step_seconds']['min'], $defaults['step_seconds']['max'])],
+            'cron_seconds' => ['FriendlyName' => 'Seconds per cron run', 'Type' => 'text', 'Size' => '5', 'Default' => $default('cron_seconds'),
                 'Description' => 'Time budget of the daily reconcile; the rest continues the next run.'],
             'drop_on_deactivate' => ['FriendlyName' => 'Drop data on deactivate', 'Type' => 'yesno', 'Default' => '',
                 'Description' => 'Delete the synchronized publishers records (and stored passwords) when the addon is deactivated.'],

@@ -64,9 +64,35 @@ final class Settings
         return in_array(strtolower($this->get($key)), ['on', '1', 'yes', 'true'], true);
     }
 
+    /**
+     * The core's defaults and bounds of the settings (Aflexi\defaults()). Without that function
+     * (the configuration page of a WHMCS whose extension is not installed yet, or an older one)
+     * the same numbers from here, so that the page still renders.
+     *
+     * @return array<string, array{default: int, min: int|float, max: int|float}>
+     */
+    public static function defaults(): array
+    {
+        if (function_exists('Aflexi\defaults')) {
+            return \Aflexi\defaults();
+        }
+        return [
+            'concurrency' => ['default' => 16, 'min' => 1, 'max' => 256],
+            'step_seconds' => ['default' => 10, 'min' => 1, 'max' => 20],
+            'cron_seconds' => ['default' => 60, 'min' => 5, 'max' => 600],
+        ];
+    }
+
+    /** A whole-number setting within the core's bounds for it, else the core's default. */
+    private function bounded(string $key): int
+    {
+        ['default' => $default, 'min' => $min, 'max' => $max] = self::defaults()[$key];
+        return $this->int($key, (int) $default, (int) $min, (int) $max);
+    }
+
     public function concurrency(): int
     {
-        return $this->int('concurrency', 16, 1, 256);
+        return $this->bounded('concurrency');
     }
 
     /**
@@ -76,13 +102,13 @@ final class Settings
      */
     public function stepBudgetMs(): int
     {
-        return $this->int('step_seconds', 10, 1, 20) * 1000;
+        return $this->bounded('step_seconds') * 1000;
     }
 
     /** Time budget of one cron reconcile (ms). */
     public function cronBudgetMs(): int
     {
-        return $this->int('cron_seconds', 60, 5, 600) * 1000;
+        return $this->bounded('cron_seconds') * 1000;
     }
 
     /** The server record id of the operator account, 0 for the explicit settings. */

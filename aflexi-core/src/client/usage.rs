@@ -1,0 +1,217 @@
+//! Bandwidth used per publisher in a month, from `stats.getSummaries`.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::model;
+use super::transport::Endpoint;
+use super::Client;
+use crate::{xmlrpc, Error, Result};
+
+/// Publishers per `stats.getSummaries` query of [`Client::bandwidth_usage_of`]: a month of
+/// daily figures for 200 publishers is about 2.5 MB of XML, far below the response limit.
+pub const USAGE_PUBLISHERS_PER_QUERY: usize = 200;
+
+impl Client {
+    /// Bandwidth used in the given month per publisher id, in MB (HTTP and RTMP added), for
+    /// every publisher of the operator in one answer per type. The answer grows with the
+    /// operator's size (a month of daily figures for 2,000 publishers passes the 16 MB response
+    /// limit): prefer [`Client::bandwidth_usage_of`].
+    pub async fn bandwidth_usage(&self, year: i32, month: u32) -> Result<BTreeMap<i64, i64>> {
+        self.usage_query(year, month, None).await
+    }
+
+    /// Bandwidth used in the given month by these publishers, in MB (HTTP and RTMP added),
+    /// asked [`USAGE_PUBLISHERS_PER_QUERY`] publishers at a time (two calls each: HTTP and
+    /// RTMP), so that every answer stays small whatever the operator's size. Publishers Aflexi
+    /// reports no traffic for are absent; figures of publishers not asked for are ignored.
+    pub async fn bandwidth_usage_of(
+        &self,
+        year: i32,
+        month: u32,
+        publishers: &[i64],
+    ) -> Result<BTreeMap<i64, i64>> {
+        let mut ids: Vec<i64> = publishers.iter().copied().filter(|id| *id > 0).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut usage = BTreeMap::new();
+        for chunk in ids.chunks(USAGE_PUBLISHERS_PER_QUERY) {
+            for (id, mb) in self.usage_query(year, month, Some(chunk)).await? {
+                // Kept only when asked for, in case the API does not apply the filter.
+                if chunk.binary_search(&id).is_ok() {
+                    usage.insert(id, mb);
+                }
+            }
+        }
+        Ok(usage)
+    }
+
+    /// One month of `stats.getSummaries` (HTTP, then RTMP), optionally for some publishers.
+    async fn usage_query(
+        &self,
+        year: i32,
+        month: u32,
+        publishers: Option<&[i64]>,
+    ) -> Result<BTreeMap<i64, i64>> {
+        if !(1..=12).contains(&month) || !(2000..=2100).contains(&year) {
+            return Err(Error::invalid(
+                "month",
+                format!("{year}-{month} is not a valid month"),
+            ));
+        }
+        let op = self.operator_id().await?;
+        let last = days_in_month(year, month);
+        let mut usage = BTreeMap::new();
+        for kind in ["HTTP", "RTMP"] {
+            let mut query = json!({
+                "summary": "DAILY",
+                "type": kind,
+                "startDate": xmlrpc::datetime(&format!("{year:04}{month:02}01T00:00:00")),
+                "endDate": xmlrpc::datetime(&format!("{year:04}{month:02}{last:02}T23:59:59")),
+                "resultFormat": "DETAIL",
+            });
+            if let Some(ids) = publishers {
+                query["publisher"] = json!(ids);
+            }
+            let answer = self
+                .transport
+                .read_at(
+                    Endpoint::Stats,
+                    "stats.getSummaries",
+                    vec![json!("groupByOperator"), query],
+                )
+                .await?;
+            for (id, mb) in usage_totals(&answer, op)? {
+                *usage.entry(id).or_insert(0) += mb;
+            }
+        }
+        Ok(usage)
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// Sums `stats.getSummaries` totals per publisher (API doc §2.15, Q17): the whole-range
+/// bucket `-1` when present, else every day bucket; within the operator, the across-packages
+/// group `-1` when present, else every group; `-1` publisher keys are subtotals and skipped.
+fn usage_totals(answer: &Value, operator_id: i64) -> Result<BTreeMap<i64, i64>> {
+    let mut totals = BTreeMap::new();
+    let buckets = match answer {
+        Value::Object(buckets) => buckets,
+        // An empty PHP array is encoded as an empty XML-RPC array.
+        Value::Array(items) if items.is_empty() => return Ok(totals),
+        other => return Err(model::unreadable(STATS, "(answer)", other, "a struct")),
+    };
+    let chosen: Vec<&Value> = match buckets.get("-1") {
+        Some(total) => vec![total],
+        None => buckets.values().collect(),
+    };
+    let op_key = operator_id.to_string();
+    for bucket in chosen {
+        let Some(groups) = bucket.get(&op_key).and_then(Value::as_object) else {
+            continue;
+        };
+        let groups: Vec<&Value> = match groups.get("-1") {
+            Some(all) => vec![all],
+            None => groups.values().collect(),
+        };
+        for group in groups {
+            let Some(publishers) = group.as_object() else {
+                continue;
+            };
+            for (key, leaf) in publishers {
+                if let Ok(id) = key.trim().parse::<i64>() {
+                    if id > 0 {
+                        *totals.entry(id).or_insert(0) += leaf_total(leaf, key)?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(totals)
+}
+
+const STATS: &str = "stats.getSummaries";
+
+/// The `total` of a `[cached, notCached, total]` leaf, summing nested leaves. Figures are MB
+/// and may be fractional (rounded); anything that is not a number is an error naming the
+/// publisher's member, never counted as zero.
+fn leaf_total(leaf: &Value, key: &str) -> Result<i64> {
+    let number = |v: &Value| match v {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f.round() as i64)),
+        Value::String(s) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(|f| f.round() as i64),
+        _ => None,
+    };
+    match leaf {
+        Value::Array(items) if items.len() >= 3 && items.iter().all(|v| number(v).is_some()) => {
+            Ok(number(&items[2]).unwrap_or(0))
+        }
+        Value::Array(items) => items.iter().map(|v| leaf_total(v, key)).sum(),
+        Value::Object(map) => map
+            .iter()
+            .filter(|(k, _)| k.as_str() != "-1")
+            .map(|(_, v)| leaf_total(v, key))
+            .sum(),
+        other => number(other).ok_or_else(|| model::unreadable(STATS, key, other, "a number")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_reads_the_whole_range_bucket_and_skips_subtotals() {
+        let answer = json!({
+            "20261101": {"3": {"-1": {"10": [1, 2, 3]}}},
+            "-1": {"3": {"5": {"10": [10, 20, 30]}, "-1": {"10": [10, 20, 30], "11": [0, 5, 5], "-1": [10, 25, 35]}},
+                   "4": {"-1": {"99": [1, 1, 2]}}}
+        });
+        let totals = usage_totals(&answer, 3).unwrap();
+        assert_eq!(totals.get(&10), Some(&30));
+        assert_eq!(totals.get(&11), Some(&5));
+        assert_eq!(totals.get(&99), None, "another operator's publisher");
+        assert_eq!(totals.len(), 2);
+    }
+
+    #[test]
+    fn usage_sums_day_buckets_when_there_is_no_total() {
+        let answer = json!({
+            "20261101": {"3": {"8": {"10": [1, 2, 3]}}},
+            "20261102": {"3": {"8": {"10": [1, 1, 2]}, "9": {"10": [0, 1, 1]}}}
+        });
+        assert_eq!(usage_totals(&answer, 3).unwrap().get(&10), Some(&6));
+        assert!(usage_totals(&json!([]), 3).unwrap().is_empty());
+        assert!(usage_totals(&json!("nothing"), 3).is_err());
+    }
+
+    #[test]
+    fn usage_figures_that_are_not_numbers_are_errors_not_zero() {
+        let answer = json!({"-1": {"3": {"-1": {"10": [1, 2, "lots"], "11": true}}}});
+        let text = usage_totals(&answer, 3).unwrap_err().to_string();
+        assert!(text.contains("stats.getSummaries"), "{text}");
+        let doubles = json!({"-1": {"3": {"-1": {"10": [1.0, 2.0, 3.4]}}}});
+        assert_eq!(usage_totals(&doubles, 3).unwrap().get(&10), Some(&3));
+    }
+
+    #[test]
+    fn month_lengths() {
+        assert_eq!(days_in_month(2024, 2), 29);
+        assert_eq!(days_in_month(2100, 2), 28);
+        assert_eq!(days_in_month(2026, 11), 30);
+        assert_eq!(days_in_month(2026, 12), 31);
+    }
+}
