@@ -1,7 +1,7 @@
 //! Package names: which Aflexi bandwidth package a WHMCS product maps to.
 //!
 //! Aflexi packages belong to the operator and are matched to WHMCS products **by name**
-//! (names are unique per operator, API document §2.8). The product documents give the rule:
+//! (names are unique per operator, docs/AFLEXI-API.md#package-names). The product documents give the rule:
 //! the package is the module's "Package name" setting when it is set, otherwise the hosting
 //! package name (for a product on a hosting module such as cPanel, that module's package
 //! setting), otherwise the product name, and `default` when all of these are blank.

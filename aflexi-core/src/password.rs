@@ -1,7 +1,6 @@
 //! Publisher passwords: generating them, and checking the ones WHMCS hands over.
 //!
-//! The old plugins made 8-character passwords from `time()` and `md5(rand())` (API document
-//! §4 item 4). Here a password is drawn from the operating system's CSPRNG
+//! The old plugins made 8-character passwords from `time()` and `md5(rand())` (docs/AFLEXI-API.md#bug-weak-passwords). Here a password is drawn from the operating system's CSPRNG
 //! ([`rand::rngs::OsRng`], which seeds a ChaCha generator once per password, so a password
 //! costs one system call rather than one per character) with unbiased uniform sampling over an alphabet of ASCII letters and
 //! digits without the look-alikes `0 O o 1 l I`: 56 characters, so a default 16-character

@@ -17,7 +17,7 @@
 //!    collapse to one and leading or trailing `_ . -` are trimmed.
 //! 3. **Suffix** (server module only). Append `_<service id>` unless the base already ends
 //!    with exactly that, so the rule applied to its own output changes nothing. The old module
-//!    appended it again on every re-run of CreateAccount (API document §4 item 9).
+//!    appended it again on every re-run of CreateAccount (docs/AFLEXI-API.md#bug-username-drift).
 //! 4. **Cap.** At most [`MAX_LEN`] characters, suffix included: the base is truncated, never
 //!    the suffix, and a `_ . -` left at the cut is trimmed.
 //!

@@ -1,4 +1,4 @@
-//! The client against an XML-RPC server that is not ours (issue 13 §9): Python's standard
+//! The client against an XML-RPC server that is not ours : Python's standard
 //! `xmlrpc.server` and hand-written answers, served by `tests/conformance/server.py`.
 //! Needs `python3` on the PATH (it is on every machine of the project).
 
@@ -75,7 +75,7 @@ fn transport_kind(e: &Error) -> Option<TransportKind> {
     }
 }
 
-// ---------------------------------------------------------------- §1 what servers send
+// ---------------------------------------------------------------- what servers send
 
 #[test]
 fn python_standard_server_doubles_are_read_as_their_value() {
@@ -146,7 +146,7 @@ fn compressed_chunked_and_close_delimited_bodies_are_read() {
     }
 }
 
-// ---------------------------------------------------------------- §3 64-bit ids
+// ---------------------------------------------------------------- 64-bit ids
 
 #[test]
 fn an_id_above_2_to_the_31_goes_out_as_i8_and_comes_back() {
@@ -158,7 +158,7 @@ fn an_id_above_2_to_the_31_goes_out_as_i8_and_comes_back() {
     assert_eq!(small.id, 12);
 }
 
-// ---------------------------------------------------------------- §2 paging
+// ---------------------------------------------------------------- paging
 
 #[test]
 fn a_server_that_ignores_the_offset_stops_the_listing() {
@@ -202,7 +202,7 @@ fn pages_shorter_than_asked_lose_nothing() {
     assert_eq!(client.run(|c| c.list_publishers()).unwrap().len(), 10);
 }
 
-// ---------------------------------------------------------------- §4 errors with a kind
+// ---------------------------------------------------------------- errors with a kind
 
 #[test]
 fn an_http_500_with_a_fault_body_is_that_fault() {
@@ -308,7 +308,7 @@ fn refused_dns_tls_and_timeout_are_distinct_kinds() {
     assert_eq!(kind_at(server.url("odd/slow"), &short), "timeout");
 }
 
-// ---------------------------------------------------------------- §5 retries
+// ---------------------------------------------------------------- retries
 
 #[test]
 fn a_read_fault_costs_one_round_trip() {

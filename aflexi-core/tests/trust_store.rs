@@ -1,4 +1,4 @@
-//! The client on a host whose trust store cannot be read (issue 13 §8): `SSL_CERT_FILE` and
+//! The client on a host whose trust store cannot be read : `SSL_CERT_FILE` and
 //! `SSL_CERT_DIR` point at an empty file and an empty folder, as in a jailed PHP. This file is
 //! its own test process, so setting the variables affects no other test.
 

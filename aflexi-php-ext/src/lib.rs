@@ -17,7 +17,7 @@
 //! | INI `aflexi.*` | [`ini`] |
 //! | PHP values ↔ Rust values | [`convert`] |
 //!
-//! Safety rules of the module (see `shared/docs/ext-php-rs-notes.md`): nothing network- or
+//! Safety rules of the module (docs/ARCHITECTURE.md; docs/RELIABILITY.md for fork and PHP-FPM): nothing network- or
 //! thread-related happens in `get_module` or at MINIT (the core builds its runtime and HTTP
 //! client lazily, per process, so PHP-FPM workers and `pcntl_fork` children build their
 //! own); the startup and info hooks only register and print, and cannot panic into PHP;

@@ -1,5 +1,5 @@
 //! `Aflexi\PublisherPages`: the operator's publishers one page at a time, so PHP holds one
-//! page, not the whole listing (issue 13 §6). The core's paging guards apply (a server that
+//! page, not the whole listing. The core's paging guards apply (a server that
 //! ignores the paging options gets an `Aflexi\ProtocolException`, never a loop).
 
 use aflexi_core::client::{self, BlockingClient};

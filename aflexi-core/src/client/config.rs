@@ -111,7 +111,7 @@ impl ClientConfig {
 
     /// The statistics endpoint: the core URL with `/core/xmlrpc` replaced by
     /// `/stats/xmlrpc`, or the core URL itself when it has another path (one dispatcher
-    /// serves both on Aflexi, API doc Q16).
+    /// serves both on Aflexi, docs/AFLEXI-API.md#endpoints).
     pub fn stats_endpoint(&self) -> String {
         match self.endpoint.strip_suffix(CORE_PATH) {
             Some(base) => format!("{base}{STATS_PATH}"),

@@ -11,7 +11,7 @@
 //! * reads are retried after transport failures; a write whose answer was lost is read back
 //!   before it is repeated, so repeating an operation never doubles it.
 //!
-//! Publisher usernames travel in their full form `<local>/<operatorId>` (API doc Q1): the
+//! Publisher usernames travel in their full form `<local>/<operatorId>` (docs/AFLEXI-API.md#usernames): the
 //! naming rules of [`crate::username`] produce the local part and the client adds the rest.
 //!
 //! The files: `config.rs` (settings), `transport.rs` (one call over HTTP), `retry.rs` (when a

@@ -1,7 +1,7 @@
 //! The Aflexi entities as the client returns them, and their reading from API values.
 //!
 //! Reading is lenient the way the API's own clients were: ids may arrive as ints or numeric
-//! strings, package names as ints (API doc §1.2), and missing members are tolerated where the
+//! strings, package names as ints (docs/AFLEXI-API.md#wire-format), and missing members are tolerated where the
 //! projection may have left them out. A value that lacks what the operation needs (an id) is a
 //! protocol error.
 
@@ -301,7 +301,7 @@ mod tests {
         assert_eq!(whole_number(&json!(true)), None);
     }
 
-    /// Issue 13: `<double>100.0</double>` was read as "unlimited".
+    /// An earlier version read `<double>100.0</double>` as "unlimited".
     #[test]
     fn a_bandwidth_limit_sent_as_a_double_is_read_as_its_value() {
         let pkg = json!({"id": 3, "name": "gold", "bandwidthLimit": 100.0});

@@ -46,7 +46,7 @@ impl Default for PublisherPages {
 /// page is dropped), rows with an id already read skipped.
 ///
 /// It stops at the first empty page rather than at the first short one, so a server that caps
-/// pages below the size asked for cannot make it lose rows (API doc §4.2). A server that
+/// pages below the size asked for cannot make it lose rows (docs/AFLEXI-API.md#paging). A server that
 /// ignores the paging options cannot make it loop or grow without end: a page larger than
 /// asked, a page of nothing but rows already read (the offset was not honoured), or more than
 /// [`MAX_PAGES`] pages or [`ClientConfig::max_listed_rows`](super::ClientConfig::max_listed_rows) rows is an error that says so.

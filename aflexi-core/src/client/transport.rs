@@ -1,7 +1,7 @@
 //! One XML-RPC call over HTTP: credentials in, value or error out.
 //!
 //! The transport owns the per-process HTTP client (built on first use and rebuilt after a
-//! fork, see `../shared/docs/ext-php-rs-notes.md` §3), the per-method call counters, the
+//! fork: a child must not use the parent's connections or runtime, which belong to the parent's threads), the per-method call counters, the
 //! response size limit, the retry of reads, and the scrubbing of secrets from anything the
 //! server sends back. The HTTP clients and the meaning of their failures are in `http.rs`;
 //! when a read is tried again, in `retry.rs`.

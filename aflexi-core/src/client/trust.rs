@@ -1,4 +1,4 @@
-//! Which certificates an HTTPS connection trusts (issue 13 §8).
+//! Which certificates an HTTPS connection trusts.
 //!
 //! * A plain-HTTP endpoint trusts nothing and needs no store: the HTTP client is built with an
 //!   empty root set, so a host without a readable CA store (a chroot, a jailed PHP with

@@ -99,7 +99,7 @@ fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
-/// Sums `stats.getSummaries` totals per publisher (API doc §2.15, Q17): the whole-range
+/// Sums `stats.getSummaries` totals per publisher (docs/AFLEXI-API.md#stats): the whole-range
 /// bucket `-1` when present, else every day bucket; within the operator, the across-packages
 /// group `-1` when present, else every group; `-1` publisher keys are subtotals and skipped.
 fn usage_totals(answer: &Value, operator_id: i64) -> Result<BTreeMap<i64, i64>> {

@@ -1,6 +1,6 @@
 //! The XML-RPC codec: method calls and responses to and from [`serde_json::Value`].
 //!
-//! This module owns the wire format of the Aflexi API (see `docs/aflexi-xmlrpc-api.md` §1.2)
+//! This module owns the wire format of the Aflexi API (docs/AFLEXI-API.md#wire-format)
 //! and nothing else: no transport, no method knowledge. It is deliberately asymmetric.
 //!
 //! * **Decoding is lenient**, because real servers vary: `<i4>`, `<int>` and `<i8>` are all

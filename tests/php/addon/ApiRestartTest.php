@@ -1,7 +1,7 @@
 <?php
 /**
- * The Aflexi side dies and comes back in the middle of a Save Settings run (issue 18, drill
- * 3): a private sandbox with a state file is stopped (SIGTERM: the calls in flight lose their
+ * The Aflexi side dies and comes back in the middle of a Save Settings run (docs/RELIABILITY.md
+ * (h)): a private sandbox with a state file is stopped (SIGTERM: the calls in flight lose their
  * answer, the state is saved) while a separate PHP process steps a run, then started again on
  * the same port from its state file once a step has failed on it. The run's steps fail while
  * it is down (the publishers in flight fail for the outage, the rest are not started, and

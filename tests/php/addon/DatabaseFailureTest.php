@@ -1,6 +1,6 @@
 <?php
 /**
- * The database fails under a Save Settings run (issue 18, drill 2): the step stops with a
+ * The database fails under a Save Settings run (docs/RELIABILITY.md (g)): the step stops with a
  * message that says what happened (never the SQL statement), the run's lease is freed, and
  * Continue finishes the run with Aflexi and the records in agreement and no duplicate.
  */

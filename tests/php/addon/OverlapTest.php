@@ -1,6 +1,6 @@
 <?php
 /**
- * Work that overlaps (issue 18, drill 1): two Save Settings runs, the cron reconcile, a stream
+ * Work that overlaps (docs/RELIABILITY.md (f)): two Save Settings runs, the cron reconcile, a stream
  * of hooks (paid, refunded, edited, closed) and module commands (suspend, change package,
  * unsuspend) on the same services, all at once in separate PHP processes on one MariaDB and
  * one Aflexi sandbox failing 10 % of the calls. The addon serialises its syncs (SyncLock), so:

@@ -1,6 +1,6 @@
 <?php
 /**
- * The lost answer through the module (issue 18, drill 3): a WHMCS process running Create is
+ * The lost answer through the module (docs/RELIABILITY.md (h)): a WHMCS process running Create is
  * killed with SIGKILL after Aflexi created the publisher and before anything of it reached
  * WHMCS's database (no shutdown function, no rollback). Running Create again finishes the service on the same
  * publisher: one publisher, one link, and the password WHMCS shows logs in.

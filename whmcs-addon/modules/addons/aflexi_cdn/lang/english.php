@@ -1,5 +1,5 @@
 <?php
-/** English strings of the Aflexi CDN addon ($_ADDONLANG, §B3). */
+/** English strings of the Aflexi CDN addon ($_ADDONLANG, https://developers.whmcs.com/addon-modules/multi-language/). */
 
 $_ADDONLANG = [
     'title' => 'Aflexi CDN',

@@ -9,7 +9,7 @@ use WHMCS\Module\Server\Aflexi\ClientName;
 use WHMCS\Module\Server\Aflexi\Text;
 
 /**
- * The admin pages of addonmodules.php?module=aflexi_cdn (§B3): the CDN products with Save
+ * The admin pages of addonmodules.php?module=aflexi_cdn (https://developers.whmcs.com/addon-modules/admin-area-output/): the CDN products with Save
  * Settings → preview → stepped apply → report; Show Synchronized Publishers (a password is
  * shown on request: each POST of its Show button shows it again; nothing limits or audits the
  * views yet); the Aflexi packages (read from Aflexi on a POST only). Every POST is checked with
@@ -348,7 +348,7 @@ final class AdminPage
         return Text::e($value);
     }
 
-    /** A request value as typed (WHMCS HTML-encodes input, §B3). */
+    /** A request value as typed (WHMCS HTML-encodes input: docs/WHMCS-FIDELITY.md#e-mail, "Values stored HTML-encoded"). */
     private static function input(mixed $value): string
     {
         return is_scalar($value) ? htmlspecialchars_decode((string) $value, ENT_QUOTES) : '';

@@ -15,7 +15,7 @@ use WHMCS\Module\Server\Aflexi\ModuleCall;
  *    writes nothing the second time;
  *  - is fail-open (a failure goes to the activity log; the WHMCS page carries on);
  *  - does not re-enter itself within one request (WHMCS fires InvoicePaid again when an
- *    InvoicePaid handler creates invoices or applies credit, §C3).
+ *    InvoicePaid handler creates invoices or applies credit, tests/whmcs/README.md#not-firing).
  */
 final class HookHandlers
 {

@@ -7,7 +7,7 @@ namespace WHMCS\Module\Addon\AflexiCdn;
 /**
  * The cron reconcile: the whole desired state, from WHMCS, synced within a time budget.
  * Bulk actions, the status dropdowns and direct database changes fire no hooks (seed note,
- * §C3), so this is what makes Aflexi follow them. What the budget does not reach is pending
+ * tests/whmcs/README.md#not-firing), so this is what makes Aflexi follow them. What the budget does not reach is pending
  * and done by the next run (the engine compares with Aflexi, so nothing is done twice).
  *
  * It works in slices, each holding the SyncLock for at most one Save Settings step's budget

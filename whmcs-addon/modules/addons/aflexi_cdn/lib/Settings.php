@@ -8,7 +8,7 @@ use WHMCS\Database\Capsule;
 use WHMCS\Module\Server\Aflexi\ServerCredentials;
 
 /**
- * The addon's settings (tbladdonmodules rows of `aflexi_cdn`, §B6) and what follows from them:
+ * The addon's settings (tbladdonmodules rows of `aflexi_cdn`, tests/whmcs/README.md#addon-settings) and what follows from them:
  * which Aflexi operator account to use (a WHMCS server record of type aflexi, else the
  * explicit endpoint/login/auth key), the concurrency and time budgets.
  */
@@ -27,7 +27,7 @@ final class Settings
         return new self(array_map(static fn ($v): string => is_scalar($v) ? (string) $v : '', $vars));
     }
 
-    /** From tbladdonmodules (hooks, cron). The auth key may be stored encrypted or plain (§B6). */
+    /** From tbladdonmodules (hooks, cron). The auth key may be stored encrypted or plain (tests/whmcs/README.md#addon-settings). */
     public static function load(): self
     {
         $values = Capsule::table('tbladdonmodules')->where('module', self::MODULE)->pluck('value', 'setting')->all();
