@@ -38,14 +38,16 @@ fi
 # tests/compat/run.sh, tests/php/ext/CoexistenceTest.php): cargo-zigbuild and zig link the
 # extension against an old glibc, libclang 18 (the pip wheel) serves bindgen under zig (Debian
 # 12's libclang 14 crashes there); mmdebstrap makes the PHP 8.4 root; Xdebug is installed for the
-# coexistence test only and left disabled, so that no other PHP run here loads it.
+# coexistence test only and left disabled, so that no other PHP run here loads it. PECL's C
+# XML-RPC extension (php8.2-xmlrpc) is installed the same way, for the decoding benchmark
+# (tests/conformance/bench-decode.sh loads it with -d extension=xmlrpc.so).
 if ! command -v cargo-zigbuild >/dev/null || ! python3 -m ziglang version >/dev/null 2>&1 \
   || ! python3 -c 'import clang' 2>/dev/null; then
   echo "installing with pip: cargo-zigbuild ziglang libclang"
   python3 -m pip install --quiet cargo-zigbuild ziglang libclang
 fi
 release_packages=()
-for package in mmdebstrap php8.2-xdebug; do
+for package in mmdebstrap php8.2-xdebug php8.2-xmlrpc; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
     || release_packages+=("$package")
 done
@@ -54,9 +56,11 @@ if [ "${#release_packages[@]}" -gt 0 ]; then
   apt-get update
   DEBIAN_FRONTEND=noninteractive apt-get install -y "${release_packages[@]}"
 fi
-if [ -n "$(find /etc/php/8.2 -path '*/conf.d/*xdebug.ini' 2>/dev/null)" ]; then
-  phpdismod -v 8.2 -s ALL xdebug
-fi
+for module in xdebug xmlrpc; do
+  if [ -n "$(find /etc/php/8.2 -path "*/conf.d/*$module.ini" 2>/dev/null)" ]; then
+    phpdismod -v 8.2 -s ALL "$module"
+  fi
+done
 
 # illuminate/database 7.12, what WHMCS 8.x bundles, into build/ (scripts/illuminate.sh).
 scripts_dir=$(cd "$(dirname "$0")" && pwd)

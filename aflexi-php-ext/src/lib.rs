@@ -12,6 +12,7 @@
 //! | `Aflexi\SyncJob` (`Client::syncStart`: a sync on a background thread) | [`sync_job`] |
 //! | `Aflexi\PublisherPages` (`Client::publisherPages`: a listing page by page) | [`publisher_pages`] |
 //! | `Aflexi\Whm` (cPanel's WHM: the `cdn` feature of a package) | [`whm`] |
+//! | `Aflexi\xmlrpc_decode_response()` (an answer decoded as the client decodes it) | [`xmlrpc`] |
 //! | `Aflexi\Exception` and its subclasses | [`exception`] |
 //! | `Aflexi\defaults()` (the core's defaults and bounds) | [`defaults`] |
 //! | INI `aflexi.*` | [`ini`] |
@@ -39,6 +40,7 @@ pub mod publisher_pages;
 pub mod rules;
 pub mod sync_job;
 pub mod whm;
+pub mod xmlrpc;
 
 use ext_php_rs::ffi::{
     php_info_print_table_end, php_info_print_table_row, php_info_print_table_start,
@@ -122,5 +124,5 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<sync_job::SyncJob>()
         .class::<publisher_pages::PublisherPages>()
         .class::<whm::Whm>();
-    defaults::register(rules::register(functions::register(module)))
+    xmlrpc::register(defaults::register(rules::register(functions::register(module))))
 }
