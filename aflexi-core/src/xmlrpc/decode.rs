@@ -4,9 +4,10 @@ use std::borrow::Cow;
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::body::body_text;
+use super::build::{Build, Json};
 use super::kind::{Kind, Tag};
 use super::scalar::{append, is_blank};
 use super::text::snippet;
@@ -46,14 +47,25 @@ use crate::{Error, Result};
 /// # Ok::<(), aflexi_core::Error>(())
 /// ```
 pub fn decode_response(body: &[u8], max_bytes: usize) -> Result<std::result::Result<Value, Fault>> {
+    decode_response_into(body, max_bytes, &mut Json)
+}
+
+/// [`decode_response`] into the values of another representation: the same rules, errors and
+/// limits, with the value made by `builder` (the PHP extension builds PHP values with it).
+/// A fault is read as JSON whatever the builder.
+pub fn decode_response_into<B: Build>(
+    body: &[u8],
+    max_bytes: usize,
+    builder: &mut B,
+) -> Result<std::result::Result<B::Value, Fault>> {
     let text = body_text(body, max_bytes)?;
     let mut decoder = Decoder::new(&text);
-    let outcome = decoder.method_response()?;
+    let outcome = decoder.method_response(builder)?;
     decoder.finish()?;
     Ok(outcome)
 }
 
-/// A pull parser from quick-xml events straight to [`Value`]s.
+/// A pull parser from quick-xml events straight to the values of a [`Build`].
 pub(super) struct Decoder<'a> {
     reader: Reader<&'a [u8]>,
     text: &'a str,
@@ -192,11 +204,14 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    fn method_response(&mut self) -> Result<std::result::Result<Value, Fault>> {
+    fn method_response<B: Build>(
+        &mut self,
+        b: &mut B,
+    ) -> Result<std::result::Result<B::Value, Fault>> {
         let root = Kind::MethodResponse;
         self.root(&root)?;
         let outcome = match self.tag(&root)? {
-            Tag::Start(Kind::Params) => Ok(self.response_params()?),
+            Tag::Start(Kind::Params) => Ok(self.response_params(b)?),
             Tag::Empty(Kind::Params) | Tag::End(Kind::MethodResponse) => {
                 return Err(self.error("the methodResponse holds no param (expected exactly one)"))
             }
@@ -208,12 +223,12 @@ impl<'a> Decoder<'a> {
     }
 
     /// Reads `<param>`s up to `</params>`, requiring exactly one.
-    fn response_params(&mut self) -> Result<Value> {
+    fn response_params<B: Build>(&mut self, b: &mut B) -> Result<B::Value> {
         let mut result = None;
         loop {
             match self.tag(&Kind::Params)? {
                 Tag::Start(Kind::Param) => {
-                    let value = self.param()?;
+                    let value = self.param(b)?;
                     if result.is_some() {
                         return Err(self.error(
                             "the methodResponse holds more than one param (expected exactly one)",
@@ -229,10 +244,10 @@ impl<'a> Decoder<'a> {
     }
 
     /// Reads the inside of `<param>` (whose start is consumed) through `</param>`.
-    pub(super) fn param(&mut self) -> Result<Value> {
+    pub(super) fn param<B: Build>(&mut self, b: &mut B) -> Result<B::Value> {
         let value = match self.tag(&Kind::Param)? {
-            Tag::Start(Kind::Value) => self.value()?,
-            Tag::Empty(Kind::Value) => Value::String(String::new()),
+            Tag::Start(Kind::Value) => self.value(b)?,
+            Tag::Empty(Kind::Value) => b.string(Cow::Borrowed("")),
             Tag::End(Kind::Param) => return Err(self.error("a <param> holds no <value>")),
             other => return Err(self.unexpected(&other, &Kind::Param)),
         };
@@ -243,7 +258,7 @@ impl<'a> Decoder<'a> {
     /// Reads the inside of `<fault>` through `</fault>`.
     fn fault(&mut self) -> Result<Fault> {
         let value = match self.tag(&Kind::Fault)? {
-            Tag::Start(Kind::Value) => self.value()?,
+            Tag::Start(Kind::Value) => self.value(&mut Json)?,
             other => return Err(self.unexpected(&other, &Kind::Fault)),
         };
         self.end(&Kind::Fault)?;
@@ -265,7 +280,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Reads the inside of `<value>` (whose start is consumed) through `</value>`.
-    fn value(&mut self) -> Result<Value> {
+    fn value<B: Build>(&mut self, b: &mut B) -> Result<B::Value> {
         // Text before a type tag must be whitespace; text alone is an untyped string.
         let mut text: Cow<'a, str> = Cow::Borrowed("");
         let (kind, empty) = loop {
@@ -273,7 +288,7 @@ impl<'a> Decoder<'a> {
                 Event::Text(t) => append(&mut text, t.xml10_content()),
                 Event::CData(c) => append(&mut text, c.xml10_content()),
                 Event::GeneralRef(r) => self.push_reference(&r, text.to_mut())?,
-                Event::End(_) => return Ok(Value::String(text.into_owned())),
+                Event::End(_) => return Ok(b.string(text)),
                 Event::Start(e) => break (Kind::of(&e), false),
                 Event::Empty(e) => break (Kind::of(&e), true),
                 Event::Eof => return Err(self.unexpected(&Tag::Eof, &Kind::Value)),
@@ -289,31 +304,33 @@ impl<'a> Decoder<'a> {
                 kind.label()
             )));
         }
-        let value = self.typed(kind, empty)?;
+        let value = self.typed(kind, empty, b)?;
         self.end(&Kind::Value)?;
         Ok(value)
     }
 
     /// Reads a typed value whose start tag (or empty tag, if `empty`) is consumed.
-    fn typed(&mut self, kind: Kind, empty: bool) -> Result<Value> {
+    fn typed<B: Build>(&mut self, kind: Kind, empty: bool, b: &mut B) -> Result<B::Value> {
         match kind {
             Kind::Array => {
+                let list = b.list();
                 if empty {
-                    return Ok(Value::Array(Vec::new()));
+                    return Ok(b.end_list(list));
                 }
                 self.enter()?;
-                let array = self.array()?;
+                let list = self.array(list, b)?;
                 self.depth -= 1;
-                Ok(Value::Array(array))
+                Ok(b.end_list(list))
             }
             Kind::Struct => {
+                let members = b.members();
                 if empty {
-                    return Ok(Value::Object(Map::new()));
+                    return Ok(b.end_members(members));
                 }
                 self.enter()?;
-                let members = self.members()?;
+                let members = self.members(members, b)?;
                 self.depth -= 1;
-                Ok(Value::Object(members))
+                Ok(b.end_members(members))
             }
             Kind::Unknown(name) => {
                 Err(self.error(format!("unknown XML-RPC type <{}>", snippet(&name))))
@@ -332,7 +349,7 @@ impl<'a> Decoder<'a> {
                 } else {
                     self.text_until_end(&kind)?
                 };
-                self.scalar(&kind, text)
+                self.scalar(&kind, text, b)
             }
             other => Err(self.error(format!("unexpected <{}> inside <value>", other.label()))),
         }
@@ -349,15 +366,20 @@ impl<'a> Decoder<'a> {
     }
 
     /// Reads the inside of `<array>` (whose start is consumed) through `</array>`.
-    fn array(&mut self) -> Result<Vec<Value>> {
-        let mut items = Vec::new();
+    fn array<B: Build>(&mut self, mut items: B::List, b: &mut B) -> Result<B::List> {
         match self.tag(&Kind::Array)? {
             Tag::End(Kind::Array) => return Ok(items),
             Tag::Empty(Kind::Data) => {}
             Tag::Start(Kind::Data) => loop {
                 match self.tag(&Kind::Data)? {
-                    Tag::Start(Kind::Value) => items.push(self.value()?),
-                    Tag::Empty(Kind::Value) => items.push(Value::String(String::new())),
+                    Tag::Start(Kind::Value) => {
+                        let item = self.value(b)?;
+                        b.push(&mut items, item);
+                    }
+                    Tag::Empty(Kind::Value) => {
+                        let item = b.string(Cow::Borrowed(""));
+                        b.push(&mut items, item);
+                    }
                     Tag::End(Kind::Data) => break,
                     other => return Err(self.unexpected(&other, &Kind::Data)),
                 }
@@ -369,13 +391,12 @@ impl<'a> Decoder<'a> {
     }
 
     /// Reads the inside of `<struct>` (whose start is consumed) through `</struct>`.
-    fn members(&mut self) -> Result<Map<String, Value>> {
-        let mut members = Map::new();
+    fn members<B: Build>(&mut self, mut members: B::Members, b: &mut B) -> Result<B::Members> {
         loop {
             match self.tag(&Kind::Struct)? {
                 Tag::Start(Kind::Member) => {
-                    let (name, value) = self.member()?;
-                    members.insert(name, value);
+                    let (name, value) = self.member(b)?;
+                    b.insert(&mut members, name, value);
                 }
                 Tag::End(Kind::Struct) => return Ok(members),
                 other => return Err(self.unexpected(&other, &Kind::Struct)),
@@ -385,19 +406,19 @@ impl<'a> Decoder<'a> {
 
     /// Reads the inside of `<member>` through `</member>`; `<name>` and `<value>` in either
     /// order.
-    fn member(&mut self) -> Result<(String, Value)> {
+    fn member<B: Build>(&mut self, b: &mut B) -> Result<(Cow<'a, str>, B::Value)> {
         let mut name = None;
         let mut value = None;
         loop {
             let tag = self.tag(&Kind::Member)?;
             match tag {
                 Tag::Start(Kind::Name) if name.is_none() => {
-                    name = Some(self.text_until_end(&Kind::Name)?.into_owned());
+                    name = Some(self.text_until_end(&Kind::Name)?);
                 }
-                Tag::Empty(Kind::Name) if name.is_none() => name = Some(String::new()),
-                Tag::Start(Kind::Value) if value.is_none() => value = Some(self.value()?),
+                Tag::Empty(Kind::Name) if name.is_none() => name = Some(Cow::Borrowed("")),
+                Tag::Start(Kind::Value) if value.is_none() => value = Some(self.value(b)?),
                 Tag::Empty(Kind::Value) if value.is_none() => {
-                    value = Some(Value::String(String::new()));
+                    value = Some(b.string(Cow::Borrowed("")));
                 }
                 Tag::End(Kind::Member) => break,
                 other => return Err(self.unexpected(&other, &Kind::Member)),

@@ -25,8 +25,9 @@
 //!
 //! The parts, one file each: `value.rs` (the conventions for what JSON cannot say directly),
 //! `encode.rs` (the strict writer), `body.rs` (size and charset of a body before parsing),
-//! `decode.rs` (the lenient reader, with its vocabulary in `kind.rs` and the text of scalar
-//! elements in `scalar.rs`) and `server.rs`, behind the `server` feature that only the Aflexi
+//! `decode.rs` (the lenient reader, with its vocabulary in `kind.rs`, the text of scalar
+//! elements in `scalar.rs` and the values it makes in `build.rs`: JSON for the client, PHP
+//! values for the extension) and `server.rs`, behind the `server` feature that only the Aflexi
 //! sandbox enables: the half of XML-RPC a server needs (read a `methodCall`, write a
 //! `methodResponse` or a fault).
 //!
@@ -34,6 +35,7 @@
 //! [`Error::InvalidInput`]: crate::Error::InvalidInput
 
 mod body;
+mod build;
 mod decode;
 mod encode;
 mod kind;
@@ -45,7 +47,8 @@ mod testing;
 mod text;
 mod value;
 
-pub use decode::decode_response;
+pub use build::{Build, Json};
+pub use decode::{decode_response, decode_response_into};
 pub use encode::encode_call;
 #[cfg(feature = "server")]
 pub use server::{decode_call, encode_fault, encode_response, MethodCall};

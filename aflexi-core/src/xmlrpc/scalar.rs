@@ -3,19 +3,23 @@
 
 use std::borrow::Cow;
 
-use base64::Engine as _;
-use quick_xml::events::{BytesRef, Event};
-use serde_json::{Map, Number, Value};
-
+use super::build::Build;
 use super::decode::Decoder;
 use super::kind::{Kind, Tag};
 use super::text::snippet;
-use super::value::{BASE64, BASE64_TAG};
+use super::value::BASE64;
 use crate::Result;
+use base64::Engine as _;
+use quick_xml::events::{BytesRef, Event};
 
 impl<'a> Decoder<'a> {
     /// Turns the text of a scalar element into its value.
-    pub(super) fn scalar(&self, kind: &Kind, text: Cow<'_, str>) -> Result<Value> {
+    pub(super) fn scalar<B: Build>(
+        &self,
+        kind: &Kind,
+        text: Cow<'_, str>,
+        b: &mut B,
+    ) -> Result<B::Value> {
         let bad = |what: &str| {
             self.error(format!(
                 "<{}> holds \"{}\", which is not {what}",
@@ -27,39 +31,32 @@ impl<'a> Decoder<'a> {
             Kind::I4 | Kind::Int | Kind::I8 => text
                 .trim()
                 .parse::<i64>()
-                .map(Value::from)
+                .map(|n| b.int(n))
                 .map_err(|_| bad("a 64-bit integer")),
             Kind::Boolean => match text.trim() {
-                "1" => Ok(Value::Bool(true)),
-                "0" => Ok(Value::Bool(false)),
-                t if t.eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
-                t if t.eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
+                "1" => Ok(b.boolean(true)),
+                "0" => Ok(b.boolean(false)),
+                t if t.eq_ignore_ascii_case("true") => Ok(b.boolean(true)),
+                t if t.eq_ignore_ascii_case("false") => Ok(b.boolean(false)),
                 _ => Err(bad("0 or 1")),
             },
-            Kind::Double => text
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .and_then(Number::from_f64)
-                .map(Value::Number)
-                .ok_or_else(|| bad("a finite number")),
-            Kind::String => Ok(Value::String(text.into_owned())),
-            Kind::DateTime => Ok(Value::String(text.trim().to_owned())),
+            Kind::Double => match text.trim().parse::<f64>() {
+                Ok(n) if n.is_finite() => Ok(b.double(n)),
+                _ => Err(bad("a finite number")),
+            },
+            Kind::String => Ok(b.string(text)),
+            Kind::DateTime => Ok(b.string(Cow::Borrowed(text.trim()))),
             Kind::Base64 => {
                 let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
                 let bytes = BASE64
                     .decode(compact.as_bytes())
                     .map_err(|_| bad("valid base64"))?;
                 Ok(match String::from_utf8(bytes) {
-                    Ok(s) => Value::String(s),
-                    Err(_) => {
-                        let mut tagged = Map::with_capacity(1);
-                        tagged.insert(BASE64_TAG.to_owned(), Value::String(compact));
-                        Value::Object(tagged)
-                    }
+                    Ok(s) => b.string(Cow::Owned(s)),
+                    Err(_) => b.binary(compact),
                 })
             }
-            Kind::Nil if is_blank(&text) => Ok(Value::Null),
+            Kind::Nil if is_blank(&text) => Ok(b.null()),
             _ => Err(bad("empty")),
         }
     }

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use super::body::body_text;
+use super::build::Json;
 use super::decode::Decoder;
 use super::encode::{push_escaped, write_value, PROLOG};
 use super::kind::{Kind, Tag};
@@ -97,7 +98,7 @@ impl Decoder<'_> {
             Tag::Start(Kind::Params) => {
                 loop {
                     match self.tag(&Kind::Params)? {
-                        Tag::Start(Kind::Param) => params.push(self.param()?),
+                        Tag::Start(Kind::Param) => params.push(self.param(&mut Json)?),
                         Tag::End(Kind::Params) => break,
                         other => return Err(self.unexpected(&other, &Kind::Params)),
                     }
