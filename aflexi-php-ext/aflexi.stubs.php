@@ -510,6 +510,22 @@ namespace Aflexi {
     function username_parts(mixed $username): array {}
 
     /**
+     * The value of an XML-RPC `methodResponse` as PHP values, decoded exactly as the client
+     * decodes Aflexi's answers: structs are arrays keyed by member name (a decimal name such as
+     * `"7"` is the int key 7, as in PHP), arrays are lists, `<dateTime.iso8601>` is its text,
+     * `<nil/>` is null, a `<base64>` that is not UTF-8 text is `['$base64' => its text]`.
+     *
+     * @throws \Aflexi\InvalidInputException when `$body` is not a string
+     * @throws \Aflexi\FaultException when the body is a fault (getCode() is its faultCode)
+     * @throws \Aflexi\ProtocolException when the body is not a valid XML-RPC response or is
+     *     larger than the client's default response limit (16 MiB)
+     *
+     * @param string $body
+     * @return mixed
+     */
+    function xmlrpc_decode_response(string $body): mixed {}
+
+    /**
      * The operator's publishers, one page at a time: `Aflexi\Client::publisherPages` returns one.
      */
     class PublisherPages {
