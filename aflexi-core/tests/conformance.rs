@@ -138,6 +138,8 @@ fn nil_entities_cdata_and_latin1_are_read() {
     assert_eq!(name_of(&server, "latin1"), "Caf\u{e9}");
 }
 
+/// The server answers these cases compressed only to a request that accepts the encoding
+/// (`Accept-Encoding`), and a 400 otherwise: reading them shows the client asks for both.
 #[test]
 fn compressed_chunked_and_close_delimited_bodies_are_read() {
     let server = Server::start();
@@ -268,6 +270,16 @@ fn an_answer_over_the_limit_is_refused_once_naming_the_limit() {
     assert_eq!(transport_kind(&e), Some(TransportKind::TooLarge), "{e}");
     assert!(e.to_string().contains("10000 bytes"), "{e}");
     assert_eq!(server.calls("toolarge"), 1);
+}
+
+#[test]
+fn the_limit_applies_to_the_inflated_body_of_a_compressed_answer() {
+    let server = Server::start();
+    let client = server.client("odd/gzip_large", |c| c.max_response_bytes = 100_000);
+    let e = client.run(|c| c.list_packages()).unwrap_err();
+    assert_eq!(transport_kind(&e), Some(TransportKind::TooLarge), "{e}");
+    assert!(e.to_string().contains("100000 bytes"), "{e}");
+    assert_eq!(server.calls("gzip_large"), 1);
 }
 
 #[test]

@@ -173,10 +173,13 @@ PRETTY = (
 )
 
 
-def compressed(encoding, compress):
+def compressed(encoding, compress, value=b"<int>100</int>"):
+    """The package answer compressed with `encoding`, sent only to a client that accepts it
+    (Accept-Encoding); any other request gets a 400 naming what was missing."""
     def case(method, params, count):
-        _, _, body, _ = limit_case(b"<int>100</int>")(method, params, count)
+        _, _, body, _ = limit_case(value)(method, params, count)
         return 200, {"Content-Encoding": encoding}, compress(body), "length"
+    case.encoding = encoding
     return case
 
 
@@ -266,6 +269,8 @@ CASES = {
         prolog=b'<?xml version="1.0" encoding="ISO-8859-1"?>')),
     "gzip": compressed("gzip", gzip.compress),
     "deflate": compressed("deflate", zlib.compress),
+    # 20 kB on the wire, 2 MB once inflated: the size limit is on the inflated body.
+    "gzip_large": compressed("gzip", gzip.compress, b"<string>" + b"x" * 2_000_000 + b"</string>"),
     "chunked": framed("chunked"),
     "close": framed("close"),
     "fault500": always(500, fault_body(42, "the database is read-only")),
@@ -320,6 +325,12 @@ class Handler(BaseHTTPRequestHandler):
                 times.setdefault(case, []).append(time.monotonic())
                 count = counts[case]
             params, method = loads(body, use_builtin_types=True)
+            encoding = getattr(CASES[case], "encoding", None)
+            accepted = [token.split(";")[0].strip().lower()
+                        for token in self.headers.get("Accept-Encoding", "").split(",")]
+            if encoding and encoding not in accepted:
+                self.send(400, {}, b"the request does not accept " + encoding.encode(), "length")
+                return
             self.send(*CASES[case](method, params, count))
         else:
             self.send(404, {}, b"no such case", "length")
