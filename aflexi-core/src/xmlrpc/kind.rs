@@ -49,29 +49,31 @@ impl Kind {
             .unwrap_or_else(|| Kind::Unknown(name.to_owned()))
     }
 
+    /// Grouped by length, so that a name is compared with at most six others of its length
+    /// (this runs for every tag of every answer).
     fn known(local: &str) -> Option<Kind> {
-        Some(match local {
-            "methodResponse" => Kind::MethodResponse,
-            "methodCall" => Kind::MethodCall,
-            "methodName" => Kind::MethodName,
-            "params" => Kind::Params,
-            "param" => Kind::Param,
-            "fault" => Kind::Fault,
-            "value" => Kind::Value,
-            "i4" => Kind::I4,
-            "int" => Kind::Int,
-            "i8" => Kind::I8,
-            "boolean" => Kind::Boolean,
-            "double" => Kind::Double,
-            "string" => Kind::String,
-            "dateTime.iso8601" => Kind::DateTime,
-            "base64" => Kind::Base64,
-            "nil" => Kind::Nil,
-            "array" => Kind::Array,
-            "data" => Kind::Data,
-            "struct" => Kind::Struct,
-            "member" => Kind::Member,
-            "name" => Kind::Name,
+        Some(match (local.len(), local) {
+            (2, "i4") => Kind::I4,
+            (2, "i8") => Kind::I8,
+            (3, "int") => Kind::Int,
+            (3, "nil") => Kind::Nil,
+            (4, "data") => Kind::Data,
+            (4, "name") => Kind::Name,
+            (5, "value") => Kind::Value,
+            (5, "array") => Kind::Array,
+            (5, "param") => Kind::Param,
+            (5, "fault") => Kind::Fault,
+            (6, "member") => Kind::Member,
+            (6, "struct") => Kind::Struct,
+            (6, "string") => Kind::String,
+            (6, "double") => Kind::Double,
+            (6, "params") => Kind::Params,
+            (6, "base64") => Kind::Base64,
+            (7, "boolean") => Kind::Boolean,
+            (10, "methodCall") => Kind::MethodCall,
+            (10, "methodName") => Kind::MethodName,
+            (14, "methodResponse") => Kind::MethodResponse,
+            (16, "dateTime.iso8601") => Kind::DateTime,
             _ => return None,
         })
     }
