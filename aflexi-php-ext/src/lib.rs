@@ -124,5 +124,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<sync_job::SyncJob>()
         .class::<publisher_pages::PublisherPages>()
         .class::<whm::Whm>();
-    xmlrpc::register(defaults::register(rules::register(functions::register(module))))
+    xmlrpc::register(defaults::register(rules::register(functions::register(
+        module,
+    ))))
 }

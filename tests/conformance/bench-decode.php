@@ -1,6 +1,6 @@
 <?php
 /**
- * The PHP legs of the decoding benchmark (issue 13 §7): the same bytes decoded into PHP values
+ * The PHP legs of the decoding benchmark: the same bytes decoded into PHP values
  * by this extension (Aflexi\xmlrpc_decode_response, the client's own decoder) and by PECL's
  * C extension (xmlrpc_decode, Debian's php8.2-xmlrpc). tests/conformance/bench-decode.sh
  * writes the bodies and runs this with both extensions loaded:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The decoding benchmark (issue 13 §7, `make bench`): the same XML-RPC answers (a ~5 MB
+# The decoding benchmark (`make bench`, docs/BENCHMARKS.md "Decoding"): the same XML-RPC answers (a ~5 MB
 # stats.getSummaries answer and a page of 10,000 publisher links) decoded into values by this
 # extension (into PHP values), PECL's C xmlrpc_decode (into PHP values) and Python's
 # xmlrpc.client.loads, in one run; prints a Markdown table of MB/s (best of 5 each).

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The decoding benchmark's bodies and its Python leg (issue 13 §7).
+"""The decoding benchmark's bodies and its Python leg (docs/BENCHMARKS.md, "Decoding").
 
     bench_decode.py bodies DIR   writes DIR/stats.xml and DIR/publishers.xml
     bench_decode.py time DIR     times xmlrpc.client.loads on them, one line per body:
