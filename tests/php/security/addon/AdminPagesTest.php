@@ -11,9 +11,11 @@ declare(strict_types=1);
 use AflexiAddonTests\Support\AddonTestCase;
 use AflexiSecurityTests\Support\Leaks;
 use WHMCS\Database\Capsule;
+use WHMCS\Module\Addon\AflexiCdn\AdminPage;
 use WHMCS\Module\Addon\AflexiCdn\Catalog;
 use WHMCS\Module\Addon\AflexiCdn\Desired;
 use WHMCS\Module\Addon\AflexiCdn\Schema;
+use WhmcsHarness\Addon;
 use WhmcsHarness\AddonPage;
 use WhmcsHarness\Fixtures;
 use WhmcsHarness\TokenRejected;
@@ -94,6 +96,23 @@ final class AdminPagesTest extends AddonTestCase
         }
         self::assertStringContainsString('&lt;script&gt;alert(1)&lt;/script&gt;', $pages['products']);
         self::assertStringContainsString('Plan &quot;&gt;&lt;script&gt;', $pages['packages'], 'the package (from Aflexi) is listed, escaped');
+    }
+
+    /** @testdox Every text is escaped exactly once: a language string with quotes and & shows as typed in a tab, a heading and an alert */
+    public function testEveryTextIsEscapedExactlyOnce(): void
+    {
+        $vars = Addon::vars(self::MODULE);
+        $vars['_lang'] = [
+            'nav_packages' => 'Packages & "plans"',
+            'run_missing' => "That run's gone & <b>away</b>",
+        ] + $vars['_lang'];
+
+        $html = (new AdminPage($vars))->handle(['action' => 'step', 'run' => '999999'], [], 1);
+
+        self::assertStringContainsString('>Packages &amp; &quot;plans&quot;</a>', $html, 'the tab');
+        self::assertStringContainsString('<div class="alert alert-warning">That run&#039;s gone &amp; &lt;b&gt;away&lt;/b&gt;</div>', $html, 'the alert');
+        self::assertStringNotContainsString('&amp;#039;', $html, 'never escaped twice');
+        self::assertStringNotContainsString('&amp;amp;', $html, 'never escaped twice');
     }
 
     /** @testdox A password view is a POST with the token and shows the password each time it is asked (no "once" limit; the code's comment says so) */

@@ -13,21 +13,27 @@ use WHMCS\Module\Server\Aflexi\Text;
  * Settings → preview → stepped apply → report; Show Synchronized Publishers (a password is
  * shown on request: each POST of its Show button shows it again; nothing limits or audits the
  * views yet); the Aflexi packages (read from Aflexi on a POST only). Every POST is checked with
- * check_token('WHMCS.admin.default') before anything happens; a GET never calls the API;
- * every value is escaped at output.
+ * check_token('WHMCS.admin.default') before anything happens; a GET never calls the API.
+ * This class picks the data and the template; the HTML lives in templates/admin/ (View), which
+ * escapes every value once.
  */
 final class AdminPage
 {
+    /** The page's tabs (and the sidebar's menu): action => language key. */
+    private const TABS = ['' => 'nav_products', 'publishers' => 'nav_publishers', 'packages' => 'nav_packages'];
+    /** Rows of the preview's table at most; the rest is counted. */
+    private const PREVIEW_ROWS = 500;
+
     private Settings $settings;
-    /** @var array<string, string> */
-    private array $lang;
-    private string $link;
+    private View $view;
 
     public function __construct(array $vars)
     {
         $this->settings = Settings::fromVars($vars);
-        $this->lang = is_array($vars['_lang'] ?? null) ? $vars['_lang'] : [];
-        $this->link = (string) ($vars['modulelink'] ?? 'addonmodules.php?module=aflexi_cdn');
+        $this->view = new View(
+            is_array($vars['_lang'] ?? null) ? $vars['_lang'] : [],
+            (string) ($vars['modulelink'] ?? 'addonmodules.php?module=aflexi_cdn'),
+        );
         Schema::ensure();
     }
 
@@ -51,50 +57,53 @@ final class AdminPage
         } catch (\Throwable $e) {
             $body = $this->alert('danger', 'Aflexi CDN: ' . get_class($e) . ': ' . $e->getMessage());
         }
-        return '<div class="aflexi-cdn">' . $this->nav($action) . $body . '</div>';
+        $tabs = [];
+        foreach (self::TABS as $tab => $label) {
+            $active = $tab === $action || ($tab === '' && !isset(self::TABS[$action]));
+            $tabs[] = ['action' => $tab, 'label' => $label, 'active' => $active];
+        }
+        return (string) $this->view->render('page', ['tabs' => $tabs, 'body' => $body]);
     }
 
     public function sidebar(): string
     {
-        $items = '';
-        foreach (['' => 'nav_products', 'publishers' => 'nav_publishers', 'packages' => 'nav_packages'] as $action => $key) {
-            $items .= '<li><a href="' . $this->e($this->url($action)) . '">' . $this->t($key) . '</a></li>';
+        $tabs = [];
+        foreach (self::TABS as $tab => $label) {
+            $tabs[] = ['action' => $tab, 'label' => $label];
         }
-        return '<span class="header">' . $this->t('sidebar_title') . '</span><ul class="menu">' . $items . '</ul>';
+        return (string) $this->view->render('sidebar', ['tabs' => $tabs]);
     }
 
     /** The products table with the "CDN enabled" tick boxes. */
-    private function products(string $before = ''): string
+    private function products(): Html
     {
         $products = Catalog::listable();
         $enabled = Catalog::enabled();
         $free = Catalog::free(array_map(static fn ($p): int => (int) $p->id, $products));
-        $html = $before . '<p>' . $this->t('products_intro') . '</p>';
-        $html .= $this->unfinishedRuns();
-        if ($products === []) {
-            return $html . $this->alert('info', $this->t('no_products'));
-        }
-        $rows = '';
+        $rows = [];
         foreach ($products as $p) {
             $id = (int) $p->id;
-            $rows .= '<tr><td>' . $this->e(Text::decoded($p->name)) . '</td><td>' . $this->e(Text::decoded($p->group_name ?? ''))
-                . '</td><td>' . $this->e((string) $p->servertype) . '</td><td>' . (isset($free[$id]) ? 'Yes' : '')
-                . '</td><td class="text-center"><input type="checkbox" name="products[]" value="' . $id . '"'
-                . (isset($enabled[$id]) ? ' checked="checked"' : '') . ' aria-label="' . $this->e('CDN enabled: ' . Text::decoded($p->name)) . '" /></td></tr>';
+            $rows[] = [
+                'id' => $id,
+                'name' => Text::decoded($p->name),
+                'group' => Text::decoded($p->group_name ?? ''),
+                'module' => (string) $p->servertype,
+                'free' => isset($free[$id]),
+                'enabled' => isset($enabled[$id]),
+            ];
         }
-        return $html . '<form method="post" action="' . $this->e($this->url('save')) . '">' . $this->token()
-            . '<table class="table table-striped table-condensed"><thead><tr><th>' . $this->t('col_product') . '</th><th>'
-            . $this->t('col_group') . '</th><th>' . $this->t('col_module') . '</th><th>' . $this->t('col_free') . '</th><th class="text-center">'
-            . $this->t('col_cdn') . '</th></tr></thead><tbody>' . $rows . '</tbody></table>'
-            . '<button type="submit" class="btn btn-primary">' . $this->t('save') . '</button></form>';
+        return $this->view->render('products', [
+            'products' => $rows,
+            'unfinished' => (new Runs($this->settings))->unfinished(),
+        ]);
     }
 
     /** Save Settings: store the tick boxes, then preview the plan with Apply. */
-    private function save(array $post): string
+    private function save(array $post): Html
     {
         $ids = array_map(static fn ($v): int => (int) self::input($v), is_array($post['products'] ?? null) ? $post['products'] : []);
-        [$on] = Catalog::setEnabled($ids);
-        $saved = $this->alert('success', sprintf($this->t('saved'), count(Catalog::enabled())));
+        Catalog::setEnabled($ids);
+        $saved = sprintf($this->view->text('saved'), count(Catalog::enabled()));
         $engine = new Engine($this->settings);
         $counts = [];
         $entries = [];
@@ -105,7 +114,7 @@ final class AdminPage
             $problems += $set->problems;
             $result = $engine->plan($set);
             if ($result['error'] !== null) {
-                return $saved . $this->alert('danger', $result['error']);
+                return $this->alerts([['success', $saved], ['danger', $result['error']]]);
             }
             foreach ($result['plan']['counts'] ?? [] as $name => $n) {
                 $counts[$name] = ($counts[$name] ?? 0) + (int) $n;
@@ -113,43 +122,24 @@ final class AdminPage
             $missing = array_merge($missing, $result['plan']['packages_missing'] ?? []);
             foreach ($result['plan']['entries'] ?? [] as $entry) {
                 if (($entry['actions'] ?? []) !== [] || ($entry['error'] ?? null) !== null) {
-                    if ($shown++ < 500) {
+                    if ($shown++ < self::PREVIEW_ROWS) {
                         $entries[] = $entry;
                     }
                 }
             }
         }
-        $html = $saved . '<h2>' . $this->t('preview_title') . '</h2><p>' . $this->t('preview_intro') . '</p>';
-        $html .= $this->countsTable($counts + ['failed' => ($counts['invalid'] ?? 0) + count($problems)]);
-        if ($missing !== []) {
-            $html .= '<p>Packages to create on Aflexi: ' . $this->e(implode(', ', array_unique($missing))) . '</p>';
-        }
-        if ($entries === [] && $problems === []) {
-            $html .= $this->alert('info', $this->t('nothing_to_do'));
-        } else {
-            $rows = '';
-            foreach ($entries as $entry) {
-                $rows .= '<tr><td>' . $this->e(implode(', ', $entry['keys'] ?? [])) . '</td><td>' . $this->e($entry['username'] ?? '')
-                    . '</td><td>' . $this->e(($entry['current_status'] ?? '') ?: '-') . '</td><td>' . $this->e(($entry['current_package'] ?? '') ?: '-')
-                    . '</td><td>' . $this->e(implode(', ', $entry['actions'] ?? [])) . '</td><td>' . $this->e($entry['error'] ?? '') . '</td></tr>';
-            }
-            foreach ($problems as $key => $message) {
-                $rows .= '<tr><td>' . $this->e($key) . '</td><td></td><td></td><td></td><td></td><td>' . $this->e($message) . '</td></tr>';
-            }
-            $html .= '<table class="table table-striped table-condensed"><thead><tr><th>' . $this->t('col_service') . '</th><th>'
-                . $this->t('col_username') . '</th><th>' . $this->t('col_status') . '</th><th>' . $this->t('col_package') . '</th><th>'
-                . $this->t('col_actions') . '</th><th>' . $this->t('col_error') . '</th></tr></thead><tbody>' . $rows . '</tbody></table>';
-            if ($shown > 500) {
-                $html .= '<p>… ' . ($shown - 500) . ' more.</p>';
-            }
-        }
-        return $html . '<form method="post" action="' . $this->e($this->url('apply')) . '">' . $this->token()
-            . '<button type="submit" class="btn btn-primary">' . $this->t('apply') . '</button> <a class="btn btn-default" href="'
-            . $this->e($this->link) . '">' . $this->t('cancel') . '</a></form>';
+        return $this->view->render('preview', [
+            'saved' => $saved,
+            'counts' => $counts + ['failed' => ($counts['invalid'] ?? 0) + count($problems)],
+            'missing' => array_values(array_unique($missing)),
+            'entries' => $entries,
+            'problems' => $problems,
+            'more' => max(0, $shown - self::PREVIEW_ROWS),
+        ]);
     }
 
     /** Apply: start a run and do its first step. */
-    private function apply(int $adminId): string
+    private function apply(int $adminId): Html
     {
         $runs = new Runs($this->settings);
         $runId = $runs->start($adminId);
@@ -157,80 +147,43 @@ final class AdminPage
     }
 
     /** A step of a run (POST), or the run's state (GET, e.g. after the tab was closed). */
-    private function step(int $runId, bool $work): string
+    private function step(int $runId, bool $work): Html
     {
         $runs = new Runs($this->settings);
         if ($runs->find($runId) === null) {
-            return $this->alert('warning', $this->t('run_missing'));
+            return $this->alert('warning', $this->view->text('run_missing'));
         }
         $state = $work ? $runs->step($runId) : null;
         $run = $runs->find($runId);
-        $html = '<h2>' . $this->t('progress_title') . '</h2>';
+        $done = $run->status === Runs::DONE;
         $total = max(1, (int) $run->total);
-        $percent = $run->status === Runs::DONE ? 100 : min(99, (int) floor(100 * (int) $run->finished / $total));
-        $html .= '<div class="progress"><div class="progress-bar' . ($run->status === Runs::DONE ? ' progress-bar-success' : ' progress-bar-striped active')
-            . '" role="progressbar" aria-valuenow="' . $percent . '" aria-valuemin="0" aria-valuemax="100" style="width: ' . $percent . '%">'
-            . $percent . '%</div></div>';
-        $html .= '<p class="aflexi-progress">' . $this->e(sprintf($this->t('progress_text'), (int) $run->finished, (int) $run->total, (int) $run->steps)) . '</p>';
-        if ($run->status !== Runs::DONE) {
-            if ($run->error !== null && $run->error !== '') {
-                $html .= $this->alert('danger', (string) $run->error);
-            }
-            if ($state === 'busy') {
-                $html .= $this->alert('info', $this->t('run_busy'));
-            }
-            $auto = $run->error === null || $run->error === '';
-            $html .= '<form method="post" id="aflexi-step" action="' . $this->e($this->url('step', ['run' => $runId])) . '">' . $this->token()
-                . '<button type="submit" class="btn btn-primary">' . $this->t('continue') . '</button></form>';
-            if ($auto) {
-                $html .= '<p class="text-muted">' . $this->t('continuing') . '</p>'
-                    . '<script>setTimeout(function () { document.getElementById("aflexi-step").submit(); }, '
-                    . ($state === 'busy' ? 3000 : 200) . ');</script>';
-            }
-            return $html;
-        }
-        return $html . $this->report($runs->report($runId));
+        return $this->view->render('progress', [
+            'done' => $done,
+            'percent' => $done ? 100 : min(99, (int) floor(100 * (int) $run->finished / $total)),
+            'text' => sprintf($this->view->text('progress_text'), (int) $run->finished, (int) $run->total, (int) $run->steps),
+            'error' => (string) $run->error,
+            'busy' => $state === 'busy',
+            'runId' => $runId,
+            'delayMs' => $state === 'busy' ? 3000 : 200,
+            'report' => $done ? $this->report($runs->report($runId)) : null,
+        ]);
     }
 
-    private function report(array $report): string
+    private function report(array $report): Html
     {
-        $html = '<h2>' . $this->t('report_title') . '</h2>' . $this->countsTable($report['counts']);
-        if ($report['failed'] !== []) {
-            $rows = '';
-            foreach ($report['failed'] as $item) {
-                $rows .= '<tr><td>' . $this->e($item->item_key) . '</td><td>' . $this->e($item->username) . '</td><td>' . $this->e($item->error ?? '') . '</td></tr>';
-            }
-            $html .= '<h3>' . $this->t('failed_title') . '</h3><table class="table table-striped table-condensed"><thead><tr><th>'
-                . $this->t('col_service') . '</th><th>' . $this->t('col_username') . '</th><th>' . $this->t('col_reason')
-                . '</th></tr></thead><tbody>' . $rows . '</tbody></table>';
-        }
-        if ($report['changed'] !== []) {
-            $rows = '';
-            foreach ($report['changed'] as $item) {
-                $rows .= '<tr><td>' . $this->e($item->item_key) . '</td><td>' . $this->e($item->username) . '</td><td>' . $this->e(str_replace(',', ', ', $item->actions)) . '</td></tr>';
-            }
-            $html .= '<table class="table table-striped table-condensed"><thead><tr><th>' . $this->t('col_service') . '</th><th>'
-                . $this->t('col_username') . '</th><th>' . $this->t('col_actions') . '</th></tr></thead><tbody>' . $rows . '</tbody></table>';
-        }
-        $html .= Cpanel::html($report['cpanel'] ?? []);
-        return $html . '<p><a class="btn btn-default" href="' . $this->e($this->url('publishers')) . '">' . $this->t('nav_publishers') . '</a></p>';
-    }
-
-    /** @param array<string, int> $counts */
-    private function countsTable(array $counts): string
-    {
-        $rows = '';
-        foreach (['create', 'reactivate', 'change_package', 'update_profile', 'suspend', 'unchanged', 'failed'] as $name) {
-            $rows .= '<tr><th>' . $this->t('count_' . $name) . '</th><td class="aflexi-count-' . $name . '">' . (int) ($counts[$name] ?? 0) . '</td></tr>';
-        }
-        return '<table class="table table-striped table-condensed aflexi-counts" style="width:auto"><tbody>' . $rows . '</tbody></table>';
+        return $this->view->render('report', [
+            'counts' => $report['counts'],
+            'failed' => $report['failed'],
+            'changed' => $report['changed'],
+            'cpanel' => $report['cpanel'] ?? [],
+        ]);
     }
 
     /**
      * Show Synchronized Publishers; $show = a service whose password is shown in this answer
      * (a POST with the CSRF token). Each POST shows it again: it is not limited to one view.
      */
-    private function publishers(int $show): string
+    private function publishers(int $show): Html
     {
         $rows = Capsule::table(Schema::PUBLISHERS . ' as r')
             ->leftJoin('tblclients as c', 'c.id', '=', 'r.client_id')
@@ -238,114 +191,61 @@ final class AdminPage
             ->orderBy('r.username')->orderBy('r.service_id')
             ->select(['r.*', 'c.firstname', 'c.lastname', 'c.companyname', 'c.email'])
             ->limit(5000)->get();
-        $html = '<h2>' . $this->t('nav_publishers') . '</h2>';
+        $shown = null;
         if ($show > 0) {
             $record = (new Records())->find($show);
             if ($record !== null && $record->password !== null && $record->password !== '') {
-                $html .= $this->alert('info', sprintf($this->t('password_shown'), $this->e($record->username), $this->e((string) $record->password_set_at),
-                    '<code class="aflexi-password">' . $this->e((string) decrypt((string) $record->password)) . '</code>'), false);
-            } else {
-                $html .= $this->alert('warning', $this->t('password_unknown'));
+                $shown = [
+                    'username' => (string) $record->username,
+                    'set_at' => (string) $record->password_set_at,
+                    'password' => (string) decrypt((string) $record->password),
+                ];
             }
         }
-        if ($rows->isEmpty()) {
-            return $html . $this->alert('info', $this->t('no_publishers'));
-        }
-        $body = '';
+        $publishers = [];
         foreach ($rows as $r) {
-            $client = ClientName::of($r->firstname, $r->lastname, $r->companyname, $r->email);
-            $password = $r->password !== null && $r->password !== ''
-                ? '<form method="post" action="' . $this->e($this->url('publishers')) . '" style="display:inline">' . $this->token()
-                    . '<input type="hidden" name="show" value="' . (int) $r->service_id . '" /><button type="submit" class="btn btn-default btn-xs">'
-                    . $this->t('show') . '</button></form>'
-                : '<span class="text-muted">' . $this->t('password_unknown') . '</span>';
-            $body .= '<tr><td>' . $this->e($r->username) . '</td><td>' . $this->e($client) . ' (#' . (int) $r->client_id . ')</td><td>#'
-                . (int) $r->service_id . '</td><td>' . $this->e($r->package) . '</td><td>' . $this->e($r->status ?: '-') . '</td><td>'
-                . $this->e((string) $r->last_sync) . '</td><td>' . $password . '</td><td>' . $this->e($r->last_error ?? '') . '</td></tr>';
+            $publishers[] = [
+                'username' => (string) $r->username,
+                'client' => ClientName::of($r->firstname, $r->lastname, $r->companyname, $r->email),
+                'client_id' => (int) $r->client_id,
+                'service_id' => (int) $r->service_id,
+                'package' => (string) $r->package,
+                'status' => $r->status ?: '-',
+                'last_sync' => (string) $r->last_sync,
+                'has_password' => $r->password !== null && $r->password !== '',
+                'error' => (string) ($r->last_error ?? ''),
+            ];
         }
-        return $html . '<table class="table table-striped table-condensed"><thead><tr><th>' . $this->t('col_username') . '</th><th>'
-            . $this->t('col_client') . '</th><th>' . $this->t('col_service') . '</th><th>' . $this->t('col_package') . '</th><th>'
-            . $this->t('col_status') . '</th><th>' . $this->t('col_last_sync') . '</th><th>' . $this->t('col_password') . '</th><th>'
-            . $this->t('col_error') . '</th></tr></thead><tbody>' . $body . '</tbody></table>';
+        return $this->view->render('publishers', [
+            'shown' => $shown,
+            'unknown' => $show > 0 && $shown === null,
+            'publishers' => $publishers,
+        ]);
     }
 
     /**
      * The operator's packages, read from Aflexi on a POST only (with the CSRF token): a GET
      * shows the button, so a link or an image in another page cannot make API calls.
      */
-    private function packages(bool $isPost): string
+    private function packages(bool $isPost): Html
     {
-        $html = '<h2>' . $this->t('packages_title') . '</h2>';
-        if (!$isPost) {
-            return $html . '<form method="post" action="' . $this->e($this->url('packages')) . '">' . $this->token()
-                . '<input type="hidden" name="load" value="1" /><p>' . $this->t('packages_intro') . '</p>'
-                . '<button type="submit" class="btn btn-default">' . $this->t('packages_load') . '</button></form>';
-        }
-        $result = (new Engine($this->settings))->packages();
-        if ($result['error'] !== null) {
-            return $html . $this->alert('danger', $result['error']);
-        }
-        if ($result['packages'] === []) {
-            return $html . $this->alert('info', $this->t('no_packages'));
-        }
-        $rows = '';
-        foreach ($result['packages'] as $p) {
-            $rows .= '<tr><td>' . (int) ($p['id'] ?? 0) . '</td><td>' . $this->e($p['name'] ?? '') . '</td><td>' . $this->e($p['bandwidth_limit_gb'] ?? '') . '</td></tr>';
-        }
-        return $html . '<table class="table table-striped table-condensed"><thead><tr><th>' . $this->t('col_id') . '</th><th>'
-            . $this->t('col_package') . '</th><th>' . $this->t('col_bandwidth') . '</th></tr></thead><tbody>' . $rows . '</tbody></table>';
+        $result = $isPost ? (new Engine($this->settings))->packages() : ['packages' => null, 'error' => null];
+        return $this->view->render('packages', [
+            'packages' => $result['error'] === null ? $result['packages'] : null,
+            'error' => (string) $result['error'],
+        ]);
     }
 
-    private function unfinishedRuns(): string
+    /** A Bootstrap alert with $message (text) escaped. */
+    private function alert(string $kind, string $message): Html
     {
-        $runs = (new Runs($this->settings))->unfinished();
-        if ($runs === []) {
-            return '';
-        }
-        $items = '';
-        foreach ($runs as $run) {
-            $items .= '<li>#' . (int) $run->id . ' (' . (int) $run->finished . '/' . (int) $run->total . ', ' . $this->e($run->created_at)
-                . ') <a class="btn btn-default btn-xs" href="' . $this->e($this->url('step', ['run' => (int) $run->id])) . '">' . $this->t('resume') . '</a></li>';
-        }
-        return $this->alert('warning', $this->t('unfinished_runs') . '<ul>' . $items . '</ul>', false);
+        return $this->view->render('alert', ['kind' => $kind, 'message' => $message]);
     }
 
-    private function nav(string $action): string
+    /** @param list<array{0: string, 1: string}> $alerts [kind, message] pairs, one alert each */
+    private function alerts(array $alerts): Html
     {
-        $tabs = '';
-        foreach (['' => 'nav_products', 'publishers' => 'nav_publishers', 'packages' => 'nav_packages'] as $a => $key) {
-            $active = $a === $action || ($a === '' && !in_array($action, ['publishers', 'packages'], true));
-            $tabs .= '<li' . ($active ? ' class="active"' : '') . '><a href="' . $this->e($this->url($a)) . '">' . $this->t($key) . '</a></li>';
-        }
-        return '<ul class="nav nav-tabs">' . $tabs . '</ul><br />';
-    }
-
-    private function url(string $action, array $query = []): string
-    {
-        $query = ($action === '' ? [] : ['action' => $action]) + $query;
-        return $this->link . ($query === [] ? '' : '&' . http_build_query($query));
-    }
-
-    private function token(): string
-    {
-        return '<input type="hidden" name="token" value="' . $this->e(generate_token('plain')) . '" />';
-    }
-
-    /** A Bootstrap alert; $message is escaped unless it is HTML built here. */
-    private function alert(string $kind, string $message, bool $escape = true): string
-    {
-        return '<div class="alert alert-' . $kind . '">' . ($escape ? $this->e($message) : $message) . '</div>';
-    }
-
-    /** A language string, escaped. */
-    private function t(string $key): string
-    {
-        return $this->e($this->lang[$key] ?? $key);
-    }
-
-    private function e(mixed $value): string
-    {
-        return Text::e($value);
+        return new Html(implode('', array_map(fn (array $a): string => (string) $this->alert($a[0], $a[1]), $alerts)));
     }
 
     /** A request value as typed (WHMCS HTML-encodes input: docs/WHMCS-FIDELITY.md#e-mail, "Values stored HTML-encoded"). */

@@ -61,31 +61,6 @@ final class Cpanel
         }
     }
 
-    /**
-     * The report's "cPanel CDN feature" section (empty when no CDN-enabled product is a
-     * cPanel one). Every value is escaped.
-     *
-     * @param list<\stdClass> $rows
-     */
-    public static function html(array $rows): string
-    {
-        if ($rows === []) {
-            return '';
-        }
-        $e = static fn ($v): string => htmlspecialchars((string) $v, ENT_QUOTES | ENT_SUBSTITUTE, 'UTF-8');
-        $labels = ['already_on' => 'already on', 'enabled' => 'enabled', 'created' => 'enabled (own feature list created)', 'failed' => 'failed'];
-        $body = '';
-        foreach ($rows as $r) {
-            $status = (string) $r->status;
-            $body .= '<tr class="aflexi-cpanel-' . $e($status) . '"><td>' . $e($r->server) . '</td><td>' . $e($r->package) . '</td><td>'
-                . $e($r->products) . '</td><td>' . $e($labels[$status] ?? $status) . '</td><td>' . $e($r->featurelist ?? '')
-                . '</td><td>' . $e($r->error ?? '') . '</td></tr>';
-        }
-        return '<h3>cPanel CDN feature</h3><table class="table table-striped table-condensed aflexi-cpanel"><thead><tr><th>cPanel server</th>'
-            . '<th>Package</th><th>Products</th><th>Feature "cdn"</th><th>Feature list</th><th>Reason</th></tr></thead><tbody>'
-            . $body . '</tbody></table>';
-    }
-
     /** @return list<array<string, mixed>> */
     private function ensureAll(): array
     {

@@ -1,0 +1,2 @@
+<?php /** A Bootstrap alert; $kind: success, info, warning or danger; $message: text or Html. */ ?>
+<div class="alert alert-<?= $this->e($kind) ?>"><?= $this->e($message) ?></div>

@@ -1,0 +1,2 @@
+<?php /** The CSRF field of a POST form (View::token). */ ?>
+<input type="hidden" name="token" value="<?= $this->e($token) ?>" />
