@@ -177,6 +177,9 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
         (Method::GET, "/_sandbox/idle") => {
             control::idle(&shared, req.uri().query().unwrap_or("")).await
         }
+        (Method::GET, "/_sandbox/received") => {
+            control::received(&shared, req.uri().query().unwrap_or("")).await
+        }
         (Method::GET, "/_sandbox/answered") => {
             control::answered(&shared, req.uri().query().unwrap_or("")).await
         }
@@ -238,8 +241,10 @@ fn answer_call(
 }
 
 async fn xmlrpc_call(shared: &Shared, body: &[u8]) -> Answer {
-    let mut in_flight = shared.progress().begin();
+    // The settings a call arrived with hold for it to the end: once a test knows the call
+    // arrived (`/_sandbox/received`), changing them affects only later calls.
     let settings = shared.settings();
+    let mut in_flight = shared.progress().begin();
     if settings.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(settings.latency_ms)).await;
     }
@@ -251,7 +256,7 @@ async fn xmlrpc_call(shared: &Shared, body: &[u8]) -> Answer {
         Ok(call) => &call.method,
         Err(_) => NOT_WELL_FORMED_KEY,
     });
-    let Some(injection) = shared.decide_fault() else {
+    let Some(injection) = shared.decide_fault(&settings) else {
         return Ok(xml(answer_call(shared, &decoded)));
     };
     if injection.kind == FaultKind::Fault {

@@ -1,5 +1,5 @@
 //! Progress of the XML-RPC calls, for the test controls that wait on it (`GET /_sandbox/idle`,
-//! `GET /_sandbox/answered`): a test that needs calls to have happened blocks on these events
+//! `GET /_sandbox/received`, `GET /_sandbox/answered`): a test that needs calls to have happened blocks on these events
 //! instead of sleeping or polling. Counted since the sandbox started; a reset leaves them.
 
 use std::collections::BTreeMap;
@@ -49,6 +49,15 @@ impl Calls {
         let _ = progress
             .wait_for(|p| p.received >= received && p.unanswered == 0)
             .await;
+        let received = progress.borrow().received;
+        received
+    }
+
+    /// Completes once at least `at_least` calls have arrived, answered or not (a call held in
+    /// its latency or a hang has arrived); answers the number received.
+    pub async fn received(&self, at_least: u64) -> u64 {
+        let mut progress = self.0.subscribe();
+        let _ = progress.wait_for(|p| p.received >= at_least).await;
         let received = progress.borrow().received;
         received
     }
