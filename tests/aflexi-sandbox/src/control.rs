@@ -5,6 +5,7 @@
 //! | `GET /_sandbox/state` | | the state, secrets redacted |
 //! | `GET /_sandbox/calls` | | `{"<method>": n, ..., "total": n}` |
 //! | `POST /_sandbox/reset` | | `{"reset": true}` |
+//! | `POST /_sandbox/release` | | `{"released": true}`: the calls held in their latency or hang now go on (a hang then drops its connection) |
 //! | `GET /_sandbox/idle[?received=N]` | | `{"received": n}` once at least N XML-RPC calls arrived since the start and none is unanswered (504 after 30 s) |
 //! | `GET /_sandbox/received?at_least=N` | | `{"received": n}` once at least N XML-RPC calls arrived since the start, answered or not: a call held in its latency or a hang has arrived (504 after 30 s) |
 //! | `GET /_sandbox/answered?method=M[&at_least=N]` | | `{"answered": n}` once at least N calls of M (`writes`: every mutating method) were answered since the start (504 after 30 s) |
@@ -211,6 +212,12 @@ pub async fn answered(shared: &Shared, query: &str) -> Answer {
     };
     let wait = shared.progress().answered(&method, at_least);
     bounded(wait, "answered", "fewer calls answered than asked").await
+}
+
+/// `POST /_sandbox/release`.
+pub fn release(shared: &Shared) -> Answer {
+    shared.progress().release();
+    (200, json!({ "released": true }))
 }
 
 /// `POST /_sandbox/reset`.

@@ -174,6 +174,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
             control::usage(&shared, req.uri().query().unwrap_or(""))
         }
         (Method::POST, "/_sandbox/reset") => control::reset(&shared),
+        (Method::POST, "/_sandbox/release") => control::release(&shared),
         (Method::GET, "/_sandbox/idle") => {
             control::idle(&shared, req.uri().query().unwrap_or("")).await
         }
@@ -240,13 +241,22 @@ fn answer_call(
     }
 }
 
+/// Waits `ms`, or until the test releases the held calls (`POST /_sandbox/release`).
+async fn hold(ms: u64, released: &mut tokio::sync::watch::Receiver<u64>) {
+    tokio::select! {
+        () = tokio::time::sleep(Duration::from_millis(ms)) => {}
+        _ = released.changed() => {}
+    }
+}
+
 async fn xmlrpc_call(shared: &Shared, body: &[u8]) -> Answer {
     // The settings a call arrived with hold for it to the end: once a test knows the call
     // arrived (`/_sandbox/received`), changing them affects only later calls.
     let settings = shared.settings();
+    let mut released = shared.progress().releases();
     let mut in_flight = shared.progress().begin();
     if settings.latency_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(settings.latency_ms)).await;
+        hold(settings.latency_ms, &mut released).await;
     }
     let decoded = xmlrpc::decode_call(body);
     if let Ok(call) = &decoded {
@@ -273,7 +283,7 @@ async fn xmlrpc_call(shared: &Shared, body: &[u8]) -> Answer {
         )),
         FaultKind::Reset => Err(DropConnection),
         FaultKind::Timeout => {
-            tokio::time::sleep(Duration::from_millis(settings.hang_ms)).await;
+            hold(settings.hang_ms, &mut released).await;
             Err(DropConnection)
         }
         FaultKind::Malformed => {

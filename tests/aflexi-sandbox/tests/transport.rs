@@ -4,6 +4,7 @@
 mod common;
 
 use std::sync::mpsc;
+use std::time::Duration;
 
 use aflexi_core::xmlrpc::{decode_response, encode_call, DEFAULT_MAX_RESPONSE_BYTES};
 use aflexi_sandbox::FaultKind;
@@ -118,8 +119,12 @@ fn an_injected_reset_drops_the_connection_without_a_response() {
 }
 
 /// How long a test holds a call in a latency or a hang: far longer than the test runs, so
-/// only the test's own steps, never the clock, decide what happens while it is held.
-const HELD_MS: u64 = 60_000;
+/// only the test's own steps (`POST /_sandbox/release`), never the clock, end it.
+const HELD_MS: u64 = 600_000;
+
+/// How long a released call may take to end before the test fails instead of hanging (a
+/// guard like the controls' own 30 s, not a measure: a released call ends at once).
+const HANG_GUARD: Duration = Duration::from_secs(30);
 
 /// How many XML-RPC calls the sandbox has received, once it has received `at_least`.
 fn received(sb: &aflexi_sandbox::Sandbox, at_least: u64) -> u64 {
@@ -157,10 +162,16 @@ fn an_injected_timeout_holds_the_call_then_drops_the_connection() {
         Err(mpsc::TryRecvError::Empty),
         "the hanging call ended"
     );
-    // When the hang ends, the connection is dropped without a response.
-    sb.set_faults(1.0, &[FaultKind::Timeout]);
-    sb.set_hang_ms(1);
-    assert!(try_http(sb.addr(), "POST", "/core/xmlrpc", &self_call()).is_none());
+    // Released, the hang ends by dropping the connection without a response.
+    assert_eq!(
+        control(&sb, "POST", "/_sandbox/release", Value::Null).0,
+        200
+    );
+    assert_eq!(
+        held.recv_timeout(HANG_GUARD),
+        Ok(true),
+        "the hang was not released"
+    );
 }
 
 #[test]
@@ -466,6 +477,16 @@ fn latency_holds_a_call_while_later_calls_are_answered() {
         held.try_recv(),
         Err(mpsc::TryRecvError::Empty),
         "the call in its latency was answered"
+    );
+    // Released, it is answered.
+    assert_eq!(
+        control(&sb, "POST", "/_sandbox/release", Value::Null).0,
+        200
+    );
+    assert_eq!(
+        held.recv_timeout(HANG_GUARD),
+        Ok(false),
+        "the latency was not released"
     );
     assert_eq!(
         control(&sb, "GET", "/_sandbox/received?at_least=x", Value::Null).0,
