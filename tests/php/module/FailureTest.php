@@ -110,7 +110,7 @@ final class FailureTest extends ModuleTestCase
         ini_set('aflexi.operation_timeout', '3');
         $service = $this->service($this->product('CDN Gold', 'gold'), $this->client(['email' => 'slow@example.com']));
         $this->assertSame(['success' => true, 'error' => ''], aflexi_TestConnection(Params::forServer($this->serverId)));
-        $this->sandbox->configure(['latency_ms' => 2500]);
+        $this->sandbox->configure(['latency_ms' => 600000]); // every call held until calm() releases it
 
         $message = $this->actionError('Create', $service);
 
@@ -119,7 +119,7 @@ final class FailureTest extends ModuleTestCase
         self::assertSame('Pending', $this->hosting($service)->domainstatus);
 
         $this->sandbox->calm();
-        $this->sandbox->idle(); // the calls Create gave up on still run on the sandbox: let them finish
+        $this->sandbox->idle(); // the calls Create gave up on, released, still run on the sandbox: let them finish
         $this->assertActionSucceeds('Create', $service);
         self::assertCount(1, $this->sandbox->linksOf($this->operatorId), 'never created twice');
         self::assertSame('ACTIVE', $this->linkOf("slow_example.com_$service")['status']);
