@@ -617,7 +617,9 @@ fn a_hung_api_times_out_by_the_request_timeout() {
     let err = against_a_hung_api(|c| {
         c.request_timeout = Duration::from_millis(300);
         c.read_retries = 0;
-        c.operation_timeout = Duration::from_secs(120);
+        // Far above 300 ms, far below the default request timeout (20 s): a request timeout
+        // that was not applied ends in the operation's message.
+        c.operation_timeout = Duration::from_secs(5);
     });
     let message = timeout_message(&err);
     // The request's own timeout ended it, not the operation's.

@@ -189,7 +189,9 @@ final class ExceptionsTest extends ExtensionTestCase
 
     public function testAHangingServerIsATimeoutExceptionOfTheRequestTimeout(): void
     {
-        $client = $this->client(['timeout' => 0.5, 'retries' => 0, 'operation_timeout' => 60]);
+        // operation_timeout: far above 0.5 s, far below the default timeout (20 s), so a
+        // timeout option that was not applied ends in the operation's message.
+        $client = $this->client(['timeout' => 0.5, 'retries' => 0, 'operation_timeout' => 5]);
         $client->operator();
         $this->sandbox->configure(['fault_rate' => 1.0, 'fault_kinds' => ['timeout'], 'hang_ms' => 120000]);
         try {
