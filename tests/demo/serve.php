@@ -62,15 +62,12 @@ function serveAdminPages(string $port, SandboxProcess $sandbox, array $data): vo
     echo "   (Aflexi sandbox: {$sandbox->url()}/_sandbox/state)\n";
     echo "Press Ctrl-C to stop.\n";
 
-    $stop = false;
-    pcntl_async_signals(true);
-    foreach ([SIGINT, SIGTERM, SIGHUP] as $signal) {
-        pcntl_signal($signal, static function () use (&$stop): void {
-            $stop = true;
-        });
-    }
-    while (!$stop && proc_get_status($server)['running']) {
-        usleep(200000);
+    // Sleeps until Ctrl-C (or TERM, HUP), or until the server exits: blocked, these signals
+    // wait for sigwaitinfo (a SIGCHLD sent before the block is seen by the status check).
+    $signals = [SIGINT, SIGTERM, SIGHUP, SIGCHLD];
+    pcntl_sigprocmask(SIG_BLOCK, $signals);
+    while (proc_get_status($server)['running'] && pcntl_sigwaitinfo($signals) === SIGCHLD) {
+        // a child ended (the server, or another): look at the server again
     }
     proc_terminate($server);
     proc_close($server);

@@ -5,7 +5,9 @@
 //! | `GET /_sandbox/state` | | the state, secrets redacted |
 //! | `GET /_sandbox/calls` | | `{"<method>": n, ..., "total": n}` |
 //! | `POST /_sandbox/reset` | | `{"reset": true}` |
+//! | `POST /_sandbox/release` | | `{"released": true}`: the calls held in their latency or hang now go on (a hang then drops its connection) |
 //! | `GET /_sandbox/idle[?received=N]` | | `{"received": n}` once at least N XML-RPC calls arrived since the start and none is unanswered (504 after 30 s) |
+//! | `GET /_sandbox/received?at_least=N` | | `{"received": n}` once at least N XML-RPC calls arrived since the start, answered or not: a call held in its latency or a hang has arrived (504 after 30 s) |
 //! | `GET /_sandbox/answered?method=M[&at_least=N]` | | `{"answered": n}` once at least N calls of M (`writes`: every mutating method) were answered since the start (504 after 30 s) |
 //! | `POST /_sandbox/config` | any of `latency_ms`, `fault_rate`, `fault_kinds`, `hang_ms`, `seed`, `hard_delete` | the whole config |
 //! | `POST /_sandbox/seed-publishers` | `{"operator", "count", "package", "prefix", "status"}` | `{"first", "last", "count", "package"}` |
@@ -179,6 +181,18 @@ pub async fn idle(shared: &Shared, query: &str) -> Answer {
     .await
 }
 
+/// `GET /_sandbox/received?at_least=N`: waits until N calls have arrived
+/// (`progress::Calls::received`).
+pub async fn received(shared: &Shared, query: &str) -> Answer {
+    let at_least = match query_pairs(query, &["at_least"]).and_then(|p| count_param(&p, "at_least"))
+    {
+        Ok(n) => n,
+        Err(answer) => return answer,
+    };
+    let wait = shared.progress().received(at_least);
+    bounded(wait, "received", "fewer calls received than asked").await
+}
+
 /// `GET /_sandbox/answered?method=M[&at_least=N]`: waits until N calls of M (`writes`: of
 /// every mutating method) have been answered (`progress::Calls::answered`).
 pub async fn answered(shared: &Shared, query: &str) -> Answer {
@@ -198,6 +212,12 @@ pub async fn answered(shared: &Shared, query: &str) -> Answer {
     };
     let wait = shared.progress().answered(&method, at_least);
     bounded(wait, "answered", "fewer calls answered than asked").await
+}
+
+/// `POST /_sandbox/release`.
+pub fn release(shared: &Shared) -> Answer {
+    shared.progress().release();
+    (200, json!({ "released": true }))
 }
 
 /// `POST /_sandbox/reset`.

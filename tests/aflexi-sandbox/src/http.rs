@@ -174,8 +174,12 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
             control::usage(&shared, req.uri().query().unwrap_or(""))
         }
         (Method::POST, "/_sandbox/reset") => control::reset(&shared),
+        (Method::POST, "/_sandbox/release") => control::release(&shared),
         (Method::GET, "/_sandbox/idle") => {
             control::idle(&shared, req.uri().query().unwrap_or("")).await
+        }
+        (Method::GET, "/_sandbox/received") => {
+            control::received(&shared, req.uri().query().unwrap_or("")).await
         }
         (Method::GET, "/_sandbox/answered") => {
             control::answered(&shared, req.uri().query().unwrap_or("")).await
@@ -237,11 +241,22 @@ fn answer_call(
     }
 }
 
+/// Waits `ms`, or until the test releases the held calls (`POST /_sandbox/release`).
+async fn hold(ms: u64, released: &mut tokio::sync::watch::Receiver<u64>) {
+    tokio::select! {
+        () = tokio::time::sleep(Duration::from_millis(ms)) => {}
+        _ = released.changed() => {}
+    }
+}
+
 async fn xmlrpc_call(shared: &Shared, body: &[u8]) -> Answer {
-    let mut in_flight = shared.progress().begin();
+    // The settings a call arrived with hold for it to the end: once a test knows the call
+    // arrived (`/_sandbox/received`), changing them affects only later calls.
     let settings = shared.settings();
+    let mut released = shared.progress().releases();
+    let mut in_flight = shared.progress().begin();
     if settings.latency_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(settings.latency_ms)).await;
+        hold(settings.latency_ms, &mut released).await;
     }
     let decoded = xmlrpc::decode_call(body);
     if let Ok(call) = &decoded {
@@ -251,7 +266,7 @@ async fn xmlrpc_call(shared: &Shared, body: &[u8]) -> Answer {
         Ok(call) => &call.method,
         Err(_) => NOT_WELL_FORMED_KEY,
     });
-    let Some(injection) = shared.decide_fault() else {
+    let Some(injection) = shared.decide_fault(&settings) else {
         return Ok(xml(answer_call(shared, &decoded)));
     };
     if injection.kind == FaultKind::Fault {
@@ -268,7 +283,7 @@ async fn xmlrpc_call(shared: &Shared, body: &[u8]) -> Answer {
         )),
         FaultKind::Reset => Err(DropConnection),
         FaultKind::Timeout => {
-            tokio::time::sleep(Duration::from_millis(settings.hang_ms)).await;
+            hold(settings.hang_ms, &mut released).await;
             Err(DropConnection)
         }
         FaultKind::Malformed => {

@@ -245,13 +245,9 @@ impl Shared {
         *lock(&self.injector) = Injector::new(seed);
     }
 
-    /// Draws the fault decision for one request.
-    pub fn decide_fault(&self) -> Option<Injection> {
-        let (rate, kinds) = {
-            let s = lock(&self.settings);
-            (s.fault_rate, s.fault_kinds.clone())
-        };
-        lock(&self.injector).decide(rate, &kinds)
+    /// Draws the fault decision for one request, under the settings it arrived with.
+    pub fn decide_fault(&self, settings: &Settings) -> Option<Injection> {
+        lock(&self.injector).decide(settings.fault_rate, &settings.fault_kinds)
     }
 
     /// Runs one XML-RPC method under the state lock.
@@ -283,6 +279,16 @@ impl Shared {
         match &self.state_file {
             Some(file) => file.flush(&self.state),
             None => Ok(()),
+        }
+    }
+
+    /// Blocks until the background writer has saved the state as it is now (at most
+    /// `limit`); true when it has. False at once without a state file.
+    pub fn wait_saved(&self, limit: Duration) -> bool {
+        let version = self.state().version();
+        match &self.state_file {
+            Some(file) => file.wait_saved(version, limit),
+            None => false,
         }
     }
 
@@ -379,6 +385,12 @@ impl Sandbox {
     /// Clears everything, see `POST /_sandbox/reset`.
     pub fn reset(&self) {
         self.shared.reset()
+    }
+
+    /// Blocks until the state as it is now is in the state file, written by the background
+    /// writer (at most `limit`); true when it is. See [`Shared::wait_saved`].
+    pub fn wait_saved(&self, limit: Duration) -> bool {
+        self.shared.wait_saved(limit)
     }
 
     /// Sets the latency of every XML-RPC request.

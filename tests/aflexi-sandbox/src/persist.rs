@@ -9,7 +9,8 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 
 use crate::lock;
 use crate::state::State;
@@ -22,6 +23,8 @@ pub const FLUSH_INTERVAL_MS: u64 = 200;
 pub struct StateFile {
     path: PathBuf,
     saved: Mutex<Option<u64>>,
+    /// Woken after every write, for [`StateFile::wait_saved`].
+    written: Condvar,
 }
 
 impl StateFile {
@@ -30,6 +33,7 @@ impl StateFile {
         StateFile {
             path,
             saved: Mutex::new(None),
+            written: Condvar::new(),
         }
     }
 
@@ -70,7 +74,20 @@ impl StateFile {
         };
         write_atomically(&self.path, &bytes)?;
         *saved = Some(version);
+        self.written.notify_all();
         Ok(())
+    }
+
+    /// Blocks until the state of `version` or a later one is in the file, for at most
+    /// `limit`; true when it is. Lets a test wait for the background writer instead of
+    /// polling the file.
+    pub fn wait_saved(&self, version: u64, limit: Duration) -> bool {
+        let saved = lock(&self.saved);
+        let (saved, _) = self
+            .written
+            .wait_timeout_while(saved, limit, |saved| saved.is_none_or(|v| v < version))
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        saved.is_some_and(|v| v >= version)
     }
 }
 

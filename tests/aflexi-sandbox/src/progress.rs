@@ -1,5 +1,6 @@
 //! Progress of the XML-RPC calls, for the test controls that wait on it (`GET /_sandbox/idle`,
-//! `GET /_sandbox/answered`): a test that needs calls to have happened blocks on these events
+//! `GET /_sandbox/received`, `GET /_sandbox/answered`), and the releases of held calls
+//! (`POST /_sandbox/release`): a test that needs calls to have happened blocks on these events
 //! instead of sleeping or polling. Counted since the sandbox started; a reset leaves them.
 
 use std::collections::BTreeMap;
@@ -18,17 +19,29 @@ pub struct Progress {
     pub answered: BTreeMap<String, u64>,
 }
 
-/// The progress, and the channel that wakes whoever waits on it.
+/// The progress, and the channel that wakes whoever waits on it; and the count of releases
+/// (`POST /_sandbox/release`), which end the latency and hang of the calls held at the time.
 #[derive(Debug)]
-pub struct Calls(watch::Sender<Progress>);
+pub struct Calls(watch::Sender<Progress>, watch::Sender<u64>);
 
 impl Default for Calls {
     fn default() -> Self {
-        Calls(watch::channel(Progress::default()).0)
+        Calls(watch::channel(Progress::default()).0, watch::channel(0).0)
     }
 }
 
 impl Calls {
+    /// Taken by a call before it counts as received: a release made after that (once a test
+    /// has seen the call arrive) changes it, which ends the call's latency or hang.
+    pub fn releases(&self) -> watch::Receiver<u64> {
+        self.1.subscribe()
+    }
+
+    /// Releases every call held in its latency or hang now.
+    pub fn release(&self) {
+        self.1.send_modify(|n| *n += 1);
+    }
+
     /// Counts a call as received and unanswered until the guard is dropped.
     pub fn begin(&self) -> InFlight<'_> {
         self.0.send_modify(|p| {
@@ -49,6 +62,15 @@ impl Calls {
         let _ = progress
             .wait_for(|p| p.received >= received && p.unanswered == 0)
             .await;
+        let received = progress.borrow().received;
+        received
+    }
+
+    /// Completes once at least `at_least` calls have arrived, answered or not (a call held in
+    /// its latency or a hang has arrived); answers the number received.
+    pub async fn received(&self, at_least: u64) -> u64 {
+        let mut progress = self.0.subscribe();
+        let _ = progress.wait_for(|p| p.received >= at_least).await;
         let received = progress.borrow().received;
         received
     }

@@ -44,17 +44,21 @@ final class ApiRestartTest extends AddonTestCase
         }
         Capsule::table(Schema::PRODUCTS)->insert(['product_id' => $product]);
         Addon::configure(self::MODULE, ['server' => (string) $server, 'concurrency' => '4', 'step_seconds' => '2'], false);
-        $actor = $this->actor(['save', '1']);
+        $actor = $this->actor(['save', '1'], ['AFLEXI_DRILL_STEP_LINES' => '1']);
         self::go($actor);
         // Stopped once a third of the publishers are made, and started again from its state file.
         $api->answered('user.create', (int) ceil($n / 3));
         $seen = count($api->state()['publishers'] ?? []);
         $api->stop(); // SIGTERM: it stops answering, saves its state file and exits ("state kept")
         $madeBefore = count(array_filter($this->publishersOn($state), fn (array $p): bool => $this->mine($p)));
-        // Down until a step of the run has failed on it (the run notes the error and goes on).
-        while (($downError = (string) Capsule::table(Schema::RUNS)->orderByDesc('id')->value('error')) === '') {
-            usleep(20000); // a row of the database: no event to wait on, so polled
+        // Down until a step of the run has failed on it (the run notes the error and goes on):
+        // the actor prints a line after each step, and the run's row is read after each line.
+        $downError = '';
+        while ($downError === '' && ($line = fgets($actor[1][1])) !== false) {
+            self::assertStringStartsWith('step ', $line, 'the actor ended before a step failed');
+            $downError = (string) Capsule::table(Schema::RUNS)->orderByDesc('id')->value('error');
         }
+        self::assertNotSame('', $downError, 'no step failed while Aflexi was down');
         $api = new SandboxProcess(['--listen', $hostPort, '--state-file', $state, '--operator', self::LOGIN . ':' . self::KEY]);
 
         $out = self::finish($actor);

@@ -100,7 +100,7 @@ final class CoexistenceTest extends ExtensionTestCase
         SandboxProcess::rememberPid($pid);
         $log = '';
         try {
-            $log = $this->waitUntilReady($pipes[2]);
+            $log = self::waitUntilFpmIsReady($pipes[2]);
             $pids = [];
             $hits = 0;
             for ($i = 0; $i < 12; $i++) {
@@ -237,25 +237,5 @@ final class CoexistenceTest extends ExtensionTestCase
             echo json_encode(\$report);
             PHP);
         return $path;
-    }
-
-    /** Reads php-fpm's log until it is ready for connections (or it ends); returns what it read. */
-    private function waitUntilReady($stderr): string
-    {
-        $log = '';
-        $deadline = microtime(true) + 15;
-        while (!str_contains($log, 'ready to handle connections') && microtime(true) < $deadline) {
-            $read = [$stderr];
-            $write = $except = null;
-            if (stream_select($read, $write, $except, 1) === 1) {
-                $line = fgets($stderr);
-                if ($line === false) {
-                    break;   // php-fpm exited
-                }
-                $log .= $line;
-            }
-        }
-        self::assertStringContainsString('ready to handle connections', $log, "php-fpm did not start: $log");
-        return $log;
     }
 }

@@ -28,6 +28,10 @@ final class FpmTest extends ExtensionTestCase
     private string $dir;
     /** @var resource|null */
     private $fpm = null;
+    /** @var resource php-fpm's stderr, where its log goes */
+    private $fpmLog;
+    /** What php-fpm logged so far. */
+    private string $log = '';
 
     protected function setUp(): void
     {
@@ -41,13 +45,9 @@ final class FpmTest extends ExtensionTestCase
         if (is_resource($this->fpm)) {
             $pid = proc_get_status($this->fpm)['pid'];
             proc_terminate($this->fpm, SIGTERM);
-            $deadline = microtime(true) + 5;
-            while (proc_get_status($this->fpm)['running'] && microtime(true) < $deadline) {
-                usleep(20000);
-            }
-            if (proc_get_status($this->fpm)['running']) {
-                proc_terminate($this->fpm, SIGKILL);
-            }
+            stream_set_blocking($this->fpmLog, true);
+            $this->log .= stream_get_contents($this->fpmLog); // until php-fpm has exited
+            fclose($this->fpmLog);
             proc_close($this->fpm);
             SandboxProcess::forgetPid($pid);
         }
@@ -117,6 +117,7 @@ final class FpmTest extends ExtensionTestCase
                 unset($running[$i]);
             }
             unset($request);
+            $this->log .= (string) stream_get_contents($this->fpmLog); // keeps its pipe from filling
             // Blocks until a request writes or ends (its pipes then read as end of file).
             $read = array_merge(array_column($running, 'out'), array_column($running, 'err'));
             $write = $except = null;
@@ -125,7 +126,7 @@ final class FpmTest extends ExtensionTestCase
             }
         }
         $elapsed = microtime(true) - $started;
-        $log = (string) @file_get_contents($this->dir . '/fpm.log');
+        $log = $this->log . stream_get_contents($this->fpmLog);
 
         fwrite(STDERR, sprintf(
             "\n[fpm] %d requests, %d in flight, %d workers: %d ok, %d failed, %d hung in %.1f s (%.0f req/s); per worker %s\n",
@@ -154,7 +155,7 @@ final class FpmTest extends ExtensionTestCase
         file_put_contents($this->dir . '/fpm.conf', implode("\n", [
             '[global]',
             'pid = ' . $this->dir . '/fpm.pid',
-            'error_log = ' . $this->dir . '/fpm.log',
+            'error_log = /proc/self/fd/2',
             'daemonize = no',
             'log_level = notice',
             '[aflexi]',
@@ -170,21 +171,14 @@ final class FpmTest extends ExtensionTestCase
              '-d', 'display_errors=stderr', '-d', 'log_errors=On'],
             $runAsRoot ? ['-R'] : [],
         );
-        $this->fpm = proc_open($command, [0 => ['file', '/dev/null', 'r'], 1 => ['file', $this->dir . '/fpm.out', 'a'], 2 => ['file', $this->dir . '/fpm.out', 'a']], $pipes);
+        // Its log goes to stderr: read until it is ready.
+        $this->fpm = proc_open($command, [0 => ['file', '/dev/null', 'r'], 1 => ['file', $this->dir . '/fpm.out', 'a'], 2 => ['pipe', 'w']], $pipes);
         self::assertIsResource($this->fpm, 'cannot start php-fpm');
         SandboxProcess::rememberPid(proc_get_status($this->fpm)['pid']);
-        $deadline = microtime(true) + 15;
-        while (microtime(true) < $deadline) {
-            if (file_exists($socket) && ($probe = @stream_socket_client("unix://$socket", $errno, $error, 1)) !== false) {
-                fclose($probe);
-                return $socket;
-            }
-            if (!proc_get_status($this->fpm)['running']) {
-                break;
-            }
-            usleep(50000);
-        }
-        self::fail('php-fpm did not start: ' . @file_get_contents($this->dir . '/fpm.out') . @file_get_contents($this->dir . '/fpm.log'));
+        $this->fpmLog = $pipes[2];
+        $this->log = self::waitUntilFpmIsReady($this->fpmLog);
+        stream_set_blocking($this->fpmLog, false);
+        return $socket;
     }
 
     /** The PHP script each request runs: a new client, one API call, one rule call. */

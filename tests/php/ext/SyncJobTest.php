@@ -71,14 +71,19 @@ final class SyncJobTest extends ExtensionTestCase
         self::assertSame(8, $report['counts']['done']);
     }
 
-    public function testIsDoneBecomesTrueWithoutWaiting(): void
+    public function testIsDoneIsFalseWhileACallIsHeldAndBecomesTrueWithoutWaiting(): void
     {
-        $this->sandbox->configure(['latency_ms' => 200]);
+        $before = $this->sandbox->received();
+        $this->sandbox->configure(['latency_ms' => 600_000]); // held until released
         $job = $this->client()->syncStart([self::desired(self::unique('jobdone'))]);
-        self::assertFalse($job->isDone(), 'a sync of 200 ms calls finished at once');
+        $this->sandbox->received($before + 1);
+        self::assertFalse($job->isDone(), 'done while its first call is held');
+        $this->sandbox->calm(); // no latency from now on, the held call goes on
+        $this->sandbox->idle();
+        // Every call of the job is answered: only the job's own bookkeeping is left, so isDone
+        // is polled (what it is for) without a pause, until the guard.
         $deadline = microtime(true) + self::HANG_GUARD;
         while (!$job->isDone() && microtime(true) < $deadline) {
-            usleep(20_000);
         }
         self::assertTrue($job->isDone());
         self::assertSame('done', $job->wait()['results'][0]['outcome']);

@@ -86,23 +86,21 @@ final class FailureTest extends ModuleTestCase
         self::assertStringContainsString('no password or access hash', aflexi_TestConnection(Params::forServer($this->serverId))['error']);
     }
 
-    /** @testdox API down (a closed port): a clear message, quickly */
+    /** @testdox API down (a closed port): a clear message, told apart from a timeout */
     public function testApiDownGivesAClearMessage(): void
     {
         $this->setServer(['hostname' => '127.0.0.1:' . self::closedPort()]);
         $service = $this->service($this->product(), $this->client(), ['domainstatus' => 'Active']);
 
-        $start = microtime(true);
         $test = aflexi_TestConnection(Params::forServer($this->serverId));
         $create = $this->actionError('Create', $service);
-        $elapsed = microtime(true) - $start;
 
         self::assertFalse($test['success']);
         foreach ([$test['error'], $create] as $message) {
             self::assertStringContainsString('could not be reached', $message);
             self::assertStringContainsString('hostname', $message, 'says what to check');
+            self::assertStringNotContainsString('did not answer in time', $message, 'a refused connection is not a timeout');
         }
-        self::assertLessThan(15.0, $elapsed);
     }
 
     /** @testdox API slow (latency beyond the timeout): "did not answer in time", and repeating Create is safe */
@@ -112,19 +110,16 @@ final class FailureTest extends ModuleTestCase
         ini_set('aflexi.operation_timeout', '3');
         $service = $this->service($this->product('CDN Gold', 'gold'), $this->client(['email' => 'slow@example.com']));
         $this->assertSame(['success' => true, 'error' => ''], aflexi_TestConnection(Params::forServer($this->serverId)));
-        $this->sandbox->configure(['latency_ms' => 2500]);
+        $this->sandbox->configure(['latency_ms' => 600000]); // every call held until calm() releases it
 
-        $start = microtime(true);
         $message = $this->actionError('Create', $service);
-        $elapsed = microtime(true) - $start;
 
         self::assertStringContainsString('did not answer in time', $message);
         self::assertStringContainsString('aflexi.timeout', $message);
-        self::assertLessThan(8.0, $elapsed, 'bounded by the operation timeout');
         self::assertSame('Pending', $this->hosting($service)->domainstatus);
 
         $this->sandbox->calm();
-        $this->sandbox->idle(); // the calls Create gave up on still run on the sandbox: let them finish
+        $this->sandbox->idle(); // the calls Create gave up on, released, still run on the sandbox: let them finish
         $this->assertActionSucceeds('Create', $service);
         self::assertCount(1, $this->sandbox->linksOf($this->operatorId), 'never created twice');
         self::assertSame('ACTIVE', $this->linkOf("slow_example.com_$service")['status']);

@@ -112,11 +112,28 @@ final class SandboxProcess extends ChildProcess
         return (int) $this->control('GET', '/_sandbox/answered?' . http_build_query(['method' => $method, 'at_least' => $atLeast]))['answered'];
     }
 
-    /** Back to no latency and no faults. */
+    /**
+     * How many XML-RPC calls the sandbox has received since it started, answered or not; with
+     * $atLeast, first waits until it has received that many: for a call a test holds in a
+     * latency or a hang.
+     */
+    public function received(int $atLeast = 0): int
+    {
+        return (int) $this->control('GET', "/_sandbox/received?at_least=$atLeast")['received'];
+    }
+
+    /** The calls held in their latency or hang now go on (a hang then drops its connection). */
+    public function release(): void
+    {
+        $this->control('POST', '/_sandbox/release');
+    }
+
+    /** Back to no latency and no faults; the calls still held in a latency or hang go on. */
     public function calm(): void
     {
         $this->configure(['latency_ms' => 0, 'fault_rate' => 0.0, 'hang_ms' => 30000,
             'fault_kinds' => ['http500', 'reset', 'timeout', 'malformed', 'fault']]);
+        $this->release();
     }
 
     /** @return array{first:int,last:int,count:int,package:int} */

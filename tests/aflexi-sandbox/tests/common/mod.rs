@@ -89,7 +89,8 @@ pub fn parse_response(raw: &[u8]) -> Option<HttpResponse> {
 }
 
 /// One request on a fresh connection with `Connection: close`; `None` when the server
-/// closed the connection without answering.
+/// closed the connection without answering. Panics when it neither answers nor closes within
+/// the read timeout (a hang is not a dropped connection).
 pub fn try_http(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> Option<HttpResponse> {
     let mut stream = connect(addr);
     stream
@@ -102,7 +103,13 @@ pub fn try_http(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> Opti
         ))
         .expect("write");
     let mut raw = Vec::new();
-    let _ = stream.read_to_end(&mut raw);
+    if let Err(e) = stream.read_to_end(&mut raw) {
+        use std::io::ErrorKind::{TimedOut, WouldBlock};
+        assert!(
+            !matches!(e.kind(), WouldBlock | TimedOut),
+            "{method} {path}: no answer and no close: {e}"
+        );
+    }
     parse_response(&raw)
 }
 

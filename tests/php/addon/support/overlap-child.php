@@ -16,7 +16,8 @@
  *                        product (back to the first in between), 6 Suspend then Unsuspend
  *
  * Each prints "ready", waits for a line on its standard input (all start together), then
- * prints one JSON line with what it did.
+ * prints one JSON line with what it did. With AFLEXI_DRILL_STEP_LINES=1, save also prints
+ * "step <state>" after each step, for a test that acts between steps.
  */
 
 declare(strict_types=1);
@@ -33,6 +34,7 @@ $role = $argv[1] ?? '';
 $services = in_array($role, ['hooks', 'module'], true) ? json_decode((string) file_get_contents((string) $argv[2]), true) : [];
 $done = (string) getenv('AFLEXI_DRILL_DONE');
 $hooksDone = static fn (): bool => is_file($done);
+$stepLines = getenv('AFLEXI_DRILL_STEP_LINES') === '1';
 echo "ready\n";
 fgets(STDIN);
 $started = microtime(true);
@@ -48,6 +50,9 @@ switch ($role) {
             do {
                 $state = $runs->step($runId);
                 $states[$state] = ($states[$state] ?? 0) + 1;
+                if ($stepLines) {
+                    echo "step $state\n";
+                }
             } while ($state !== Runs::DONE);
             $reports[$runId] = array_filter($runs->report($runId, 0)['counts']);
         } while (!$hooksDone());

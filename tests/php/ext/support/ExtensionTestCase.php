@@ -79,4 +79,29 @@ abstract class ExtensionTestCase extends TestCase
         }
         self::fail("$candidates[0] not found: run scripts/install-deps.sh (or set $envName)");
     }
+
+    /**
+     * Reads php-fpm's log from its stderr pipe (`error_log = /proc/self/fd/2`) until it is ready
+     * for connections (or it ends, or 15 s pass); returns what it read.
+     *
+     * @param resource $stderr
+     */
+    protected static function waitUntilFpmIsReady($stderr): string
+    {
+        $log = '';
+        $deadline = microtime(true) + 15;
+        while (!str_contains($log, 'ready to handle connections') && microtime(true) < $deadline) {
+            $read = [$stderr];
+            $write = $except = null;
+            if (stream_select($read, $write, $except, 1) === 1) {
+                $line = fgets($stderr);
+                if ($line === false) {
+                    break;   // php-fpm exited
+                }
+                $log .= $line;
+            }
+        }
+        self::assertStringContainsString('ready to handle connections', $log, "php-fpm did not start: $log");
+        return $log;
+    }
 }

@@ -97,17 +97,11 @@ final class Engine
         $outcome = ModuleCall::command($action, $this->settings->connectionParams(), static function (Context $c) use ($set, $options, $during, &$report): void {
             // The passwords in the report are never logged (the core's call log redacts them
             // and only counts are noted), so they need no masking pass over every log entry.
-            $client = $c->client();
-            if (method_exists($client, 'syncStart')) {
-                $job = $client->syncStart($set->entries, $options);
-                try {
-                    $during();
-                } finally {
-                    $report = $job->wait();
-                }
-            } else { // an extension older than SyncJob: one after the other
-                $report = $client->sync($set->entries, $options);
+            $job = $c->client()->syncStart($set->entries, $options);
+            try {
                 $during();
+            } finally {
+                $report = $job->wait();
             }
             $c->note('publishers', count($set->entries));
             $c->note('counts', $report['counts'] ?? []);

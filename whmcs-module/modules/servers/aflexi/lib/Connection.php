@@ -148,11 +148,6 @@ final class Connection
         return $this->client;
     }
 
-    public function hasClient(): bool
-    {
-        return $this->client !== null;
-    }
-
     /** Remembers the operator id for this server (from verifyCredentials, or known already). */
     public function rememberOperatorId(int $operatorId): void
     {

@@ -56,21 +56,6 @@ final class PublisherRecords
     }
 
     /**
-     * The linked records of a server, by publisher id (e.g. to map Aflexi's usage figures,
-     * keyed by publisher id, back to services).
-     *
-     * @return array<int, \stdClass>
-     */
-    public function byPublisherId(int $serverId): array
-    {
-        $out = [];
-        foreach (Capsule::table(Schema::PUBLISHERS)->where('server_id', $serverId)->whereNotNull('publisher_id')->orderBy('service_id')->get() as $row) {
-            $out[(int) $row->publisher_id] = (object) (array) $row;
-        }
-        return $out;
-    }
-
-    /**
      * When each recorded username of a server was first linked, by local username.
      *
      * @return array<string, string>
