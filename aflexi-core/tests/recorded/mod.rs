@@ -2,7 +2,7 @@
 //! the material of the wire drills (`wire_limits.rs`, `wire_fuzz.rs`).
 #![allow(dead_code)]
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use aflexi_core::client::{BlockingClient, ClientConfig, NewPublisher};
@@ -65,8 +65,9 @@ pub fn publisher(username: &str) -> NewPublisher {
     }
 }
 
-/// The answers one operation got, by XML-RPC method, in the order they came.
-pub type Answers = HashMap<String, Vec<Vec<u8>>>;
+/// The answers one operation got, by XML-RPC method (sorted, so replays are repeatable), in
+/// the order they came.
+pub type Answers = BTreeMap<String, Vec<Vec<u8>>>;
 
 /// A client of the server at `wire` with the sandbox's credentials and short limits.
 pub fn client_of(wire: &Wire, tune: impl FnOnce(&mut ClientConfig)) -> BlockingClient {
