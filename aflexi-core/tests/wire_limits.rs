@@ -162,3 +162,61 @@ fn sixteen_answers_one_byte_over_the_size_limit_are_too_large_and_not_repeated()
         );
     }
 }
+
+/// This process's peak resident memory so far, in KiB (Linux `VmHWM`).
+fn peak_rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+/// The memory drill of `make drill` (docs/RELIABILITY.md (i)): 16 calls at once get answers
+/// at the default 16 MiB limit, then over it without a Content-Length, then trickled; prints
+/// the growth of the peak RSS after each. Run alone and in release:
+/// `cargo test --release -p aflexi-core --test wire_limits -- --ignored --nocapture`.
+#[test]
+#[ignore = "a drill: run by make drill"]
+fn memory_drill_sixteen_answers_at_the_default_limit() {
+    let limit = aflexi_core::defaults::MAX_RESPONSE_BYTES;
+    let bodies = real_bodies(Op::FindPublisher);
+    let start = peak_rss_kib();
+    let mut report = vec![format!("start: peak RSS {} MiB", start / 1024)];
+    for (what, size, content_length, expected) in [
+        ("exactly the limit", limit, true, "ok"),
+        (
+            "one byte over, no Content-Length",
+            limit + 1,
+            false,
+            "too_large",
+        ),
+    ] {
+        // One copy of the answer, shared by the 16 connections: 16 MiB of the peak is it.
+        let answers: std::collections::HashMap<String, Arc<Vec<u8>>> = bodies
+            .iter()
+            .map(|(m, b)| (m.clone(), Arc::new(ok(&padded(b, size), content_length))))
+            .collect();
+        let wire = Arc::new(
+            Wire::start(move |r| Answer::Shared(Arc::clone(&answers[&r.method()]))).unwrap(),
+        );
+        let results = at_once(&wire, Op::FindPublisher, |_| {});
+        assert_eq!(kinds(&results), vec![expected; CALLS], "{what}");
+        report.push(format!(
+            "{what}: 16 x {expected}, peak RSS {} MiB (+{} MiB)",
+            peak_rss_kib() / 1024,
+            (peak_rss_kib() - start) / 1024
+        ));
+    }
+    let wire = trickling(Op::Verify);
+    let results = at_once(&wire, Op::Verify, |c| {
+        c.request_timeout = Duration::from_millis(300);
+    });
+    assert_eq!(kinds(&results), vec!["timeout"; CALLS]);
+    report.push(format!(
+        "trickled: 16 x timeout, peak RSS {} MiB",
+        peak_rss_kib() / 1024
+    ));
+    eprintln!("memory drill:\n  {}", report.join("\n  "));
+}

@@ -38,6 +38,8 @@ impl Request {
 pub enum Answer {
     /// These bytes, exactly (status line, headers and body), then the connection is closed.
     Raw(Vec<u8>),
+    /// The same, shared by every connection (a large answer held once, for memory drills).
+    Shared(Arc<Vec<u8>>),
     /// A 200 whose body is sent one byte every `every`; `Content-Length` announces it whole.
     /// The server stops once the client has gone.
     Trickle {
@@ -141,6 +143,7 @@ fn serve(stream: TcpStream, respond: &Respond, stop: &AtomicBool) -> io::Result<
     let mut stream = stream;
     match respond(&request) {
         Answer::Raw(bytes) => stream.write_all(&bytes)?,
+        Answer::Shared(bytes) => stream.write_all(&bytes)?,
         Answer::Trickle { body, every } => {
             let head = format!(
                 "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
