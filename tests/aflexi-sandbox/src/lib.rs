@@ -36,6 +36,7 @@ pub mod progress;
 pub mod query;
 pub mod state;
 pub mod stats;
+pub mod wire;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
