@@ -91,6 +91,45 @@ final class DatabaseFailureTest extends AddonTestCase
         $this->assertAgreement('gold');
     }
 
+    public function testADeadlockWhoseVictimIsTheStepIsReportedAndContinueFinishesTheRun(): void
+    {
+        $product = $this->syncedServices('deadlock');
+        Capsule::table('tblproducts')->where('id', $product)->update(['configoption1' => 'silver']);
+        $ids = Capsule::table(Schema::PUBLISHERS)->orderBy('service_id')->pluck('service_id')->all();
+        $last = (int) array_pop($ids);
+        // The blocker is made the heavier transaction (2,000 rows written), so that MariaDB
+        // rolls back the step, the lighter one, when the cycle closes; it holds the last record.
+        $blocker = $this->blocker();
+        $blocker->statement('CREATE TABLE drill_ballast (n INT PRIMARY KEY) ENGINE=InnoDB');
+        $blocker->beginTransaction();
+        $blocker->statement('INSERT INTO drill_ballast SELECT seq FROM seq_1_to_2000');
+        $blocker->table(Schema::PUBLISHERS)->where('service_id', $last)->lockForUpdate()->get();
+
+        $runs = new Runs(Settings::load());
+        $runId = $runs->start(1);
+        $actor = $this->actor(['step', (string) $runId]);
+        self::go($actor);
+        // The step's record write takes rows until it waits at the blocker's; once it holds one,
+        // the blocker asks for that one: each waits for the other.
+        $held = $this->awaitOneHeldByAnother(array_map('intval', $ids), $actor);
+        $blocker->table(Schema::PUBLISHERS)->where('service_id', $held)->lockForUpdate()->get();
+        $page = (string) (self::finish($actor)['page'] ?? '');
+        $blocker->rollBack();
+
+        $run = $runs->find($runId);
+        self::assertSame(Runs::RUNNING, $run->status);
+        self::assertNull($run->locked_until, 'the lease is freed: Continue works at once');
+        self::assertStringContainsString('victim of a deadlock', (string) $run->error);
+        self::assertStringContainsString('victim of a deadlock', $page, 'the admin is told');
+        self::assertStringContainsString('id="aflexi-step"', $page, 'with Continue');
+        self::assertStringNotContainsStringIgnoringCase('insert into', $page, 'never the SQL statement');
+        self::assertStringNotContainsString('SQLSTATE', $page);
+        self::assertSame(0, Capsule::table(Schema::PUBLISHERS)->where('package', 'silver')->count(), 'the step\'s writes were rolled back whole');
+
+        self::assertSame(Runs::DONE, $runs->step($runId));
+        $this->assertAgreement('silver');
+    }
+
     public function testFailuresAreToldApartByTheDatabaseErrorNumber(): void
     {
         $kinds = [1927 => 'connection_lost', 2006 => 'connection_lost', 1213 => 'deadlock', 1205 => 'lock_wait_timeout',
@@ -120,10 +159,30 @@ final class DatabaseFailureTest extends AddonTestCase
         return $product;
     }
 
+    /**
+     * Waits, while $actor runs, until another transaction holds one of the records of
+     * $serviceIds (SKIP LOCKED leaves it out), and returns its service id.
+     *
+     * @param list<int> $serviceIds
+     */
+    private function awaitOneHeldByAnother(array $serviceIds, array $actor): int
+    {
+        $sql = sprintf('SELECT service_id FROM %s WHERE service_id IN (%s) FOR UPDATE SKIP LOCKED',
+            Schema::PUBLISHERS, implode(',', array_fill(0, count($serviceIds), '?')));
+        while (count($free = array_column(Capsule::connection()->select($sql, $serviceIds), 'service_id')) === count($serviceIds)) {
+            if (!proc_get_status($actor[0])['running']) {
+                self::fail('the step ended before it held a record: ' . json_encode(self::finish($actor)));
+            }
+        }
+        return (int) current(array_diff($serviceIds, array_map('intval', $free)));
+    }
+
     private function blocker(): \Illuminate\Database\Connection
     {
-        Database::addConnection(Capsule::connection()->getConfig(), 'blocker');
-        return $this->blocker = Capsule::connection('blocker');
+        // A name of its own per test: tearDown disconnects it, and a closed one is not reopened.
+        $name = 'blocker' . spl_object_id($this);
+        Database::addConnection(Capsule::connection()->getConfig(), $name);
+        return $this->blocker = Capsule::connection($name);
     }
 
     /** Aflexi has one publisher per service, each ACTIVE on $package, and the records say so with a working password. */
