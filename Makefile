@@ -45,10 +45,12 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
-# The long reliability drills of docs/RELIABILITY.md (f)-(h): overlapping runs on 1,000
-# services, the API restarted under 10,000 publishers, database failures, kill -9 mid-Create
-# (about 30 minutes on a 2-core machine; short versions run in make test).
+# The long reliability drills of docs/RELIABILITY.md (c), (f)-(h): overlapping runs on 1,000
+# services, the API restarted under 10,000 publishers, database failures, kill -9 mid-Create,
+# 10,000 PHP-FPM requests over recycled workers (about 30 minutes on a 2-core machine; short
+# versions run in make test).
 .PHONY: drill
 drill:
 	AFLEXI_DRILL_SERVICES=1000 AFLEXI_DRILL_PUBLISHERS=10000 tests/php/addon/run.sh -- --filter 'OverlapTest|ApiRestartTest|DatabaseFailureTest'
 	tests/php/module/run.sh -- --filter KillTest
+	AFLEXI_DRILL_FPM_REQUESTS=10000 scripts/test-php-ext.sh -- --filter FpmRecyclingTest
