@@ -23,6 +23,7 @@ final class DatabaseFailureTest extends AddonTestCase
     private const SERVICES = 30;
 
     private ?\Illuminate\Database\Connection $blocker = null;
+    private static int $blockers = 0;
 
     /** The small tmpfs of the disk-full test (unmounted in tearDown). */
     private ?string $smallDisk = null;
@@ -248,7 +249,7 @@ final class DatabaseFailureTest extends AddonTestCase
     private function blocker(): \Illuminate\Database\Connection
     {
         // A name of its own per test: tearDown disconnects it, and a closed one is not reopened.
-        $name = 'blocker' . spl_object_id($this);
+        $name = 'blocker' . ++self::$blockers;
         Database::addConnection(Capsule::connection()->getConfig(), $name);
         return $this->blocker = Capsule::connection($name);
     }
