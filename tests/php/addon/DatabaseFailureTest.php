@@ -157,6 +157,7 @@ final class DatabaseFailureTest extends AddonTestCase
         $chunk = str_repeat("\0", 4096);
         $handle = fopen($filler, 'wb');
         while (@fwrite($handle, $chunk) === 4096 && fflush($handle)) {
+            // until the tmpfs answers ENOSPC
         }
         fclose($handle);
 
