@@ -46,13 +46,15 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
-# The long reliability drills of docs/RELIABILITY.md (f)-(j): overlapping runs on 1,000
+# The long reliability drills of docs/RELIABILITY.md (c), (f)-(j): overlapping runs on 1,000
 # services, the API restarted under 10,000 publishers, database failures, kill -9 mid-Create,
-# slow and near-limit answers (peak memory), 20,000 mutated answers over the wire
-# (about 30 minutes on a 2-core machine; short versions run in make test).
+# 10,000 PHP-FPM requests over recycled workers, slow and near-limit answers (peak memory),
+# 20,000 mutated answers over the wire (about an hour on a 2-core machine, the overlap drill
+# alone about 20 minutes; short versions run in make test).
 .PHONY: drill
 drill:
 	AFLEXI_DRILL_SERVICES=1000 AFLEXI_DRILL_PUBLISHERS=10000 tests/php/addon/run.sh -- --filter 'OverlapTest|ApiRestartTest|DatabaseFailureTest'
 	tests/php/module/run.sh -- --filter KillTest
+	AFLEXI_DRILL_FPM_REQUESTS=10000 scripts/test-php-ext.sh -- --filter FpmRecyclingTest
 	AFLEXI_WIRE_FUZZ_CASES=20000 cargo test --release -p aflexi-core --test wire_fuzz -- --nocapture
 	cargo test --release -p aflexi-core --test wire_limits -- --ignored --nocapture

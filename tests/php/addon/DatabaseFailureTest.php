@@ -23,6 +23,10 @@ final class DatabaseFailureTest extends AddonTestCase
     private const SERVICES = 30;
 
     private ?\Illuminate\Database\Connection $blocker = null;
+    private static int $blockers = 0;
+
+    /** The small tmpfs of the disk-full test (unmounted in tearDown). */
+    private ?string $smallDisk = null;
 
     protected function tearDown(): void
     {
@@ -31,6 +35,10 @@ final class DatabaseFailureTest extends AddonTestCase
             $this->blocker->disconnect();
         }
         Capsule::connection()->statement('SET SESSION innodb_lock_wait_timeout = 50');
+        if ($this->smallDisk !== null) {
+            Capsule::schema()->dropIfExists(Schema::PUBLISHERS); // setUp's Schema::ensure makes it again
+            exec('umount ' . escapeshellarg($this->smallDisk) . ' && rmdir ' . escapeshellarg($this->smallDisk));
+        }
         parent::tearDown();
     }
 
@@ -91,6 +99,95 @@ final class DatabaseFailureTest extends AddonTestCase
         $this->assertAgreement('gold');
     }
 
+    public function testADeadlockWhoseVictimIsTheStepIsReportedAndContinueFinishesTheRun(): void
+    {
+        $product = $this->syncedServices('deadlock');
+        Capsule::table('tblproducts')->where('id', $product)->update(['configoption1' => 'silver']);
+        $ids = Capsule::table(Schema::PUBLISHERS)->orderBy('service_id')->pluck('service_id')->all();
+        $last = (int) array_pop($ids);
+        // The blocker is made the heavier transaction (2,000 rows written), so that MariaDB
+        // rolls back the step, the lighter one, when the cycle closes; it holds the last record.
+        $blocker = $this->blocker();
+        $blocker->statement('CREATE TABLE drill_ballast (n INT PRIMARY KEY) ENGINE=InnoDB');
+        $blocker->beginTransaction();
+        $blocker->statement('INSERT INTO drill_ballast SELECT seq FROM seq_1_to_2000');
+        $blocker->table(Schema::PUBLISHERS)->where('service_id', $last)->lockForUpdate()->get();
+
+        $runs = new Runs(Settings::load());
+        $runId = $runs->start(1);
+        $actor = $this->actor(['step', (string) $runId]);
+        self::go($actor);
+        // The step's record write takes rows until it waits at the blocker's; once it holds one,
+        // the blocker asks for that one: each waits for the other.
+        $held = $this->awaitOneHeldByAnother(array_map('intval', $ids), $actor);
+        $blocker->table(Schema::PUBLISHERS)->where('service_id', $held)->lockForUpdate()->get();
+        $page = (string) (self::finish($actor)['page'] ?? '');
+        $blocker->rollBack();
+
+        $run = $runs->find($runId);
+        self::assertSame(Runs::RUNNING, $run->status);
+        self::assertNull($run->locked_until, 'the lease is freed: Continue works at once');
+        self::assertStringContainsString('victim of a deadlock', (string) $run->error);
+        self::assertStringContainsString('victim of a deadlock', $page, 'the admin is told');
+        self::assertStringContainsString('id="aflexi-step"', $page, 'with Continue');
+        self::assertStringNotContainsStringIgnoringCase('insert into', $page, 'never the SQL statement');
+        self::assertStringNotContainsString('SQLSTATE', $page);
+        self::assertSame(0, Capsule::table(Schema::PUBLISHERS)->where('package', 'silver')->count(), 'the step\'s writes were rolled back whole');
+
+        self::assertSame(Runs::DONE, $runs->step($runId));
+        $this->assertAgreement('silver');
+    }
+
+    public function testADiskFullStopsTheStepClearlyAndContinueFinishesTheRunOnceThereIsRoom(): void
+    {
+        // The records table on a 1 MiB tmpfs, filled up: InnoDB cannot extend its file (errno 28).
+        $root = $this->privateMariaDbAsRoot();
+        $this->smallDisk = $dir = sys_get_temp_dir() . '/aflexi-small-disk-' . getmypid();
+        mkdir($dir);
+        exec('mount -t tmpfs -o size=1m tmpfs ' . escapeshellarg($dir), $_, $status);
+        if ($status !== 0) {
+            rmdir($dir);
+            $this->smallDisk = null;
+            self::markTestSkipped('mounting a tmpfs needs root (CI runs as root)');
+        }
+        $create = (string) $root->query('SHOW CREATE TABLE ' . Schema::PUBLISHERS)->fetchColumn(1);
+        $root->exec('DROP TABLE ' . Schema::PUBLISHERS);
+        $root->exec($create . ' DATA DIRECTORY = ' . $root->quote($dir));
+        $filler = "$dir/filler";
+        $chunk = str_repeat("\0", 4096);
+        $handle = fopen($filler, 'wb');
+        while (@fwrite($handle, $chunk) === 4096 && fflush($handle)) {
+            // until the tmpfs answers ENOSPC
+        }
+        fclose($handle);
+
+        $product = $this->product('Full', 'gold');
+        for ($i = 0; $i < 200; $i++) {
+            $this->activeService($product, ['username' => sprintf('full%03d', $i)]);
+        }
+        Capsule::table(Schema::PRODUCTS)->insert(['product_id' => $product]);
+        $runs = new Runs(Settings::load());
+        $runId = $runs->start(1);
+        $page = AddonPage::post(self::MODULE, [], ['action' => 'step', 'run' => (string) $runId]);
+
+        $run = $runs->find($runId);
+        self::assertSame(Runs::RUNNING, $run->status);
+        self::assertNull($run->locked_until, 'the lease is freed: Continue works at once');
+        self::assertStringContainsString('its disk or table is full', (string) $run->error);
+        self::assertStringContainsString('its disk or table is full', $page, 'the admin is told');
+        self::assertStringContainsString('id="aflexi-step"', $page, 'with Continue');
+        self::assertStringNotContainsStringIgnoringCase('insert into', $page, 'never the SQL statement');
+        self::assertStringNotContainsString('SQLSTATE', $page);
+
+        unlink($filler); // room again
+        $state = $runs->step($runId);
+        for ($steps = 1; $state === 'more' && $steps < 20; $steps++) {
+            $state = $runs->step($runId);
+        }
+        self::assertSame(Runs::DONE, $state);
+        $this->assertAgreement('gold', 200);
+    }
+
     public function testFailuresAreToldApartByTheDatabaseErrorNumber(): void
     {
         $kinds = [1927 => 'connection_lost', 2006 => 'connection_lost', 1213 => 'deadlock', 1205 => 'lock_wait_timeout',
@@ -120,20 +217,52 @@ final class DatabaseFailureTest extends AddonTestCase
         return $product;
     }
 
+    /**
+     * Waits, while $actor runs, until another transaction holds one of the records of
+     * $serviceIds (SKIP LOCKED leaves it out), and returns its service id.
+     *
+     * @param list<int> $serviceIds
+     */
+    private function awaitOneHeldByAnother(array $serviceIds, array $actor): int
+    {
+        $sql = sprintf('SELECT service_id FROM %s WHERE service_id IN (%s) FOR UPDATE SKIP LOCKED',
+            Schema::PUBLISHERS, implode(',', array_fill(0, count($serviceIds), '?')));
+        while (count($free = array_column(Capsule::connection()->select($sql, $serviceIds), 'service_id')) === count($serviceIds)) {
+            if (!proc_get_status($actor[0])['running']) {
+                self::fail('the step ended before it held a record: ' . json_encode(self::finish($actor)));
+            }
+        }
+        return (int) current(array_diff($serviceIds, array_map('intval', $free)));
+    }
+
+    /** Root on the suite's private MariaDB (its socket; CREATE TABLE ... DATA DIRECTORY needs the FILE privilege). */
+    private function privateMariaDbAsRoot(): \PDO
+    {
+        $dir = getenv('AFLEXI_MARIADB_DIR');
+        if ($dir === false || posix_getuid() !== 0) {
+            self::markTestSkipped('needs the private MariaDB of tests/whmcs/run-phpunit.sh and root');
+        }
+        $pdo = new \PDO("mysql:unix_socket=$dir/mariadbd.sock;dbname=" . Capsule::connection()->getDatabaseName(), 'root', '');
+        $pdo->setAttribute(\PDO::ATTR_ERRMODE, \PDO::ERRMODE_EXCEPTION);
+        return $pdo;
+    }
+
     private function blocker(): \Illuminate\Database\Connection
     {
-        Database::addConnection(Capsule::connection()->getConfig(), 'blocker');
-        return $this->blocker = Capsule::connection('blocker');
+        // A name of its own per test: tearDown disconnects it, and a closed one is not reopened.
+        $name = 'blocker' . ++self::$blockers;
+        Database::addConnection(Capsule::connection()->getConfig(), $name);
+        return $this->blocker = Capsule::connection($name);
     }
 
     /** Aflexi has one publisher per service, each ACTIVE on $package, and the records say so with a working password. */
-    private function assertAgreement(string $package): void
+    private function assertAgreement(string $package, int $services = self::SERVICES): void
     {
         $names = array_map(static fn (array $p): string => strtolower(explode('/', $p['username'])[0]), $this->aflexi()->listPublishers());
-        self::assertCount(self::SERVICES, $names);
-        self::assertCount(self::SERVICES, array_unique($names), 'no duplicate publisher');
+        self::assertCount($services, $names);
+        self::assertCount($services, array_unique($names), 'no duplicate publisher');
         $rows = Capsule::table(Schema::PUBLISHERS)->get();
-        self::assertCount(self::SERVICES, $rows);
+        self::assertCount($services, $rows);
         foreach ($rows as $row) {
             self::assertSame('ACTIVE', $row->status);
             self::assertSame($package, $row->package);

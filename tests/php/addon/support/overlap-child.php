@@ -14,6 +14,8 @@
  *                        fires for them, tests/whmcs/README.md#not-firing), round after round until the hooks actor is done,
  *                        then once more: i%10 = 4 Suspend, 5 ChangePackage to the second
  *                        product (back to the first in between), 6 Suspend then Unsuspend
+ *   step <run id>        one step of that run through the admin page (action=step), as an
+ *                        administrator's browser does; prints the page (DatabaseFailureTest)
  *
  * Each prints "ready", waits for a line on its standard input (all start together), then
  * prints one JSON line with what it did. With AFLEXI_DRILL_STEP_LINES=1, save also prints
@@ -29,6 +31,7 @@ use WHMCS\Module\Addon\AflexiCdn\Reconcile;
 use WHMCS\Module\Addon\AflexiCdn\Runs;
 use WHMCS\Module\Addon\AflexiCdn\Settings;
 use WhmcsHarness\Actions;
+use WhmcsHarness\AddonPage;
 
 $role = $argv[1] ?? '';
 $services = in_array($role, ['hooks', 'module'], true) ? json_decode((string) file_get_contents((string) $argv[2]), true) : [];
@@ -120,6 +123,9 @@ switch ($role) {
             }
         } while (!$last);
         $out += ['rounds' => $rounds, 'commands' => array_count_values($commands)];
+        break;
+    case 'step':
+        $out['page'] = AddonPage::post('aflexi_cdn', [], ['action' => 'step', 'run' => (string) ($argv[2] ?? '')]);
         break;
     default:
         fwrite(STDERR, "unknown role $role\n");
