@@ -15,5 +15,6 @@ if (!extension_loaded('aflexi')) {
 
 require_once dirname(__DIR__) . '/support/SandboxProcess.php';
 require_once __DIR__ . '/support/ExtensionTestCase.php';
+require_once __DIR__ . '/support/FpmPool.php';
 
 AflexiTests\Support\SandboxProcess::shared();
