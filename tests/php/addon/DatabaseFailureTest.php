@@ -52,18 +52,7 @@ final class DatabaseFailureTest extends AddonTestCase
         $blocker->table(Schema::PUBLISHERS)->lockForUpdate()->get();
         Capsule::connection()->statement('SET SESSION innodb_lock_wait_timeout = 1');
 
-        $runs = new Runs(Settings::load());
-        $runId = $runs->start(1);
-        $page = AddonPage::post(self::MODULE, [], ['action' => 'step', 'run' => (string) $runId]);
-
-        $run = $runs->find($runId);
-        self::assertSame(Runs::RUNNING, $run->status);
-        self::assertNull($run->locked_until, 'the lease is freed: Continue works at once');
-        self::assertStringContainsString('innodb_lock_wait_timeout', (string) $run->error);
-        self::assertStringContainsString('innodb_lock_wait_timeout', $page, 'the admin is told');
-        self::assertStringContainsString('id="aflexi-step"', $page, 'with Continue');
-        self::assertStringNotContainsStringIgnoringCase('insert into', $page, 'never the SQL statement');
-        self::assertStringNotContainsString('SQLSTATE', $page);
+        [$runs, $runId] = $this->failedFirstStep('innodb_lock_wait_timeout');
 
         $blocker->rollBack();
         self::assertSame(Runs::DONE, $runs->step($runId));
@@ -166,18 +155,7 @@ final class DatabaseFailureTest extends AddonTestCase
             $this->activeService($product, ['username' => sprintf('full%03d', $i)]);
         }
         Capsule::table(Schema::PRODUCTS)->insert(['product_id' => $product]);
-        $runs = new Runs(Settings::load());
-        $runId = $runs->start(1);
-        $page = AddonPage::post(self::MODULE, [], ['action' => 'step', 'run' => (string) $runId]);
-
-        $run = $runs->find($runId);
-        self::assertSame(Runs::RUNNING, $run->status);
-        self::assertNull($run->locked_until, 'the lease is freed: Continue works at once');
-        self::assertStringContainsString('its disk or table is full', (string) $run->error);
-        self::assertStringContainsString('its disk or table is full', $page, 'the admin is told');
-        self::assertStringContainsString('id="aflexi-step"', $page, 'with Continue');
-        self::assertStringNotContainsStringIgnoringCase('insert into', $page, 'never the SQL statement');
-        self::assertStringNotContainsString('SQLSTATE', $page);
+        [$runs, $runId] = $this->failedFirstStep('its disk or table is full');
 
         unlink($filler); // room again
         $state = $runs->step($runId);
@@ -272,5 +250,29 @@ final class DatabaseFailureTest extends AddonTestCase
             $link = $this->sandbox->link((int) $row->publisher_id);
             self::assertSame($package, (string) ($this->sandbox->package((int) $link['package'])['name'] ?? ''));
         }
+    }
+
+    /**
+     * Starts a run and steps it once from the admin page, where the database fails: the run is
+     * still running, its lease free (Continue works at once), its error and the page say
+     * `$why`, with Continue, never the SQL. Returns the run.
+     *
+     * @return array{0: Runs, 1: int}
+     */
+    private function failedFirstStep(string $why): array
+    {
+        $runs = new Runs(Settings::load());
+        $runId = $runs->start(1);
+        $page = AddonPage::post(self::MODULE, [], ['action' => 'step', 'run' => (string) $runId]);
+
+        $run = $runs->find($runId);
+        self::assertSame(Runs::RUNNING, $run->status);
+        self::assertNull($run->locked_until, 'the lease is freed: Continue works at once');
+        self::assertStringContainsString($why, (string) $run->error);
+        self::assertStringContainsString($why, $page, 'the admin is told');
+        self::assertStringContainsString('id="aflexi-step"', $page, 'with Continue');
+        self::assertStringNotContainsStringIgnoringCase('insert into', $page, 'never the SQL statement');
+        self::assertStringNotContainsString('SQLSTATE', $page);
+        return [$runs, $runId];
     }
 }
