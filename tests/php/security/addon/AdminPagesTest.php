@@ -170,4 +170,18 @@ final class AdminPagesTest extends AddonTestCase
         self::assertSame([[], $count - 1], [$on, count($off)]);
         self::assertCount($count, Catalog::free($ids));
     }
+
+    /** @testdox A template fetched directly, outside WHMCS, prints nothing */
+    public function testATemplateRequestedDirectlyPrintsNothing(): void
+    {
+        $templates = glob(dirname(__DIR__, 4) . '/whmcs-addon/modules/addons/aflexi_cdn/templates/admin/*.php') ?: [];
+        self::assertNotEmpty($templates);
+        foreach ($templates as $template) {
+            // A web server would run the file on its own: a fresh PHP without WHMCS defined.
+            $output = [];
+            exec(escapeshellarg(PHP_BINARY) . ' -n -d display_errors=1 ' . escapeshellarg($template) . ' 2>&1', $output, $status);
+            self::assertSame(0, $status, basename($template));
+            self::assertSame([], $output, basename($template) . ' printed: ' . implode("\n", $output));
+        }
+    }
 }

@@ -1,3 +1,4 @@
+<?php defined('WHMCS') || exit; // rendered by View only, never requested directly ?>
 <?php
 /**
  * The report's "cPanel CDN feature" section: one row per cPanel server and package.

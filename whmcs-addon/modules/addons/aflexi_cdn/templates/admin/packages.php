@@ -1,3 +1,4 @@
+<?php defined('WHMCS') || exit; // rendered by View only, never requested directly ?>
 <?php
 /**
  * The operator's packages on Aflexi. A GET shows only the button: the packages are read by a

@@ -1,3 +1,4 @@
+<?php defined('WHMCS') || exit; // rendered by View only, never requested directly ?>
 <?php
 /**
  * Save Settings' answer: what Apply will do, and the Apply button.

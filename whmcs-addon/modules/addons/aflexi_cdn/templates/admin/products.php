@@ -1,3 +1,4 @@
+<?php defined('WHMCS') || exit; // rendered by View only, never requested directly ?>
 <?php
 /**
  * The CDN products with their "CDN enabled" tick boxes (the form posts to Save Settings).

@@ -1,3 +1,4 @@
+<?php defined('WHMCS') || exit; // rendered by View only, never requested directly ?>
 <?php
 /**
  * A run's progress bar; while it is not done, the Continue form, which the page submits by

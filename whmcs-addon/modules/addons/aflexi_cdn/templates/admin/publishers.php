@@ -1,3 +1,4 @@
+<?php defined('WHMCS') || exit; // rendered by View only, never requested directly ?>
 <?php
 /**
  * Show Synchronized Publishers. A password is shown only in the answer to a POST of its Show

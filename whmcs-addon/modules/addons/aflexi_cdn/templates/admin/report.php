@@ -1,3 +1,4 @@
+<?php defined('WHMCS') || exit; // rendered by View only, never requested directly ?>
 <?php
 /**
  * A finished run's report: counts, failures, changes, the cPanel CDN feature section.

@@ -1,3 +1,4 @@
+<?php defined('WHMCS') || exit; // rendered by View only, never requested directly ?>
 <?php /** The menu WHMCS shows beside the addon page. @var list<array{action: string, label: string}> $tabs */ ?>
 <span class="header"><?= $this->t('sidebar_title') ?></span><ul class="menu">
 <?php foreach ($tabs as $tab): ?>
