@@ -40,7 +40,7 @@ function aflexi_cdn_config(): array
     return [
         'name' => 'Aflexi CDN',
         'description' => 'Synchronizes the clients of CDN-enabled products to Aflexi CDN as publishers, with their packages.',
-        'version' => '1.0.0',
+        'version' => '1.1.0',
         'author' => 'Aflexi',
         'language' => 'english',
         'fields' => [
@@ -115,6 +115,9 @@ function aflexi_cdn_upgrade(array $vars): void
         WelcomeTemplate::install();
         Catalog::installAddon();
     }
+    if (version_compare($from, '1.1.0', '<')) {
+        Schema::addPublisherIndexes(); // the publishers page's search, filters and sorts
+    }
 }
 
 /** Called by WHMCS for addonmodules.php?module=aflexi_cdn: echoes the page's HTML. */
@@ -125,7 +128,11 @@ function aflexi_cdn_output(array $vars): void
         echo '<div class="alert alert-danger">' . htmlspecialchars($problem, ENT_QUOTES, 'UTF-8') . '</div>';
         return;
     }
-    echo (new AdminPage($vars))->handle($_GET, $_POST, (int) ($_SESSION['adminid'] ?? 0));
+    $page = new AdminPage($vars);
+    if (($_GET['action'] ?? '') === 'export') {
+        $page->export($_GET); // a CSV download: ends the request
+    }
+    echo $page->handle($_GET, $_POST, (int) ($_SESSION['adminid'] ?? 0));
 }
 
 /** Called by WHMCS beside the addon page: returns the sidebar HTML (the page menu). */

@@ -4,8 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\AflexiCdn;
 
-use WHMCS\Database\Capsule;
-use WHMCS\Module\Server\Aflexi\ClientName;
 use WHMCS\Module\Server\Aflexi\Text;
 
 /**
@@ -50,7 +48,7 @@ final class AdminPage
                 $action === 'save' && $isPost => $this->save($post),
                 $action === 'apply' && $isPost => $this->apply($adminId),
                 $action === 'step' => $this->step((int) self::input($get['run'] ?? '0'), $isPost),
-                $action === 'publishers' => $this->publishers($isPost && isset($post['show']) ? (int) self::input($post['show']) : 0),
+                $action === 'publishers' => $this->publishers($get, $isPost && isset($post['show']) ? (int) self::input($post['show']) : 0),
                 $action === 'packages' => $this->packages($isPost),
                 default => $this->products(),
             };
@@ -180,17 +178,13 @@ final class AdminPage
     }
 
     /**
-     * Show Synchronized Publishers; $show = a service whose password is shown in this answer
-     * (a POST with the CSRF token). Each POST shows it again: it is not limited to one view.
+     * Show Synchronized Publishers: one page of the records the request's search, filters and
+     * sort select (PublisherFilter, PublisherList); $show = a service whose password is shown in
+     * this answer (a POST with the CSRF token). Each POST shows it again: it is not limited to one view.
      */
-    private function publishers(int $show): Html
+    private function publishers(array $get, int $show): Html
     {
-        $rows = Capsule::table(Schema::PUBLISHERS . ' as r')
-            ->leftJoin('tblclients as c', 'c.id', '=', 'r.client_id')
-            ->where('r.username', '!=', '')
-            ->orderBy('r.username')->orderBy('r.service_id')
-            ->select(['r.*', 'c.firstname', 'c.lastname', 'c.companyname', 'c.email'])
-            ->limit(5000)->get();
+        $filter = PublisherFilter::fromInput(array_map([self::class, 'input'], $get));
         $shown = null;
         if ($show > 0) {
             $record = (new Records())->find($show);
@@ -202,25 +196,20 @@ final class AdminPage
                 ];
             }
         }
-        $publishers = [];
-        foreach ($rows as $r) {
-            $publishers[] = [
-                'username' => (string) $r->username,
-                'client' => ClientName::of($r->firstname, $r->lastname, $r->companyname, $r->email),
-                'client_id' => (int) $r->client_id,
-                'service_id' => (int) $r->service_id,
-                'package' => (string) $r->package,
-                'status' => $r->status ?: '-',
-                'last_sync' => (string) $r->last_sync,
-                'has_password' => $r->password !== null && $r->password !== '',
-                'error' => (string) ($r->last_error ?? ''),
-            ];
-        }
         return $this->view->render('publishers', [
             'shown' => $shown,
             'unknown' => $show > 0 && $shown === null,
-            'publishers' => $publishers,
+            'filter' => $filter,
+            'list' => PublisherList::page($filter),
+            'statuses' => PublisherList::statuses(),
+            'packages' => PublisherList::packages(),
         ]);
+    }
+
+    /** The CSV export of the request's filter (PublisherExport): sent as a download, the request ends. */
+    public function export(array $get): never
+    {
+        PublisherExport::download(PublisherFilter::fromInput(array_map([self::class, 'input'], $get)));
     }
 
     /**

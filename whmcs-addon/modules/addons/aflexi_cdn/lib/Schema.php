@@ -34,6 +34,11 @@ final class Schema
     public const CPANEL = 'mod_aflexi_cdn_cpanel';
     /** Clients to synchronize at the next cron run (ClientQueue). */
     public const CLIENT_QUEUE = 'mod_aflexi_cdn_client_queue';
+    /**
+     * The publishers page's indexes (PublisherFilter): each filter with the default sort, and
+     * each sort alone, so that a page reads its rows in index order at 100,000 records.
+     */
+    public const PUBLISHER_INDEXES = [['status', 'username'], ['package', 'username'], ['username'], ['last_sync']];
     public const ALL = [self::CLIENT_QUEUE, self::CPANEL, self::RUN_ITEMS, self::RUNS, self::PUBLISHERS, self::PRODUCTS];
 
     public static function ensure(): void
@@ -59,6 +64,9 @@ final class Schema
             $t->text('last_error')->nullable();
             $t->string('hold', 191)->nullable();
             $t->timestamps();
+            foreach (self::PUBLISHER_INDEXES as $columns) {
+                $t->index($columns);
+            }
         });
         Tables::table(self::RUNS, static function (Blueprint $t): void {
             $t->increments('id');
@@ -101,6 +109,30 @@ final class Schema
             $t->unsignedInteger('client_id')->primary();
             $t->dateTime('queued_at')->index();
         });
+    }
+
+    /**
+     * Adds the PUBLISHER_INDEXES a table made by an older version lacks (aflexi_cdn_upgrade).
+     * Returns the names of the indexes added.
+     *
+     * @return list<string>
+     */
+    public static function addPublisherIndexes(): array
+    {
+        self::ensure();
+        $present = [];
+        foreach (Capsule::select('show index from ' . self::PUBLISHERS) as $row) {
+            $present[strtolower((string) $row->Key_name)] = true;
+        }
+        $added = [];
+        foreach (self::PUBLISHER_INDEXES as $columns) {
+            $name = strtolower(self::PUBLISHERS . '_' . implode('_', $columns) . '_index');
+            if (!isset($present[$name])) {
+                Capsule::schema()->table(self::PUBLISHERS, static fn (Blueprint $t) => $t->index($columns, $name));
+                $added[] = $name;
+            }
+        }
+        return $added;
     }
 
     public static function drop(): void

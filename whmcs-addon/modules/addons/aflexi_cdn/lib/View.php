@@ -43,6 +43,19 @@ final class View
         return $value instanceof Html ? (string) $value : Text::e($value);
     }
 
+    /**
+     * A username as every page shows it: the local part (`zoeweb`, the form WHMCS keeps), the
+     * full Aflexi form (`zoeweb/1`) only as its tooltip when the value has it. The split is the
+     * core's (Aflexi\username_parts).
+     */
+    public function username(mixed $username): Html
+    {
+        $parts = \Aflexi\username_parts((string) $username);
+        $local = Text::e($parts['local']);
+        return new Html($parts['operator_id'] === null ? $local
+            : '<span class="aflexi-username" title="' . Text::e($parts['full']) . '">' . $local . '</span>');
+    }
+
     /** A language string for HTML (escaped by e()). */
     public function t(string $key): string
     {
