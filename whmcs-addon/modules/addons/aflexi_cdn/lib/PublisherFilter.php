@@ -90,13 +90,14 @@ final class PublisherFilter
     }
 
     /**
-     * The publishers this filter selects (records with a username), the client joined when the
-     * search or the sort needs it or $withClient asks.
+     * The records this filter selects (every record of the table: one not yet linked to a
+     * publisher shows an empty username), the client joined when $withClient (the rows, and
+     * the client sort on them; a count needs no join). Each condition is one the indexes of Schema::PUBLISHER_INDEXES serve.
      */
     public function rows(bool $withClient): Builder
     {
-        $q = Capsule::table(Schema::PUBLISHERS . ' as r')->where('r.username', '!=', '');
-        if ($withClient || $this->search !== '' || $this->sort === 'client') {
+        $q = Capsule::table(Schema::PUBLISHERS . ' as r');
+        if ($withClient) {
             $q->leftJoin('tblclients as c', 'c.id', '=', 'r.client_id');
         }
         if ($this->status !== '') {
@@ -127,20 +128,24 @@ final class PublisherFilter
     }
 
     /**
-     * Search: the username (its local part, as stored), the client's name, company and
-     * e-mail contain the text; a number is also a service id. WHMCS stores client fields
-     * HTML-encoded (Text::decoded on the way out), so the encoded form is searched too.
+     * Search: the username (its local part, as stored) or the client's name, company or e-mail
+     * contains the text; a number is also a service id. The clients are matched in a subquery
+     * on tblclients alone (one pass over WHMCS's table, whose columns have no index), not per
+     * joined row. WHMCS stores client fields HTML-encoded (Text::decoded on the way out), so
+     * the encoded form is searched too.
      */
     private function search(Builder $q): void
     {
         $like = '%' . addcslashes($this->search, '%_\\') . '%';
-        $encoded = '%' . addcslashes(htmlspecialchars($this->search, ENT_QUOTES, 'UTF-8'), '%_\\') . '%';
-        $q->where(function (Builder $w) use ($like, $encoded): void {
-            $w->where('r.username', 'like', $like)->orWhere('c.email', 'like', $like);
-            foreach (array_unique([$like, $encoded]) as $pattern) {
-                $w->orWhere('c.companyname', 'like', $pattern)
-                    ->orWhereRaw("concat(coalesce(c.firstname, ''), ' ', coalesce(c.lastname, '')) like ?", [$pattern]);
+        $patterns = array_unique([$like, '%' . addcslashes(htmlspecialchars($this->search, ENT_QUOTES, 'UTF-8'), '%_\\') . '%']);
+        $clients = Capsule::table('tblclients')->select('id')->where(static function (Builder $w) use ($patterns): void {
+            foreach ($patterns as $pattern) {
+                $w->orWhere('email', 'like', $pattern)->orWhere('companyname', 'like', $pattern)
+                    ->orWhereRaw("concat(firstname, ' ', lastname) like ?", [$pattern]);
             }
+        });
+        $q->where(function (Builder $w) use ($like, $clients): void {
+            $w->where('r.username', 'like', $like)->orWhereIn('r.client_id', $clients);
             $id = ltrim($this->search, '#');
             if (ctype_digit($id) && strlen($id) < 10) {
                 $w->orWhere('r.service_id', (int) $id);

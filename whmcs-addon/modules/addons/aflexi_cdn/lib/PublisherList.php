@@ -65,10 +65,9 @@ final class PublisherList
         return self::distinct('package');
     }
 
-    /** @return list<string> read on the column's index (one entry per value, however many records) */
+    /** @return list<string> the non-empty values, read on the column's index (one entry per value, however many records) */
     private static function distinct(string $column): array
     {
-        return Capsule::table(Schema::PUBLISHERS)->where('username', '!=', '')->where($column, '!=', '')
-            ->distinct()->orderBy($column)->pluck($column)->map(static fn ($v): string => (string) $v)->all();
+        return Capsule::table(Schema::PUBLISHERS)->distinct()->orderBy($column)->pluck($column)->filter(static fn ($v): bool => $v !== '')->values()->map(static fn ($v): string => (string) $v)->all();
     }
 }

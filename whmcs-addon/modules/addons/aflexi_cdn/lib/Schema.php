@@ -36,9 +36,11 @@ final class Schema
     public const CLIENT_QUEUE = 'mod_aflexi_cdn_client_queue';
     /**
      * The publishers page's indexes (PublisherFilter): each filter with the default sort, and
-     * each sort alone, so that a page reads its rows in index order at 100,000 records.
+     * each sort alone, each ending with the service id that breaks ties, so that a page reads
+     * its rows in index order at 100,000 records instead of sorting them all.
      */
-    public const PUBLISHER_INDEXES = [['status', 'username'], ['package', 'username'], ['username'], ['last_sync']];
+    public const PUBLISHER_INDEXES = [['status', 'username', 'service_id'], ['package', 'username', 'service_id'],
+        ['username', 'service_id'], ['package', 'service_id'], ['status', 'service_id'], ['last_sync', 'service_id']];
     public const ALL = [self::CLIENT_QUEUE, self::CPANEL, self::RUN_ITEMS, self::RUNS, self::PUBLISHERS, self::PRODUCTS];
 
     public static function ensure(): void
