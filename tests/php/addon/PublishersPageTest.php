@@ -108,7 +108,8 @@ final class PublishersPageTest extends AddonTestCase
     {
         self::assertStringContainsString('No publisher has been synchronized yet.', $this->page([]));
         PublisherRows::fill(5003);
-        self::assertSame(5003, $this->total([]));
+        $this->insertRecord(['client_id' => 0, 'service_id' => 3, 'username' => '', 'status' => '']);
+        self::assertSame(5004, $this->total([]), 'a record not linked to a publisher yet is listed too');
         self::assertSame([100000 + 5002], $this->services(['q' => 'pub5002']), 'record 5,003 is found');
     }
 

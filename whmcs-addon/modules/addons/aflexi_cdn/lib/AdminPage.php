@@ -8,7 +8,8 @@ use WHMCS\Module\Server\Aflexi\Text;
 
 /**
  * The admin pages of addonmodules.php?module=aflexi_cdn (https://developers.whmcs.com/addon-modules/admin-area-output/): the CDN products with Save
- * Settings → preview → stepped apply → report; Show Synchronized Publishers (a password is
+ * Settings → preview → stepped apply → report; Show Synchronized Publishers (search, filters,
+ * sort and paging in PublisherFilter/PublisherList, the CSV export in PublisherExport; a password is
  * shown on request: each POST of its Show button shows it again; nothing limits or audits the
  * views yet); the Aflexi packages (read from Aflexi on a POST only). Every POST is checked with
  * check_token('WHMCS.admin.default') before anything happens; a GET never calls the API.
