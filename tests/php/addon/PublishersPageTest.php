@@ -53,6 +53,7 @@ final class PublishersPageTest extends AddonTestCase
         self::assertSame(2, $this->total(['error' => 'yes']), 'pub49 and pub99');
         self::assertSame(118, $this->total(['error' => 'no']));
         self::assertSame(120, $this->total(['error' => 'maybe']), 'an unknown choice filters nothing');
+        self::assertSame(0, $this->total(['package' => 'gold' . str_repeat('x', 300)]), 'a value longer than the column is compared whole: it matches nothing, no error');
         // i % 10 == 9 and i % 3 == 1 (gold): 19, 49, 79, 109, by username (pub109 before pub19).
         self::assertSame([100109, 100019, 100049, 100079], $this->services(['status' => 'SUSPENDED', 'package' => 'gold']));
         self::assertSame([100049], $this->services(['status' => 'SUSPENDED', 'package' => 'gold', 'error' => 'yes', 'q' => 'pub']));

@@ -48,9 +48,9 @@ final class PublisherFilter
         $size = (int) $text('size');
         $page = $text('page');
         return new self(
-            mb_substr($text('q'), 0, 191),
-            mb_substr($text('status'), 0, 16),
-            mb_substr($text('package'), 0, 191),
+            $text('q'),
+            $text('status'),
+            $text('package'),
             in_array($text('error'), self::ERRORS, true) ? $text('error') : '',
             isset(self::SORTS[$text('sort')]) ? $text('sort') : 'username',
             $text('dir') === 'desc',
