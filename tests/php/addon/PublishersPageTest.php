@@ -131,6 +131,17 @@ final class PublishersPageTest extends AddonTestCase
         self::assertSame('<span class="aflexi-username" title="&lt;b&gt;&quot;x/3">&lt;b&gt;&quot;x</span>', (string) $view->username('<b>"x/3'));
     }
 
+    public function testThePreviewAndThePublishersPageShowTheSameUsernameForm(): void
+    {
+        $product = $this->product();
+        $this->activeService($product, ['username' => 'sameform']);
+        // The plan names the publisher in the full Aflexi form: the preview shows it as the tooltip only.
+        self::assertMatchesRegularExpression('~<td><span class="aflexi-username" title="sameform/\d+">sameform</span></td>~', $this->save([$product]), 'the preview');
+        $this->saveAndApply([$product]);
+        self::assertStringContainsString('<td>sameform</td>', $this->page([]), 'the publishers page');
+        self::assertStringNotContainsString('sameform/', $this->page([]));
+    }
+
     public function testHostileNamesAreEscaped(): void
     {
         $client = Fixtures::client(['firstname' => '<script>alert(1)</script>', 'lastname' => '"><img src=x onerror=alert(2)>']);

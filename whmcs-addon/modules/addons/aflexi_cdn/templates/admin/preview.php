@@ -23,7 +23,7 @@
 <thead><tr><th><?= $this->t('col_service') ?></th><th><?= $this->t('col_username') ?></th><th><?= $this->t('col_status') ?></th><th><?= $this->t('col_package') ?></th><th><?= $this->t('col_actions') ?></th><th><?= $this->t('col_error') ?></th></tr></thead>
 <tbody>
 <?php foreach ($entries as $entry): ?>
-<tr><td><?= $this->e(implode(', ', $entry['keys'] ?? [])) ?></td><td><?= $this->e($entry['username'] ?? '') ?></td><td><?= $this->e(($entry['current_status'] ?? '') ?: '-') ?></td><td><?= $this->e(($entry['current_package'] ?? '') ?: '-') ?></td><td><?= $this->e(implode(', ', $entry['actions'] ?? [])) ?></td><td><?= $this->e($entry['error'] ?? '') ?></td></tr>
+<tr><td><?= $this->e(implode(', ', $entry['keys'] ?? [])) ?></td><td><?= $this->username($entry['username'] ?? '') ?></td><td><?= $this->e(($entry['current_status'] ?? '') ?: '-') ?></td><td><?= $this->e(($entry['current_package'] ?? '') ?: '-') ?></td><td><?= $this->e(implode(', ', $entry['actions'] ?? [])) ?></td><td><?= $this->e($entry['error'] ?? '') ?></td></tr>
 <?php endforeach; ?>
 <?php foreach ($problems as $key => $message): ?>
 <tr><td><?= $this->e($key) ?></td><td></td><td></td><td></td><td></td><td><?= $this->e($message) ?></td></tr>
