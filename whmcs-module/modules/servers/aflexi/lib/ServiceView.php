@@ -42,6 +42,8 @@ final class ServiceView
                 'aflexiStatus' => $lang['status_' . $status] ?? $lang['status_unknown'],
                 'aflexiPackage' => (string) ($record->package ?? ''),
                 'aflexiPortalUrl' => $portalUrl,
+                // HTML: the SVG escaped by the extension, every other text by UsageChart.
+                'aflexiUsageChart' => UsageChart::html($context, (int) ($params['serviceid'] ?? 0), $lang, 'aflexi-usage-'),
             ] + self::bandwidth((int) ($params['serviceid'] ?? 0), $lang),
         ];
     }
@@ -124,6 +126,7 @@ final class ServiceView
             'Aflexi link status' => Text::e($record->status),
             'Aflexi package' => Text::e($record->package),
             'Aflexi bandwidth this month' => Text::e(implode(', ', array_filter(self::bandwidth((int) $record->service_id, Lang::strings())))),
+            'Aflexi daily bandwidth' => UsageChart::html($context, (int) $record->service_id, Lang::strings(), 'aflexi-admin-usage-'),
             'Aflexi last sync' => Text::e($record->last_sync ?? 'never'),
             'Aflexi last error' => $error === '' ? Text::e('none') : '<span style="color:#c00">' . Text::e($error) . '</span>',
         ];
