@@ -17,6 +17,7 @@ use WHMCS\Database\Capsule;
 use WHMCS\Module\Server\Aflexi\Context;
 use WHMCS\Module\Server\Aflexi\Lang;
 use WHMCS\Module\Server\Aflexi\Schema;
+use WHMCS\Module\Server\Aflexi\ServiceView;
 use WHMCS\Module\Server\Aflexi\UsageChart;
 use WhmcsHarness\Params;
 
@@ -117,6 +118,14 @@ final class UsageChartTest extends ModuleTestCase
 
         $this->expectException(\Aflexi\InvalidInputException::class);
         \Aflexi\usage_chart(['id' => 'x" onload="alert(1)', 'title' => '', 'axis' => '', 'current' => ['label' => '', 'days' => []], 'previous' => ['label' => '', 'days' => []]]);
+    }
+
+    /** @testdox The bandwidth row (shown even without the extension) words figures as the chart does */
+    public function testTheBandwidthRowAndTheChartWordFiguresAlike(): void
+    {
+        foreach ([0, 850, 1023, 1024, 1536, 1_000_000, 1_500_000, 3 * 1024 * 1024] as $mb) {
+            self::assertSame(\Aflexi\format_mb($mb), ServiceView::megabytes($mb), "$mb MB");
+        }
     }
 
     private function createdService(string $email): int

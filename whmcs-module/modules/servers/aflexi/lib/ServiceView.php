@@ -73,7 +73,11 @@ final class ServiceView
         ];
     }
 
-    /** 850 → "850 MB", 1536 → "1.5 GB", 3145728 → "3 TB" (binary units, as Aflexi's GB limits). */
+    /**
+     * 850 → "850 MB", 1536 → "1.5 GB", 3145728 → "3 TB" (binary units, as Aflexi's GB limits).
+     * The wording of Aflexi\format_mb (aflexi-core/src/usage.rs), kept here because this row is
+     * shown even when the extension is missing; UsageChartTest pins the two together.
+     */
     public static function megabytes(int $mb): string
     {
         foreach ([['TB', 1024 * 1024], ['GB', 1024]] as [$unit, $size]) {

@@ -124,10 +124,15 @@ final class UsageChart
             return is_array($keptDays) ? [$keptDays, (string) $kept->fetched_at, false] : null;
         }
         $fetchedAt = $now->format('Y-m-d H:i:s');
-        Capsule::table(Schema::USAGE_DAYS)->updateOrInsert(
-            ['service_id' => $serviceId],
-            ['publisher_id' => $publisherId, 'first_day' => $from, 'last_day' => $to, 'days' => json_encode($days, JSON_THROW_ON_ERROR), 'fetched_at' => $fetchedAt],
-        );
+        try {
+            Capsule::table(Schema::USAGE_DAYS)->updateOrInsert(
+                ['service_id' => $serviceId],
+                ['publisher_id' => $publisherId, 'first_day' => $from, 'last_day' => $to, 'days' => json_encode($days, JSON_THROW_ON_ERROR), 'fetched_at' => $fetchedAt],
+            );
+        } catch (\Throwable $e) {
+            // Two views at once may both insert; the figures read are shown all the same.
+            $context->note('usage_chart_not_kept', Text::cap($e->getMessage(), 300));
+        }
         return [$days, $fetchedAt, true];
     }
 
