@@ -74,6 +74,18 @@ namespace Aflexi {
         public function bandwidthUsageOf(int $year, int $month, array $publishers): array {}
 
         /**
+         * Bandwidth of one publisher per day, in MB (HTTP and RTMP added), keyed `YYYY-MM-DD`,
+         * from `$from` to `$to` (`YYYY-MM-DD`, both included, at most 62 days); days without
+         * traffic are absent. Two calls: `stats.getSummaries` for HTTP, then RTMP.
+         *
+         * @param int $publisherId
+         * @param mixed $from
+         * @param mixed $to
+         * @return array
+         */
+        public function dailyBandwidth(int $publisherId, mixed $from, mixed $to): array {}
+
+        /**
          * API calls made by this client so far, by method name.
          *
          * @return array
@@ -324,6 +336,60 @@ namespace Aflexi {
      * @return array
      */
     function bandwidth_limit(mixed $gb): array {}
+
+    /**
+     * The daily bandwidth chart of a service: `svg` (the whole `<svg>`, every text escaped,
+     * role="img" with its `<title>` and `<desc>`), `rows` (one per day of the period: `day`,
+     * `current_date`, `current`, `previous_date`, `previous`, figures worded as `format_mb`;
+     * `''` where a period has no such day), `current_total` and `previous_total`.
+     *
+     * `$chart` has the keys `id` (unique in the page: a letter, then letters, digits, - or _),
+     * `title`, `axis` (the label under the days), `current` and `previous`, each
+     * `['label' => ..., 'days' => [['date' => 'YYYY-MM-DD', 'mb' => int], ...]]` in order.
+     *
+     * @throws \Aflexi\InvalidInputException for a missing key, a negative figure, a bad date or
+     *     id, or a period longer than a year
+     *
+     * @param array $chart
+     * @return array
+     */
+    function usage_chart(array $chart): array {}
+
+    /**
+     * The bandwidth alert thresholds of a product setting ("80,100"; '' or null: the default
+     * 80 and 100), as a sorted list of percentages.
+     *
+     * @throws \Aflexi\InvalidInputException naming the entry that is not a whole percentage
+     *     from 1 to 1000, or for more than 10 thresholds
+     *
+     * @param mixed $setting
+     * @return array
+     */
+    function alert_thresholds(mixed $setting): array {}
+
+    /**
+     * The thresholds (percentages, from `Aflexi\alert_thresholds`) that a usage of `$usedMb`
+     * has reached against a limit of `$limitMb` (0: unlimited, none reached).
+     *
+     * @throws \Aflexi\InvalidInputException for a figure that is not a whole number or a
+     *     threshold outside 1..1000
+     *
+     * @param mixed $usedMb
+     * @param mixed $limitMb
+     * @param array $thresholds
+     * @return array
+     */
+    function alerts_reached(mixed $usedMb, mixed $limitMb, array $thresholds): array {}
+
+    /**
+     * A figure in MB as the client reads it: "850 MB", "1.5 GB", "3 TB" (binary units).
+     *
+     * @throws \Aflexi\InvalidInputException for a value that is not a whole number
+     *
+     * @param mixed $mb
+     * @return string
+     */
+    function format_mb(mixed $mb): string {}
 
     /**
      * The `tblhosting.bwusage` figure (MB) of a usage Aflexi reported in MB; a negative figure

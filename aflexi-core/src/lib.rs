@@ -8,6 +8,7 @@
 //! * [`entitlement`]: who is entitled to CDN through the addon;
 //! * [`service_publisher`]: which publisher a server-module service acts on;
 //! * [`usage`]: bandwidth in WHMCS's units (MB, bounded by its columns);
+//! * [`usage_chart`]: the daily bandwidth chart (SVG) and [`bandwidth_alert`] its alerts;
 //! * [`xmlrpc`]: the codec between XML-RPC and [`serde_json::Value`];
 //! * [`client`]: a typed client of the Aflexi API, async inside with a blocking facade;
 //! * [`sync`]: the engine that turns a desired state into a plan and applies it, and decides
@@ -16,6 +17,7 @@
 //! * [`error`]: the one error type, whose messages never carry a secret;
 //! * [`defaults`]: every default and bound, stated once.
 
+pub mod bandwidth_alert;
 pub mod client;
 pub mod defaults;
 pub mod entitlement;
@@ -26,6 +28,7 @@ pub mod secret;
 pub mod service_publisher;
 pub mod sync;
 pub mod usage;
+pub mod usage_chart;
 pub mod username;
 pub mod username_parts;
 pub mod whm;

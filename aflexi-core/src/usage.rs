@@ -72,9 +72,67 @@ pub fn usage_mb(mb: i64) -> Result<i64> {
     Ok(mb.max(0))
 }
 
+/// A figure in MB as the client reads it, in binary units as Aflexi's GB limits: 850 →
+/// "850 MB", 1536 → "1.5 GB", 3,145,728 → "3 TB" (at most two decimals, thousands
+/// separated; a negative figure reads as 0 MB). The one home of this wording: the chart, its
+/// table and the alert e-mail use it.
+pub fn format_mb(mb: i64) -> String {
+    let mb = mb.max(0);
+    for (unit, size) in [("TB", MB_PER_GB * MB_PER_GB), ("GB", MB_PER_GB)] {
+        if mb >= size {
+            return format!("{} {unit}", decimal(mb as f64 / size as f64));
+        }
+    }
+    format!("{} MB", thousands(mb.to_string()))
+}
+
+/// A number with at most two decimals, trailing zeros cut, thousands separated: 1234.5 →
+/// "1,234.5".
+pub fn decimal(value: f64) -> String {
+    let text = format!("{value:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let whole = thousands(whole.to_string());
+    if fraction.is_empty() {
+        whole
+    } else {
+        format!("{whole}.{fraction}")
+    }
+}
+
+fn thousands(digits: String) -> String {
+    let (sign, digits) = match digits.strip_prefix('-') {
+        Some(rest) => ("-", rest.to_string()),
+        None => ("", digits),
+    };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_read_in_mb_gb_and_tb_of_1024() {
+        assert_eq!(format_mb(0), "0 MB");
+        assert_eq!(format_mb(-3), "0 MB");
+        assert_eq!(format_mb(850), "850 MB");
+        assert_eq!(format_mb(1023), "1,023 MB");
+        assert_eq!(format_mb(1024), "1 GB");
+        assert_eq!(format_mb(1536), "1.5 GB");
+        assert_eq!(format_mb(1_000_000), "976.56 GB");
+        assert_eq!(format_mb(1_500_000), "1.43 TB");
+        assert_eq!(format_mb(3 * 1024 * 1024), "3 TB");
+        assert_eq!(decimal(0.126), "0.13");
+        assert_eq!(decimal(1234.5), "1,234.5");
+    }
 
     #[test]
     fn a_limit_in_gb_is_written_in_mb_of_1024() {

@@ -273,6 +273,23 @@ impl Client {
             .run(|c| async move { c.bandwidth_usage_of(year, month, &ids).await })?)
     }
 
+    /// Bandwidth of one publisher per day, in MB (HTTP and RTMP added), keyed `YYYY-MM-DD`,
+    /// from `$from` to `$to` (`YYYY-MM-DD`, both included, at most 62 days); days without
+    /// traffic are absent. Two calls: `stats.getSummaries` for HTTP, then RTMP.
+    pub fn daily_bandwidth(
+        &self,
+        publisherId: IntArg,
+        from: &Zval,
+        to: &Zval,
+    ) -> Result<BTreeMap<String, i64>, Failure> {
+        let publisher = publisherId.get("$publisherId")?;
+        let from = text("$from", from)?;
+        let to = text("$to", to)?;
+        Ok(self
+            .inner
+            .run(|c| async move { c.daily_bandwidth(publisher, &from, &to).await })?)
+    }
+
     /// What a sync of `$desired` would do, without doing it (the core's plan).
     ///
     /// `$desired` is a list of arrays with the keys `key` (the caller's reference, e.g. the

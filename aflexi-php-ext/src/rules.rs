@@ -11,12 +11,12 @@
 
 use aflexi_core::entitlement::{self, Invoice, ServiceFacts};
 use aflexi_core::service_publisher::{self, Which};
-use aflexi_core::{usage, username_parts};
+use aflexi_core::{bandwidth_alert, usage, usage_chart, username_parts};
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 use serde_json::json;
 
-use crate::convert::{flag, members, text, whole_number, ArrayArg, Key, PhpArray};
+use crate::convert::{flag, members, text, whole_number, zval_to_json, ArrayArg, Key, PhpArray};
 use crate::exception::Failure;
 
 /// Adds the functions of this module to the extension.
@@ -28,6 +28,10 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(publisher_of_service))
         .function(wrap_function!(bandwidth_limit))
         .function(wrap_function!(bandwidth_usage_mb))
+        .function(wrap_function!(format_mb))
+        .function(wrap_function!(usage_chart))
+        .function(wrap_function!(alert_thresholds))
+        .function(wrap_function!(alerts_reached))
 }
 
 /// Whether a service is entitled to CDN through the addon, from the facts WHMCS holds about
@@ -141,6 +145,94 @@ pub fn bandwidth_limit(gb: &Zval) -> Result<PhpArray, Failure> {
 pub fn bandwidth_usage_mb(mb: &Zval) -> Result<i64, Failure> {
     let mb = whole_number("$mb", mb)?;
     Ok(usage::usage_mb(mb)?)
+}
+
+/// A figure in MB as the client reads it: "850 MB", "1.5 GB", "3 TB" (binary units).
+///
+/// @throws \Aflexi\InvalidInputException for a value that is not a whole number
+#[php_function]
+#[php(name = "Aflexi\\format_mb")]
+pub fn format_mb(mb: &Zval) -> Result<String, Failure> {
+    Ok(usage::format_mb(whole_number("$mb", mb)?))
+}
+
+/// The daily bandwidth chart of a service: `svg` (the whole `<svg>`, every text escaped,
+/// role="img" with its `<title>` and `<desc>`), `rows` (one per day of the period: `day`,
+/// `current_date`, `current`, `previous_date`, `previous`, figures worded as `format_mb`;
+/// `''` where a period has no such day), `current_total` and `previous_total`.
+///
+/// `$chart` has the keys `id` (unique in the page: a letter, then letters, digits, - or _),
+/// `title`, `axis` (the label under the days), `current` and `previous`, each
+/// `['label' => ..., 'days' => [['date' => 'YYYY-MM-DD', 'mb' => int], ...]]` in order.
+///
+/// @throws \Aflexi\InvalidInputException for a missing key, a negative figure, a bad date or
+///     id, or a period longer than a year
+#[php_function]
+#[php(name = "Aflexi\\usage_chart")]
+pub fn usage_chart(chart: ArrayArg) -> Result<PhpArray, Failure> {
+    let value = match chart {
+        ArrayArg::Given(zval) => zval_to_json("$chart", zval)?,
+        ArrayArg::Empty => serde_json::Value::Null,
+    };
+    let spec: usage_chart::ChartSpec = serde_json::from_value(value)
+        .map_err(|e| Failure::input("$chart", crate::convert::shorten(&e.to_string())))?;
+    PhpArray::of(&usage_chart::render(&spec)?)
+}
+
+/// The bandwidth alert thresholds of a product setting ("80,100"; '' or null: the default
+/// 80 and 100), as a sorted list of percentages.
+///
+/// @throws \Aflexi\InvalidInputException naming the entry that is not a whole percentage
+///     from 1 to 1000, or for more than 10 thresholds
+#[php_function]
+#[php(name = "Aflexi\\alert_thresholds")]
+pub fn alert_thresholds(setting: &Zval) -> Result<Vec<i64>, Failure> {
+    let setting = if setting.dereference().is_null() {
+        String::new()
+    } else {
+        text("$setting", setting)?
+    };
+    Ok(bandwidth_alert::thresholds(&setting)?
+        .into_iter()
+        .map(i64::from)
+        .collect())
+}
+
+/// The thresholds (percentages, from `Aflexi\alert_thresholds`) that a usage of `$usedMb`
+/// has reached against a limit of `$limitMb` (0: unlimited, none reached).
+///
+/// @throws \Aflexi\InvalidInputException for a figure that is not a whole number or a
+///     threshold outside 1..1000
+#[php_function]
+#[php(name = "Aflexi\\alerts_reached")]
+pub fn alerts_reached(
+    usedMb: &Zval,
+    limitMb: &Zval,
+    thresholds: ArrayArg,
+) -> Result<Vec<i64>, Failure> {
+    let used = whole_number("$usedMb", usedMb)?;
+    let limit = whole_number("$limitMb", limitMb)?;
+    let mut list = Vec::new();
+    if let Some(table) = thresholds.table("$thresholds")? {
+        for member in members("$thresholds", table) {
+            let (key, value) = member?;
+            let at = format!("$thresholds{key}");
+            let t = whole_number(&at, value)?;
+            match u32::try_from(t) {
+                Ok(t) if (1..=bandwidth_alert::MAX_THRESHOLD).contains(&t) => list.push(t),
+                _ => {
+                    return Err(Failure::input(
+                        &at,
+                        "a threshold is a percentage from 1 to 1000",
+                    ))
+                }
+            }
+        }
+    }
+    Ok(bandwidth_alert::reached(used, limit, &list)
+        .into_iter()
+        .map(i64::from)
+        .collect())
 }
 
 /// The facts of an `entitlement` array, each with the name its errors give it (static, so

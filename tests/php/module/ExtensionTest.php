@@ -27,7 +27,7 @@ final class ExtensionTest extends TestCase
 
         self::assertFalse($results['extension_loaded'], 'the child PHP runs without the extension');
         self::assertSame('Aflexi CDN', $results['MetaData']['DisplayName'], 'MetaData still answers');
-        self::assertSame(['Package name'], $results['ConfigOptions'], 'ConfigOptions still answers');
+        self::assertSame(['Package name', 'Single sign-on', 'Bandwidth alert thresholds'], $results['ConfigOptions'], 'ConfigOptions still answers');
         $messages = [
             $results['TestConnection']['error'],
             $results['ListAccounts']['error'],
@@ -38,8 +38,8 @@ final class ExtensionTest extends TestCase
         }
         self::assertFalse($results['TestConnection']['success']);
         self::assertFalse($results['ListAccounts']['success']);
-        $activity = array_values(preg_grep('/\[(ClientClose|PreDeleteClient|ClientDelete)\b/', $out['log']['activity']));
-        self::assertCount(3, $activity, 'ClientClose, PreDeleteClient and ClientDelete each logged it');
+        $activity = array_values(preg_grep('/\[(ClientClose|PreDeleteClient|ClientDelete|BandwidthAlerts)\b/', $out['log']['activity']));
+        self::assertCount(4, $activity, 'ClientClose, PreDeleteClient, ClientDelete and the DailyCronJob alerts each logged it');
         array_push($messages, ...$activity);
         foreach ($messages as $message) {
             self::assertStringContainsString('is not loaded', html_entity_decode($message));

@@ -23,7 +23,7 @@ final class HooksIsolationTest extends ModuleTestCase
     {
         $report = $this->loadHooksInFreshProcess(self::MODULE, 'no-other-module', $this->ids());
 
-        self::assertSame(['ClientClose', 'PreDeleteClient', 'ClientDelete', 'EmailPreSend', 'ProductEdit'], $report['fired']);
+        self::assertSame(['ClientClose', 'PreDeleteClient', 'ClientDelete', 'EmailPreSend', 'ProductEdit', 'DailyCronJob'], $report['fired']);
     }
 
     public function testHooksRunWithoutTheExtensionAndSaySo(): void

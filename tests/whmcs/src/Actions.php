@@ -159,7 +159,9 @@ final class Actions
     /**
      * The daily cron, in the parts the stand-in models: UsageUpdate once per enabled server
      * whose module defines it (with server-only params, developers.whmcs.com/provisioning-modules/supported-functions), then DailyCronJob, then
-     * AfterCronJob (both without parameters). UsageUpdate answers 'success' (or nothing) when
+     * AfterCronJob (both without parameters; DailyCronJob "runs at the very end of the daily
+     * automation cron execution", AfterCronJob "after all scheduled tasks finish",
+     * developers.whmcs.com/hooks-reference/cron/). UsageUpdate answers 'success' (or nothing) when
      * it worked and an error text otherwise, which WHMCS writes to the Activity Log
      * (docs/WHMCS-FIDELITY.md: the Plesk module that ships with WHMCS returns exactly that).
      */

@@ -17,6 +17,8 @@
  *   ...&demo=preview                         the preview page the seeding's Save Settings showed
  *   /_demo                                   seeds if needed; JSON {run, products, services}
  *   /bootstrap.min.css                       Debian's libjs-bootstrap (Bootstrap 3), no network
+ *   /_chart, /clientarea.php?action=productdetails&id=N, /clientsservices.php?id=N
+ *                                            the server module's service pages (chartPage())
  *
  * The first request (run.sh calls /_demo) boots the harness normally - fresh schema - and
  * seeds: products (one named `<script>alert(1)</script> Hosting`, stored raw), clients with
@@ -42,7 +44,7 @@ if ($path === '/bootstrap.min.css') {
     readfile(BOOTSTRAP_CSS);
     return true;
 }
-if (!in_array($path, ['/addonmodules.php', '/_demo', '/'], true)) {
+if (!in_array($path, ['/addonmodules.php', '/_demo', '/', '/_chart', '/clientarea.php', '/clientsservices.php'], true)) {
     http_response_code(404);
     echo "not found\n";
     return true;
@@ -73,6 +75,9 @@ if (!is_array($state)) {
     WhmcsHarness\Crypto::useKey($state['crypto_key']);
 }
 
+if (chartPage($path)) {
+    return true;
+}
 if ($path === '/_demo') {
     header('Content-Type: application/json');
     echo json_encode(['run' => $state['run'], 'products' => $state['products'], 'services' => $state['services']]);
@@ -157,8 +162,57 @@ function seed(): array
     return ['run' => $run, 'products' => $products, 'services' => $services, 'preview' => $preview];
 }
 
+/**
+ * The server module's pages of one service with daily bandwidth (the usage chart, issue #16):
+ * /_chart makes that service once (a product using the module, Create against the sandbox)
+ * and answers {"service": id}; /clientarea.php?action=productdetails&id=N is the client's
+ * product details page (aflexi_ClientArea through real Smarty 3), /clientsservices.php?id=N
+ * the admin service page's module fields (aflexi_AdminServicesTabFields). False for other paths.
+ */
+function chartPage(string $path): bool
+{
+    if (!in_array($path, ['/_chart', '/clientarea.php', '/clientsservices.php'], true)) {
+        return false;
+    }
+    WhmcsHarness\Modules::loadServer('aflexi');
+    if ($path === '/_chart') {
+        $service = (int) Capsule::table('tblhosting as h')->join('tblproducts as p', 'p.id', '=', 'h.packageid')
+            ->where('p.servertype', 'aflexi')->value('h.id');
+        if ($service === 0) {
+            $product = Fixtures::product(['name' => 'CDN Starter', 'servertype' => 'aflexi', 'configoptions' => ['cdn-starter', '', '80,100']]);
+            $client = Fixtures::client(['firstname' => 'Zoë', 'lastname' => 'Chart', 'email' => 'chart@example.com']);
+            $service = Fixtures::service(['userid' => $client, 'packageid' => $product, 'server' => (int) Capsule::table('tblservers')->value('id'),
+                'username' => 'zoechart', 'password' => 'Chart-' . bin2hex(random_bytes(6)), 'domain' => 'zoe-chart.example.com']);
+            $created = WhmcsHarness\ModuleRunner::run('Create', $service);
+            if ($created['result'] !== 'success') {
+                throw new RuntimeException('Create failed: ' . json_encode($created));
+            }
+        }
+        header('Content-Type: application/json');
+        echo json_encode(['service' => $service]);
+        return true;
+    }
+    $params = WhmcsHarness\Params::forService((int) ($_GET['id'] ?? 0));
+    if ($path === '/clientarea.php') {
+        require_once dirname(__DIR__, 2) . '/module/support/Smarty.php';
+        $out = aflexi_ClientArea($params);
+        $body = AflexiModuleTests\Support\Smarty::render(ROOTDIR . '/modules/servers/aflexi/' . $out['tabOverviewModuleOutputTemplate'], $out['templateVariables']);
+        $title = 'My Products &amp; Services';
+    } else {
+        $rows = '';
+        foreach (aflexi_AdminServicesTabFields($params) as $label => $html) {
+            $rows .= '<tr><th style="width:220px">' . htmlspecialchars($label) . "</th><td>$html</td></tr>";
+        }
+        $body = "<div class=\"aflexi-cdn\"><table class=\"table\">$rows</table></div>";
+        $title = 'Clients &rsaquo; Products/Services';
+    }
+    header('Content-Type: text/html; charset=utf-8');
+    echo adminPage($body, '', $title);
+    return true;
+}
+
 /** A minimal WHMCS-like admin page around the addon's HTML (Bootstrap 3, like WHMCS's admin area). */
-function adminPage(string $body, string $sidebar): string
+function adminPage(string $body, string $sidebar, string $title = 'Aflexi CDN'): string
 {
     return <<<HTML
 <!DOCTYPE html>
@@ -184,7 +238,7 @@ body { background: #f4f6f9; }
 <div class="col-sm-2 sidebar">$sidebar</div>
 <div class="col-sm-10 content">
 <ol class="breadcrumb"><li>Addons</li><li class="active">Aflexi CDN</li></ol>
-<h1>Aflexi CDN</h1>
+<h1>$title</h1>
 $body
 </div></div></div>
 </body></html>

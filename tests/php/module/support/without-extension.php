@@ -50,6 +50,7 @@ $results['ClientArea'] = aflexi_ClientArea($params);
 foreach (['ClientClose', 'PreDeleteClient', 'ClientDelete'] as $point) {
     $log['hooks'][$point](['userid' => 3]);
 }
+$log['hooks']['DailyCronJob']([]);
 $results['EmailPreSend'] = $log['hooks']['EmailPreSend'](['messagename' => 'Aflexi CDN Welcome Mail', 'relid' => 5]);
 unset($log['hooks']);
 echo json_encode(['results' => $results, 'log' => $log], JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES);

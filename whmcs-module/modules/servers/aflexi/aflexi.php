@@ -61,7 +61,8 @@ function aflexi_MetaData(): array
  *
  * ORDER IS APPEND-ONLY: WHMCS stores these by position as tblproducts.configoption1..24, so
  * an option must never be removed, reordered or inserted before another; new options go at
- * the end. configoption1 = "Package name" (also the ListAccountsProductField above).
+ * the end. configoption1 = "Package name" (also the ListAccountsProductField above),
+ * configoption2 = "Single sign-on", configoption3 = "Bandwidth alert thresholds".
  *
  * @return array<string, array<string, mixed>>
  */
@@ -73,6 +74,20 @@ function aflexi_ConfigOptions(): array
             'Size' => '40',
             'Default' => '',
             'Description' => 'The Aflexi bandwidth package of this product (created on Aflexi when missing). Empty: the product name.',
+            'SimpleMode' => true,
+        ],
+        // configoption2: the sso branch's "Single sign-on" (issue #16 point 1); on merge, keep
+        // that branch's definition here, in this place.
+        'Single sign-on' => [
+            'Type' => 'yesno',
+            'Description' => 'Tick to let clients and admins open the CDN portal logged in.',
+        ],
+        // configoption3: read by lib/BandwidthAlerts.php (Aflexi\alert_thresholds).
+        'Bandwidth alert thresholds' => [
+            'Type' => 'text',
+            'Size' => '20',
+            'Default' => '80,100',
+            'Description' => 'Percentages of the monthly bandwidth limit at which the client is e-mailed "Aflexi CDN Bandwidth Alert", once per month each (e.g. 80,100).',
             'SimpleMode' => true,
         ],
     ];

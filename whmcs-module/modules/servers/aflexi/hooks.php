@@ -16,6 +16,7 @@ if (!defined('WHMCS')) {
 require_once __DIR__ . '/lib/autoload.php';
 
 use WHMCS\Database\Capsule;
+use WHMCS\Module\Server\Aflexi\BandwidthAlerts;
 use WHMCS\Module\Server\Aflexi\ClientHooks;
 use WHMCS\Module\Server\Aflexi\Context;
 use WHMCS\Module\Server\Aflexi\Connection;
@@ -84,4 +85,14 @@ add_hook('ProductEdit', 1, static function (array $vars): void {
             WelcomeTemplate::assignToProducts();
         }
     }, null, false);
+});
+
+/**
+ * DailyCronJob ("runs at the very end of the daily automation cron execution",
+ * developers.whmcs.com/hooks-reference/cron/, so after UsageUpdate wrote this month's
+ * bandwidth): e-mails "Aflexi CDN Bandwidth Alert" for each threshold a service has reached
+ * this month, once per service, month and threshold (lib/BandwidthAlerts.php). Returns nothing.
+ */
+add_hook('DailyCronJob', 1, static function (): void {
+    ModuleCall::background(new Context('BandwidthAlerts'), static fn (Context $c): array => BandwidthAlerts::run($c));
 });

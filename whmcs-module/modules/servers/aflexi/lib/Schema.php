@@ -18,12 +18,21 @@ use WHMCS\Database\Capsule;
  *                        every call) and the operator's portal URL (see ServerRecords).
  * mod_aflexi_products    one row per Aflexi product the module has seen: it was offered the
  *                        welcome template once, so an admin's later "None" stays (ProductWelcome).
+ * mod_aflexi_usage_days  one row per service: the daily bandwidth its chart last read from Aflexi
+ *                        (JSON by date) and when, so that a page view costs no API call within
+ *                        the hour, and shows the last figures with their age when Aflexi is down
+ *                        (UsageChart).
+ * mod_aflexi_alerts_sent one row per service, month and threshold whose bandwidth alert was
+ *                        claimed (then sent); its unique key is what makes a re-run never send
+ *                        twice (BandwidthAlerts).
  */
 final class Schema
 {
     public const PUBLISHERS = 'mod_aflexi_publishers';
     public const SERVERS = 'mod_aflexi_servers';
     public const PRODUCTS = 'mod_aflexi_products';
+    public const USAGE_DAYS = 'mod_aflexi_usage_days';
+    public const ALERTS_SENT = 'mod_aflexi_alerts_sent';
 
     /** @var array<string, true> tables known to exist in this request */
     private static array $present = [];
@@ -57,6 +66,24 @@ final class Schema
         self::table(self::PRODUCTS, static function (Blueprint $table): void {
             $table->unsignedInteger('product_id')->primary();
             $table->dateTime('created_at')->nullable();
+        });
+        self::table(self::USAGE_DAYS, static function (Blueprint $table): void {
+            $table->unsignedInteger('service_id')->primary();
+            $table->unsignedBigInteger('publisher_id');
+            $table->date('first_day');
+            $table->date('last_day');
+            $table->mediumText('days');
+            $table->dateTime('fetched_at');
+        });
+        self::table(self::ALERTS_SENT, static function (Blueprint $table): void {
+            $table->increments('id');
+            $table->unsignedInteger('service_id');
+            $table->char('period', 7);
+            $table->unsignedSmallInteger('threshold');
+            $table->string('state', 8);
+            $table->dateTime('claimed_at');
+            $table->dateTime('sent_at')->nullable();
+            $table->unique(['service_id', 'period', 'threshold']);
         });
     }
 

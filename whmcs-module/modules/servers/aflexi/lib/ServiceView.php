@@ -42,6 +42,8 @@ final class ServiceView
                 'aflexiStatus' => $lang['status_' . $status] ?? $lang['status_unknown'],
                 'aflexiPackage' => (string) ($record->package ?? ''),
                 'aflexiPortalUrl' => $portalUrl,
+                // HTML: the SVG escaped by the extension, every other text by UsageChart.
+                'aflexiUsageChart' => UsageChart::html($context, (int) ($params['serviceid'] ?? 0), $lang, 'aflexi-usage-'),
             ] + self::bandwidth((int) ($params['serviceid'] ?? 0), $lang),
         ];
     }
@@ -71,7 +73,11 @@ final class ServiceView
         ];
     }
 
-    /** 850 → "850 MB", 1536 → "1.5 GB", 3145728 → "3 TB" (binary units, as Aflexi's GB limits). */
+    /**
+     * 850 → "850 MB", 1536 → "1.5 GB", 3145728 → "3 TB" (binary units, as Aflexi's GB limits).
+     * The wording of Aflexi\format_mb (aflexi-core/src/usage.rs), kept here because this row is
+     * shown even when the extension is missing; UsageChartTest pins the two together.
+     */
     public static function megabytes(int $mb): string
     {
         foreach ([['TB', 1024 * 1024], ['GB', 1024]] as [$unit, $size]) {
@@ -124,6 +130,7 @@ final class ServiceView
             'Aflexi link status' => Text::e($record->status),
             'Aflexi package' => Text::e($record->package),
             'Aflexi bandwidth this month' => Text::e(implode(', ', array_filter(self::bandwidth((int) $record->service_id, Lang::strings())))),
+            'Aflexi daily bandwidth' => UsageChart::html($context, (int) $record->service_id, Lang::strings(), 'aflexi-admin-usage-'),
             'Aflexi last sync' => Text::e($record->last_sync ?? 'never'),
             'Aflexi last error' => $error === '' ? Text::e('none') : '<span style="color:#c00">' . Text::e($error) . '</span>',
         ];

@@ -4,8 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Aflexi;
 
-use WHMCS\Database\Capsule;
-
 /**
  * The product welcome e-mail "Aflexi CDN Welcome Mail": installed when missing (never
  * overwriting an administrator's edits: it is looked up by name first), set as the welcome
@@ -21,7 +19,7 @@ use WHMCS\Database\Capsule;
 final class WelcomeTemplate
 {
     public const NAME = 'Aflexi CDN Welcome Mail';
-    public const TYPE = 'product';
+    public const TYPE = EmailTemplates::TYPE;
 
     /** The template's id once known in this request. */
     private static ?int $installedId = null;
@@ -46,35 +44,7 @@ final class WelcomeTemplate
     /** The template's id, inserting the template when no template of that name exists. */
     public static function install(): int
     {
-        $existing = Capsule::table('tblemailtemplates')
-            ->where('type', self::TYPE)
-            ->where('name', self::NAME)
-            ->orderBy('id')
-            ->value('id');
-        if ($existing !== null) {
-            return (int) $existing;
-        }
-        $now = PublisherRecords::now();
-        $row = [
-            'type' => self::TYPE,
-            'name' => self::NAME,
-            'subject' => 'Your Aflexi CDN account is ready',
-            'message' => self::body(),
-            'attachments' => '',
-            'fromname' => '',
-            'fromemail' => '',
-            'disabled' => 0,
-            'custom' => 1,
-            'language' => '',
-            'copyto' => '',
-            'blind_copy_to' => '',
-            'plaintext' => 0,
-            'created_at' => $now,
-            'updated_at' => $now,
-        ];
-        // The column set differs between WHMCS versions: write the columns this one has.
-        $columns = array_flip(Capsule::schema()->getColumnListing('tblemailtemplates'));
-        return (int) Capsule::table('tblemailtemplates')->insertGetId(array_intersect_key($row, $columns));
+        return EmailTemplates::install(self::NAME, 'Your Aflexi CDN account is ready', self::body());
     }
 
     /**

@@ -33,4 +33,7 @@
             </td>
         </tr>
     </table>
+    <h4>{$aflexiLang.chart_title|escape:'html':'UTF-8'}</h4>
+    {* Already HTML: the SVG is escaped by the extension, every other text by lib/UsageChart.php. *}
+    {$aflexiUsageChart}
 </div>
