@@ -62,6 +62,25 @@ final class View
         return $this->link . ($query === [] ? '' : '&' . http_build_query($query));
     }
 
+    /**
+     * A full Aflexi username as every page shows it: the local part, the full form in a title
+     * tooltip (Aflexi\username_parts); '' for none.
+     */
+    public function username(string $full): Html
+    {
+        if ($full === '') {
+            return new Html('');
+        }
+        $parts = \Aflexi\username_parts($full);
+        return new Html(sprintf('<span title="%s">%s</span>', $this->e($parts['full']), $this->e($parts['local'])));
+    }
+
+    /** WHMCS's admin page of a service (clientsservices.php?userid=N&id=M), not yet escaped. */
+    public static function serviceUrl(int $clientId, int $serviceId): string
+    {
+        return 'clientsservices.php?' . http_build_query(['userid' => $clientId, 'id' => $serviceId]);
+    }
+
     /** The hidden CSRF field every POST form carries (WHMCS checks it with check_token). */
     public function token(): Html
     {
