@@ -13,6 +13,7 @@ use AflexiAddonTests\Support\AddonTestCase;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\AflexiCdn\DashboardWidget;
 use WHMCS\Module\Addon\AflexiCdn\History;
+use WHMCS\Module\Addon\AflexiCdn\RunItems;
 use WHMCS\Module\Addon\AflexiCdn\Schema;
 use WhmcsHarness\Actions;
 use WhmcsHarness\Addon;
@@ -37,9 +38,9 @@ final class AuditTest extends AddonTestCase
     }
 
     /** A client whose e-mail is empty: the engine rejects its service (a failed row of kind invalid). */
-    private function brokenService(int $product): int
+    private function brokenService(int $product, string $username = ''): int
     {
-        $service = $this->activeService($product, ['username' => '']);
+        $service = $this->activeService($product, ['username' => $username]);
         Capsule::table('tblclients')->where('id', Capsule::table('tblhosting')->where('id', $service)->value('userid'))->update(['email' => '']);
         return $service;
     }
@@ -68,9 +69,10 @@ final class AuditTest extends AddonTestCase
     public function testAFailedRowSaysWhatToDoAndItsRetryIsANewRunThatSucceedsOnceTheDataIsFixed(): void
     {
         $product = $this->product();
-        $broken = $this->brokenService($product);
+        $broken = $this->brokenService($product, 'noemail1'); // a username, no e-mail: the engine's invalid_input
         $this->saveAndApply([$product]);
         $runId = (int) Capsule::table(Schema::RUNS)->max('id');
+        self::assertSame('invalid_input', Capsule::table(Schema::RUN_ITEMS)->where('item_key', (string) $broken)->value('kind'));
         $report = AddonPage::get(self::MODULE, ['action' => 'run', 'id' => (string) $runId]);
         self::assertStringContainsString('correct it in WHMCS, then Retry', $report);
         self::assertStringContainsString('name="service" value="' . $broken . '"', $report);
@@ -86,6 +88,17 @@ final class AuditTest extends AddonTestCase
         self::assertStringContainsString('aflexi-count-create">1<', $retried);
         self::assertNotNull($this->record($broken)->publisher_id);
         self::assertCount(1, self::lines('/^Aflexi CDN: retry #' . $retryRun . ' by admin: 1 created \(retry of run #' . $runId . '\)/'));
+    }
+
+    public function testEachErrorKindOfTheEngineHasAnActionTheReportShows(): void
+    {
+        $cases = ['invalid_input' => 'invalid', 'authentication' => 'authentication', 'internal' => 'internal',
+            'timeout' => 'outage', 'connect' => 'outage', 'http_status' => 'outage', 'fault' => 'refused', 'not_found' => 'refused', '' => 'refused'];
+        $lang = Addon::vars(self::MODULE)['_lang'];
+        foreach ($cases as $kind => $action) {
+            self::assertSame($action, RunItems::action($kind), $kind);
+            self::assertArrayHasKey('action_' . $action, $lang);
+        }
     }
 
     public function testRetryAllWithoutTheCsrfTokenIsRejectedAndRunsNothing(): void

@@ -10,16 +10,31 @@ use WHMCS\Module\Server\Aflexi\Text;
 /**
  * The services a run finished (mod_aflexi_cdn_run_items), written by every kind of run (a Save
  * Settings step, a cron reconcile slice, a retry), so that each report can be read later. A
- * failed row keeps the kind of its failure, which the report turns into what an admin can do.
+ * failed row keeps the engine's kind of its failure, which the report turns into what an
+ * admin can do (action()).
  */
 final class RunItems
 {
-    /** The service's data cannot make a publisher (the engine rejected it before any API call). */
-    public const INVALID = 'invalid';
-    /** Aflexi did not answer (the engine's `outage`): the same call is expected to pass later. */
-    public const OUTAGE = 'outage';
-    /** Aflexi answered with a refusal: something on Aflexi (publisher, package) needs a look. */
-    public const REFUSED = 'refused';
+    /** The kind of a failure the engine found in the entry itself (aflexi-core's INVALID_INPUT). */
+    public const INVALID_INPUT = 'invalid_input';
+    /**
+     * What an admin can do about a failure, by the engine's error kind (SyncResult::error_kind,
+     * Aflexi\Error::kind in the core): the language key action_<this>. A kind not listed
+     * (fault, not_found, too_large, redirect, a new one) is a refusal by Aflexi.
+     */
+    private const ACTIONS = [
+        self::INVALID_INPUT => 'invalid',
+        'authentication' => 'authentication',
+        'internal' => 'internal',
+        'connect' => 'outage', 'refused' => 'outage', 'dns' => 'outage', 'tls' => 'outage',
+        'timeout' => 'outage', 'http_status' => 'outage', 'io' => 'outage', 'protocol' => 'outage',
+    ];
+
+    /** The action (language key action_<it>) for a failure of this kind. */
+    public static function action(?string $kind): string
+    {
+        return self::ACTIONS[(string) $kind] ?? 'refused';
+    }
 
     /**
      * Whether a publisher's result is left for a later step: not started (pending), or failed
@@ -30,16 +45,6 @@ final class RunItems
     {
         $outcome = (string) ($result['outcome'] ?? '');
         return $outcome === 'pending' || ($outcome === 'failed' && ($result['outage'] ?? false) === true);
-    }
-
-    /** The kind of a failed result (see the constants). */
-    public static function kind(array $result): string
-    {
-        if (($result['outage'] ?? false) === true) {
-            return self::OUTAGE;
-        }
-        // A rejected entry never reached Aflexi: the engine reports it without a username.
-        return (string) ($result['username'] ?? '') === '' ? self::INVALID : self::REFUSED;
     }
 
     /**
@@ -64,7 +69,7 @@ final class RunItems
                     'client_id' => (int) ($set->clients[(string) $key] ?? 0),
                     'username' => (string) ($result['username'] ?? ''),
                     'outcome' => $outcome,
-                    'kind' => $outcome === 'failed' ? self::kind($result) : null,
+                    'kind' => $outcome === 'failed' ? (string) ($result['error_kind'] ?? '') : null,
                     'actions' => implode(',', (array) ($result['actions'] ?? [])),
                     'error' => isset($result['error']) ? Text::cap((string) $result['error']) : null,
                 ];
@@ -72,7 +77,7 @@ final class RunItems
         }
         foreach ($set->problems as $key => $message) {
             $rows[] = ['run_id' => $runId, 'item_key' => (string) $key, 'client_id' => (int) ($set->clients[$key] ?? 0),
-                'username' => '', 'outcome' => 'failed', 'kind' => self::INVALID, 'actions' => '', 'error' => Text::cap($message)];
+                'username' => '', 'outcome' => 'failed', 'kind' => self::INVALID_INPUT, 'actions' => '', 'error' => Text::cap($message)];
         }
         foreach (array_chunk($rows, 500) as $chunk) {
             Capsule::table(Schema::RUN_ITEMS)->insertOrIgnore($chunk);

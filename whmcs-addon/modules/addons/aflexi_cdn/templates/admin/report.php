@@ -31,7 +31,7 @@ $serviceCell = function (\stdClass $item): string {
 <tbody>
 <?php foreach ($failed as $item): ?>
 <tr><td><?= $serviceCell($item) ?></td><td><?= $this->e($item->client) ?></td><td><?= $this->username((string) $item->username) ?></td>
-<td><?= $this->t('action_' . ($item->kind ?? 'refused')) ?></td><td><small><?= $this->e($item->error ?? '') ?></small></td>
+<td><?= $this->t('action_' . \WHMCS\Module\Addon\AflexiCdn\RunItems::action($item->kind)) ?></td><td><small><?= $this->e($item->error ?? '') ?></small></td>
 <td><form method="post" action="<?= $this->e($this->url('retry', ['run' => $runId])) ?>"><?= $this->token() ?><input type="hidden" name="service" value="<?= $this->e($item->service_id) ?>" /><button type="submit" class="btn btn-default btn-xs"><?= $this->t('retry') ?></button></form></td></tr>
 <?php endforeach; ?>
 </tbody>
