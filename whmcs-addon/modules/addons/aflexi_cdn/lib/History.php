@@ -27,7 +27,7 @@ final class History
     public static function begin(string $kind, int $adminId, int $total = 0): int
     {
         Schema::ensure();
-        self::prune(self::KEEP - 1); // and this one makes KEEP
+        self::deleteOlder(self::KEEP - 1); // and this one makes KEEP
         $now = date('Y-m-d H:i:s');
         return (int) Capsule::table(Schema::RUNS)->insertGetId([
             'kind' => $kind, 'status' => Runs::RUNNING, 'total' => $total, 'admin_id' => $adminId,
@@ -47,7 +47,7 @@ final class History
     }
 
     /** Deletes the runs (and their items and cPanel results) older than the $keep most recent; returns how many. */
-    public static function prune(int $keep = self::KEEP): int
+    public static function deleteOlder(int $keep = self::KEEP): int
     {
         $oldestKept = Capsule::table(Schema::RUNS)->orderByDesc('id')->skip(max(0, $keep - 1))->take(1)->value('id');
         if ($oldestKept === null) {
@@ -69,8 +69,7 @@ final class History
      */
     public static function runs(): array
     {
-        $runs = Capsule::table(Schema::RUNS . ' as r')->leftJoin('tbladmins as a', 'a.id', '=', 'r.admin_id')
-            ->orderByDesc('r.id')->limit(self::KEEP)->select(['r.*', 'a.username as admin'])->get();
+        $runs = self::withAdmin()->orderByDesc('r.id')->limit(self::KEEP)->get();
         $list = [];
         foreach ($runs as $run) {
             $list[] = self::describe($run);
@@ -81,8 +80,7 @@ final class History
     /** @return ?array<string, mixed> a run as runs() lists it, or null */
     public static function run(int $runId): ?array
     {
-        $run = Capsule::table(Schema::RUNS . ' as r')->leftJoin('tbladmins as a', 'a.id', '=', 'r.admin_id')
-            ->where('r.id', $runId)->select(['r.*', 'a.username as admin'])->first();
+        $run = self::withAdmin()->where('r.id', $runId)->first();
         return $run === null ? null : self::describe($run);
     }
 
@@ -115,6 +113,13 @@ final class History
     public static function doneCount(int $runId): int
     {
         return Capsule::table(Schema::RUN_ITEMS)->where('run_id', $runId)->where('outcome', 'done')->count();
+    }
+
+    /** The runs with the username of the admin who started each (`admin`, null for the cron). */
+    private static function withAdmin(): \Illuminate\Database\Query\Builder
+    {
+        return Capsule::table(Schema::RUNS . ' as r')->leftJoin('tbladmins as a', 'a.id', '=', 'r.admin_id')
+            ->select(['r.*', 'a.username as admin']);
     }
 
     private static function describe(object $run): array
