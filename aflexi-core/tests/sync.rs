@@ -190,7 +190,10 @@ fn bad_entries_fail_alone_with_their_reason() {
         .as_deref()
         .unwrap()
         .contains("e-mail"));
+    assert_eq!(report.results[1].error_kind, Some("invalid_input"));
     assert_eq!(report.results[2].outcome, Outcome::Failed);
+    assert_eq!(report.results[2].error_kind, Some("invalid_input"));
+    assert_eq!(report.results[0].error_kind, None);
     assert_eq!(links(&sb).len(), 1);
 }
 
@@ -280,7 +283,9 @@ fn when_aflexi_stops_answering_a_few_fail_and_the_rest_wait_for_the_next_run() {
         .collect();
     // Five in a row stop it; at most one more was in flight at concurrency 2.
     assert!((5..=6).contains(&failed.len()), "{:?}", report.counts);
-    assert!(failed.iter().all(|r| r.outage && r.error.is_some()));
+    assert!(failed
+        .iter()
+        .all(|r| r.outage && r.error.is_some() && r.error_kind == Some("http_status")));
     assert_eq!(report.counts.get("pending"), Some(&(50 - failed.len())));
     sb.set_faults(0.0, &[]);
     let again = run(&sb, desired(50, "Gold"), Options::default());

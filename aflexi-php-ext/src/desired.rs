@@ -129,6 +129,7 @@ pub fn add_to_report(report: &mut Report, rejected: &[Rejected]) {
             actions: Vec::new(),
             outcome: Outcome::Failed,
             error: Some(r.error.clone()),
+            error_kind: Some(aflexi_core::sync::INVALID_INPUT),
             outage: false,
             package: String::new(),
             status: String::new(),

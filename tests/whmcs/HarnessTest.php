@@ -13,6 +13,7 @@ declare(strict_types=1);
 use WHMCS\Database\Capsule;
 use WhmcsHarness\Actions;
 use WhmcsHarness\Addon;
+use WhmcsHarness\AdminHome;
 use WhmcsHarness\Config;
 use WhmcsHarness\AddonPage;
 use WhmcsHarness\Crypto;
@@ -974,6 +975,63 @@ final class HarnessTest extends TestCase
 
         $this->assertSame(["Server Usage Update Failed: Aflexi could not be reached - Server ID: $server"], Whmcs::activityLog());
     }
+
+    public function testTheAdminHomeRendersEachWidgetAnAdminHomeWidgetsHookReturnsByWeightWithItsDataCached(): void
+    {
+        HarnessWidget::$value = 'first';
+        Hooks::add('AdminHomeWidgets', 1, static fn (): HarnessWidget => new HarnessWidget());
+        Hooks::add('AdminHomeWidgets', 2, static fn (): string => 'not a widget');
+        Hooks::add('AdminHomeWidgets', 3, static fn (): LightWidget => new LightWidget());
+
+        $this->assertSame(['LightWidget' => '<p>light</p>', 'HarnessWidget' => '<p>first</p>'], AdminHome::widgets());
+
+        HarnessWidget::$value = 'second';
+        $this->assertSame('<p>first</p>', AdminHome::widgets()['HarnessWidget'], 'getData() is cached for $cacheExpiry');
+        $this->assertSame('<p>second</p>', (new HarnessWidget())->render(true), 'a forced refresh reads again');
+    }
+
+    public function testAWidgetThatNamesAPermissionIsNotGuessedAbout(): void
+    {
+        Hooks::add('AdminHomeWidgets', 1, static fn (): PermissionWidget => new PermissionWidget());
+        $this->expectExceptionMessage('requires the permission "Main Homepage"');
+        AdminHome::widgets();
+    }
+}
+
+/** A dashboard widget with cached data (HarnessTest). */
+final class HarnessWidget extends \WHMCS\Module\AbstractWidget
+{
+    public static string $value = '';
+    protected $weight = 200;
+    protected $cache = true;
+    protected $cacheExpiry = 120;
+
+    public function getData()
+    {
+        return ['value' => self::$value];
+    }
+
+    public function generateOutput($data)
+    {
+        return '<p>' . $data['value'] . '</p>';
+    }
+}
+
+/** A lighter widget: shown first. */
+final class LightWidget extends \WHMCS\Module\AbstractWidget
+{
+    protected $weight = 10;
+
+    public function generateOutput($data)
+    {
+        return '<p>light</p>';
+    }
+}
+
+/** A widget that requires a named permission. */
+final class PermissionWidget extends \WHMCS\Module\AbstractWidget
+{
+    protected $requiredPermission = 'Main Homepage';
 }
 
 /**

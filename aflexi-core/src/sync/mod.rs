@@ -30,7 +30,7 @@ use crate::client::{Client, LinkChange, LinkStatus, NewPublisher, Profile};
 use crate::{defaults, password, Result, Secret};
 
 pub use passwords::{passwords, HeldPassword};
-pub use plan::{plan, Plan, PlanEntry};
+pub use plan::{plan, Plan, PlanEntry, INVALID_INPUT};
 
 /// What WHMCS wants for a publisher.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,6 +110,9 @@ pub struct SyncResult {
     pub outcome: Outcome,
     /// Why it failed.
     pub error: Option<String>,
+    /// What kind of failure `error` is, for code to branch on: `invalid_input` (the desired
+    /// entry itself), `internal` (a bug), else the [`crate::Error::kind`] of the failed call.
+    pub error_kind: Option<&'static str>,
     /// The failure was Aflexi not answering ([`crate::Error::is_outage`]): nothing says the
     /// publisher is wrong, and a later run is expected to succeed. A failure of any other
     /// kind would repeat as it is.
@@ -264,6 +267,7 @@ fn settle(
             if let Some((index, entry)) = running.remove(&e.id()) {
                 let mut r = entry.into_result(Outcome::Failed, None);
                 r.error = Some("internal error while applying; run the sync again".into());
+                r.error_kind = Some("internal");
                 results[index] = Some(r);
             }
             false
@@ -299,6 +303,7 @@ async fn apply_one(
         Err(e) => {
             let mut r = entry.into_result(Outcome::Failed, None);
             r.error = Some(e.to_string());
+            r.error_kind = Some(e.kind());
             r.outage = e.is_outage();
             r
         }

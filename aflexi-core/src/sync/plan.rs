@@ -30,6 +30,9 @@ pub struct PlanEntry {
     pub current_package: String,
     /// Set when this entry cannot be planned (bad input, lookup failed).
     pub error: Option<String>,
+    /// What kind of failure `error` is, for code to branch on: `invalid_input` (the entry
+    /// itself), else the [`crate::Error::kind`] of the call that failed.
+    pub error_kind: Option<&'static str>,
     #[serde(skip)]
     pub(super) desired: DesiredPublisher,
 }
@@ -43,6 +46,7 @@ impl PlanEntry {
             actions: self.actions,
             outcome,
             error: self.error,
+            error_kind: self.error_kind,
             outage: false,
             package: self.current_package,
             status: self.current_status,
@@ -83,9 +87,13 @@ pub async fn plan(
         wanted.package = package::normalize(&wanted.package);
         wanted.email = wanted.email.trim().to_string();
         wanted.name = wanted.name.trim().to_string();
-        let (username, error) = match client.full_username(&wanted.username).await {
-            Ok(full) => (full, input_problem(&wanted)),
-            Err(e) => (wanted.username.clone(), Some(e.to_string())),
+        let (username, error, error_kind) = match client.full_username(&wanted.username).await {
+            Ok(full) => {
+                let problem = input_problem(&wanted);
+                let kind = problem.as_ref().map(|_| INVALID_INPUT);
+                (full, problem, kind)
+            }
+            Err(e) => (wanted.username.clone(), Some(e.to_string()), Some(e.kind())),
         };
         let key = username.to_ascii_lowercase();
         match index.get(&key) {
@@ -97,6 +105,7 @@ pub async fn plan(
                 if upgrade || (entry.error.is_some() && error.is_none()) {
                     entry.desired = wanted;
                     entry.error = error;
+                    entry.error_kind = error_kind;
                 }
             }
             None => {
@@ -109,6 +118,7 @@ pub async fn plan(
                     current_status: String::new(),
                     current_package: String::new(),
                     error,
+                    error_kind,
                     desired: wanted,
                 });
             }
@@ -129,8 +139,9 @@ pub async fn plan(
             continue;
         }
         let key = entry.username.to_ascii_lowercase();
-        if let Some(reason) = failed.get(&key) {
+        if let Some((reason, kind)) = failed.get(&key) {
             entry.error = Some(reason.clone());
+            entry.error_kind = Some(kind);
             continue;
         }
         let current = found.get(&key);
@@ -178,6 +189,9 @@ pub async fn plan(
         packages,
     })
 }
+
+/// The error kind of an entry that cannot be synced as it is (see [`input_problem`]).
+pub const INVALID_INPUT: &str = "invalid_input";
 
 /// What must be true of a desired entry before anything is planned for it.
 fn input_problem(wanted: &DesiredPublisher) -> Option<String> {
@@ -239,7 +253,8 @@ fn decide(wanted: &DesiredPublisher, current: Option<&Publisher>) -> Vec<Action>
 }
 
 type Found = HashMap<String, Publisher>;
-type Failed = HashMap<String, String>;
+/// Username → why it could not be read, and the error's kind.
+type Failed = HashMap<String, (String, &'static str)>;
 
 /// Looks every planned username up, `LOOKUP_CHUNK` a call, `concurrency` calls at once.
 async fn look_up(
@@ -271,7 +286,7 @@ async fn look_up(
                 Err(e) => {
                     let reason = format!("could not read the publisher from Aflexi: {e}");
                     for name in chunk {
-                        failed.insert(name.to_ascii_lowercase(), reason.clone());
+                        failed.insert(name.to_ascii_lowercase(), (reason.clone(), e.kind()));
                     }
                 }
             }

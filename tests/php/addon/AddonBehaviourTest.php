@@ -438,7 +438,8 @@ final class AddonBehaviourTest extends AddonTestCase
         self::assertStringContainsString('aflexi-count-reactivate">1<', $html);
         self::assertStringContainsString('aflexi-count-change_package">3<', $html);
         self::assertStringContainsString('aflexi-count-failed">1<', $html);
-        self::assertStringContainsString('<td>' . $broken . '</td>', $html);
+        $owner = (int) Capsule::table('tblhosting')->where('id', $broken)->value('userid');
+        self::assertStringContainsString('clientsservices.php?userid=' . $owner . '&amp;id=' . $broken . '">#' . $broken . '</a>', $html);
         self::assertMatchesRegularExpression('/e-mail|email/i', (string) $this->record($broken)?->last_error . $html);
         self::assertSame('platinum', $this->publisher('moved1')['package']['name']);
         self::assertNotNull($this->publisher('new1'));

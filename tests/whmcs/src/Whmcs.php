@@ -43,6 +43,7 @@ final class Whmcs
         self::$calls = self::$apiCalls = self::$apiFakes = self::$moduleLog = self::$emails = self::$hookRuns = [];
         self::$recording = true;
         Hooks::forgetTestHooks();
+        \WHMCS\Module\AbstractWidget::forgetCache();
         $_GET = $_POST = $_REQUEST = $_COOKIE = [];
         $_SESSION = [];
         unset($_SERVER['REQUEST_METHOD']);

@@ -128,6 +128,8 @@ shoot packages "$page&action=packages"
 . tests/php/addon/browser/publishers.sh
 . tests/php/addon/browser/chart.sh
 
+. tests/php/addon/browser/audit.sh   # run history, report, retry, password audit
+
 if grep -qiE 'fatal|warning|deprecated|notice' "$tmp/php.log"; then
   echo "FAIL PHP reported problems:" >&2; grep -iE 'fatal|warning|deprecated|notice' "$tmp/php.log" | head -20 >&2
   failures=$((failures + 1))

@@ -32,6 +32,7 @@ final class AdminPagesTest extends AddonTestCase
         'step' => ['go' => '1'],
         'publishers' => ['show' => '1'],
         'packages' => ['load' => '1'],
+        'retry' => ['service' => '0'],
     ];
 
     /** @testdox Every action refuses a POST without the CSRF token or with a wrong one, before it does anything */
@@ -88,6 +89,8 @@ final class AdminPagesTest extends AddonTestCase
             'publishers' => AddonPage::get(self::MODULE, ['action' => 'publishers']),
             'packages' => AddonPage::post(self::MODULE, ['load' => '1'], ['action' => 'packages']),
             'preview' => $this->save([$product]),
+            'runs' => AddonPage::get(self::MODULE, ['action' => 'runs']),
+            'run' => AddonPage::get(self::MODULE, ['action' => 'run', 'id' => (string) \WHMCS\Database\Capsule::table(\WHMCS\Module\Addon\AflexiCdn\Schema::RUNS)->max('id')]),
         ];
         foreach ($pages as $name => $html) {
             self::assertStringNotContainsString('<script>alert(1)', $html, $name);
@@ -95,6 +98,7 @@ final class AdminPagesTest extends AddonTestCase
             self::assertSame([], Leaks::in($html, $this->authKey), $name);
         }
         self::assertStringContainsString('&lt;script&gt;alert(1)&lt;/script&gt;', $pages['products']);
+        self::assertStringContainsString('&quot;&gt;&lt;script&gt;alert(1)', $pages['run'], 'the client name in the report, escaped');
         self::assertStringContainsString('Plan &quot;&gt;&lt;script&gt;', $pages['packages'], 'the package (from Aflexi) is listed, escaped');
     }
 

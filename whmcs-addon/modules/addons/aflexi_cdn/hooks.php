@@ -13,6 +13,7 @@ if (!defined('WHMCS')) {
 
 require_once __DIR__ . '/lib/shared.php';
 
+use WHMCS\Module\Addon\AflexiCdn\DashboardWidget;
 use WHMCS\Module\Addon\AflexiCdn\HookHandlers;
 
 // Without the server module's library nothing below can work: each event the addon listens to
@@ -80,4 +81,9 @@ add_hook('ClientDelete', 10, static function (array $vars): void {
 /** DailyCronJob: reconciles every CDN account with WHMCS within the cron time budget. Returns nothing. */
 add_hook('DailyCronJob', 10, static function (): void {
     HookHandlers::cron('DailyCronJob');
+});
+
+/** AdminHomeWidgets (the admin home): the addon's widget object (lib/DashboardWidget.php; no API call, counts cached by WHMCS). */
+add_hook('AdminHomeWidgets', 10, static function (): DashboardWidget {
+    return new DashboardWidget();
 });

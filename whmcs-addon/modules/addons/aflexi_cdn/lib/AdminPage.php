@@ -10,8 +10,9 @@ use WHMCS\Module\Server\Aflexi\Text;
  * The admin pages of addonmodules.php?module=aflexi_cdn (https://developers.whmcs.com/addon-modules/admin-area-output/): the CDN products with Save
  * Settings → preview → stepped apply → report; Show Synchronized Publishers (search, filters,
  * sort and paging in PublisherFilter/PublisherList, the CSV export in PublisherExport; a password is
- * shown on request: each POST of its Show button shows it again; nothing limits or audits the
- * views yet); the Aflexi packages (read from Aflexi on a POST only). Every POST is checked with
+ * shown on request to the roles the settings allow, each view in the Activity Log: PasswordView);
+ * the run history with each run's report and Retry (History, Retry); the Aflexi packages (read from
+ * Aflexi on a POST only). Every POST is checked with
  * check_token('WHMCS.admin.default') before anything happens; a GET never calls the API.
  * This class picks the data and the template; the HTML lives in templates/admin/ (View), which
  * escapes every value once.
@@ -19,7 +20,7 @@ use WHMCS\Module\Server\Aflexi\Text;
 final class AdminPage
 {
     /** The page's tabs (and the sidebar's menu): action => language key. */
-    private const TABS = ['' => 'nav_products', 'publishers' => 'nav_publishers', 'packages' => 'nav_packages'];
+    private const TABS = ['' => 'nav_products', 'publishers' => 'nav_publishers', 'runs' => 'nav_runs', 'packages' => 'nav_packages'];
     /** Rows of the preview's table at most; the rest is counted. */
     private const PREVIEW_ROWS = 500;
 
@@ -49,7 +50,10 @@ final class AdminPage
                 $action === 'save' && $isPost => $this->save($post),
                 $action === 'apply' && $isPost => $this->apply($adminId),
                 $action === 'step' => $this->step((int) self::input($get['run'] ?? '0'), $isPost),
-                $action === 'publishers' => $this->publishers($get, $isPost && isset($post['show']) ? (int) self::input($post['show']) : 0),
+                $action === 'publishers' => $this->publishers($get, $isPost && isset($post['show']) ? (int) self::input($post['show']) : 0, $adminId),
+                $action === 'runs' => $this->runs(),
+                $action === 'run' => $this->run((int) self::input($get['id'] ?? '0')),
+                $action === 'retry' && $isPost => $this->retry((int) self::input($get['run'] ?? '0'), (int) self::input($post['service'] ?? '0'), $adminId),
                 $action === 'packages' => $this->packages($isPost),
                 default => $this->products(),
             };
@@ -164,47 +168,65 @@ final class AdminPage
             'busy' => $state === 'busy',
             'runId' => $runId,
             'delayMs' => $state === 'busy' ? 3000 : 200,
-            'report' => $done ? $this->report($runs->report($runId)) : null,
+            'report' => $done ? $this->report($runId, $runs->report($runId)) : null,
         ]);
     }
 
-    private function report(array $report): Html
+    private function report(int $runId, array $report): Html
     {
-        return $this->view->render('report', [
-            'counts' => $report['counts'],
-            'failed' => $report['failed'],
-            'changed' => $report['changed'],
-            'cpanel' => $report['cpanel'] ?? [],
+        return $this->view->render('report', ['runId' => $runId, 'limit' => History::REPORT_ROWS] + $report);
+    }
+
+    /** The run history: every kept run, newest first, and the retention rule. */
+    private function runs(): Html
+    {
+        return $this->view->render('runs', ['runs' => History::runs(), 'keep' => History::KEEP]);
+    }
+
+    /** One run of the history and its report. */
+    private function run(int $runId, string $notice = ''): Html
+    {
+        $run = History::run($runId);
+        if ($run === null) {
+            return $this->alert('warning', $this->view->text('run_gone'));
+        }
+        return $this->view->render('run', [
+            'run' => $run,
+            'notice' => $notice,
+            'report' => $this->report($runId, (new Runs($this->settings))->report($runId)),
         ]);
+    }
+
+    /** Retry (POST): the failed rows of a run, one ($service) or all (0); shows the new run. */
+    private function retry(int $runId, int $service, int $adminId): Html
+    {
+        $result = (new Retry($this->settings))->run($runId, $service, $adminId);
+        if ($result['run'] === null) {
+            return $this->run($runId, $this->view->text($result['error'] === 'busy' ? 'retry_busy' : 'retry_nothing'));
+        }
+        return $this->run($result['run']);
     }
 
     /**
      * Show Synchronized Publishers: one page of the records the request's search, filters and
      * sort select (PublisherFilter, PublisherList); $show = a service whose password is shown in
-     * this answer (a POST with the CSRF token). Each POST shows it again: it is not limited to one view.
+     * this answer (a POST with the CSRF token) to an admin of the allowed roles, each view audited
+     * (PasswordView).
      */
-    private function publishers(array $get, int $show): Html
+    private function publishers(array $get, int $show, int $adminId): Html
     {
         $filter = PublisherFilter::fromInput(array_map([self::class, 'input'], $get));
-        $shown = null;
-        if ($show > 0) {
-            $record = (new Records())->find($show);
-            if ($record !== null && $record->password !== null && $record->password !== '') {
-                $shown = [
-                    'username' => (string) $record->username,
-                    'set_at' => (string) $record->password_set_at,
-                    'password' => (string) decrypt((string) $record->password),
-                ];
-            }
-        }
-        return $this->view->render('publishers', [
+        $view = $show > 0 ? (new PasswordView($this->settings))->show($show, $adminId) : ['shown' => null, 'refused' => false];
+        $shown = $view['shown'];
+        $page = $this->view->render('publishers', [
             'shown' => $shown,
-            'unknown' => $show > 0 && $shown === null,
+            'unknown' => $show > 0 && $shown === null && !$view['refused'],
             'filter' => $filter,
             'list' => PublisherList::page($filter),
             'statuses' => PublisherList::statuses(),
             'packages' => PublisherList::packages(),
         ]);
+        return $view['refused'] ? new Html($this->alert('danger', $this->view->text('password_refused')) . $page) : $page;
     }
 
     /** The CSV export of the request's filter (PublisherExport): sent as a download, the request ends. */

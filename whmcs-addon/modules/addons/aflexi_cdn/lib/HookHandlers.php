@@ -140,14 +140,12 @@ final class HookHandlers
             if (!(new Desired())->anything()) {
                 return;
             }
-            $result = (new Reconcile($settings))->run(null, $hook);
-            ModuleCall::activity(sprintf(
-                'Aflexi CDN: %s reconcile: %s; %d pending for the next run%s',
-                $hook,
-                json_encode($result['counts']),
-                $result['pending'],
-                $result['errors'] === [] ? '' : '; errors: ' . implode(' | ', $result['errors'])
-            ));
+            // A run of the history (who: cron), its report kept like a Save Settings run's.
+            $runId = History::begin(History::CRON, 0);
+            $result = (new Reconcile($settings))->run(null, $hook, $runId);
+            $errors = $result['errors'] === [] ? null : implode(' | ', $result['errors']);
+            History::end($runId, $errors);
+            Activity::runFinished($runId, sprintf('; %d pending for the next run%s', $result['pending'], $errors === null ? '' : "; errors: $errors"));
         });
     }
 
@@ -197,29 +195,26 @@ final class HookHandlers
         $ran = true;
         if (!$set->isEmpty()) {
             $result = $engine->sync($hook, $set, self::BUDGET_MS);
-            self::report($hook, $result, $clientIds);
+            self::report($hook, $result, $set, $clientIds);
             $ran = $result['error'] === null;
         }
         if ($withOrphans) {
             $orphans = $desired->orphans();
             if (!$orphans->isEmpty()) {
-                self::report($hook, $engine->sync($hook, $orphans, self::BUDGET_MS), $clientIds);
+                self::report($hook, $engine->sync($hook, $orphans, self::BUDGET_MS), $orphans, $clientIds);
             }
         }
         return $ran;
     }
 
-    private static function report(string $hook, array $result, array $clientIds): void
+    /** The Activity Log lines of a hook's sync: its error, or one line per publisher changed or failed. */
+    private static function report(string $hook, array $result, DesiredSet $set, array $clientIds): void
     {
-        $clientId = count($clientIds) === 1 ? (int) $clientIds[0] : 0;
         if ($result['error'] !== null) {
-            ModuleCall::activity($result['error'] . " [$hook]", $clientId);
+            ModuleCall::activity($result['error'] . " [$hook]", count($clientIds) === 1 ? (int) $clientIds[0] : 0);
             return;
         }
-        $failed = array_filter($result['report']['results'] ?? [], static fn (array $r): bool => ($r['outcome'] ?? '') === 'failed');
-        foreach ($failed as $r) {
-            ModuleCall::activity(sprintf('Aflexi CDN: %s: publisher %s failed: %s (the cron reconcile retries it)', $hook, $r['username'] ?? '?', $r['error'] ?? ''), $clientId);
-        }
+        Activity::hookResults($hook, $result['report'] ?? [], $set);
     }
 
     /**

@@ -24,9 +24,11 @@ final class Reconcile
     }
 
     /**
+     * $runId: the history's run (History::CRON) whose report gets the finished services; 0 for none.
+     *
      * @return array{counts: array<string, int>, pending: int, errors: list<string>}
      */
-    public function run(?int $budgetMs = null, string $action = 'DailyCronJob'): array
+    public function run(?int $budgetMs = null, string $action = 'DailyCronJob', int $runId = 0): array
     {
         $budgetMs ??= $this->settings->cronBudgetMs();
         $engine = new Engine($this->settings);
@@ -77,6 +79,10 @@ final class Reconcile
                     }
                 }
                 $counts['failed'] = ($counts['failed'] ?? 0) + count($set->problems);
+                if ($runId > 0) {
+                    // The run's report (History); a slice's pending rows are stored by the slice that does them.
+                    RunItems::store($runId, $result['report'], $set, true);
+                }
                 $slicePending = (int) ($result['report']['counts']['pending'] ?? 0);
             } while ($slicePending > 0);
         }

@@ -30,12 +30,7 @@ final class Runs
     /** Starts a run over every desired publisher; returns its id. */
     public function start(int $adminId = 0): int
     {
-        $total = (new Desired())->estimate();
-        $now = date('Y-m-d H:i:s');
-        return (int) Capsule::table(Schema::RUNS)->insertGetId([
-            'kind' => 'save', 'status' => self::RUNNING, 'total' => $total, 'admin_id' => $adminId,
-            'created_at' => $now, 'updated_at' => $now,
-        ]);
+        return History::begin(History::SAVE, $adminId, (new Desired())->estimate());
     }
 
     public function find(int $runId): ?\stdClass
@@ -177,6 +172,9 @@ final class Runs
             'finished_at' => $complete ? $now : null,
             'updated_at' => $now,
         ]);
+        if ($complete) {
+            Activity::runFinished($runId);
+        }
         return $complete ? self::DONE : ($error !== null ? 'error' : 'more');
     }
 
@@ -184,27 +182,19 @@ final class Runs
      * The run's report: counts by what was done, the failures with their reasons, and the
      * publishers with the actions applied.
      *
-     * @return array{counts: array<string, int>, failed: list<\stdClass>, changed: list<\stdClass>, cpanel: list<\stdClass>}
+     * @return array{counts: array<string, int>, failed: list<\stdClass>, changed: list<\stdClass>, failed_total: int, changed_total: int, cpanel: list<\stdClass>}
      */
-    public function report(int $runId, int $limit = 500): array
+    public function report(int $runId, int $limit = History::REPORT_ROWS): array
     {
-        $counts = ['create' => 0, 'reactivate' => 0, 'change_package' => 0, 'update_profile' => 0, 'suspend' => 0,
-            'unchanged' => 0, 'failed' => 0];
-        foreach (Capsule::table(Schema::RUN_ITEMS)->where('run_id', $runId)->select(['outcome', 'actions'])
-            ->selectRaw('count(*) as n')->groupBy('outcome', 'actions')->get() as $row) {
-            if ($row->outcome === 'done') {
-                foreach (array_filter(explode(',', (string) $row->actions)) as $action) {
-                    $counts[$action] = ($counts[$action] ?? 0) + (int) $row->n;
-                }
-            } else {
-                $counts[$row->outcome] = ($counts[$row->outcome] ?? 0) + (int) $row->n;
-            }
-        }
-        $failed = Capsule::table(Schema::RUN_ITEMS)->where('run_id', $runId)->where('outcome', 'failed')
-            ->orderBy('id')->limit($limit)->get()->all();
-        $changed = Capsule::table(Schema::RUN_ITEMS)->where('run_id', $runId)->where('outcome', 'done')
-            ->orderBy('id')->limit($limit)->get()->all();
-        return ['counts' => $counts, 'failed' => $failed, 'changed' => $changed, 'cpanel' => Cpanel::results($runId)];
+        $counts = RunItems::counts($runId);
+        return [
+            'counts' => $counts,
+            'failed' => History::items($runId, 'failed', $limit),
+            'changed' => History::items($runId, 'done', $limit),
+            'failed_total' => $counts['failed'],
+            'changed_total' => History::doneCount($runId),
+            'cpanel' => Cpanel::results($runId),
+        ];
     }
 
     /**
@@ -243,7 +233,7 @@ final class Runs
             return false;
         }
         foreach ($result['report']['results'] ?? [] as $r) {
-            if (self::leftForLater($r)) {
+            if (RunItems::leftForLater($r)) {
                 return false;
             }
         }
@@ -262,17 +252,6 @@ final class Runs
     }
 
     /**
-     * Whether a publisher's result leaves it for a later step: not started (pending), or
-     * failed because Aflexi did not answer (the engine's `outage`), which a later step is
-     * expected to get through, where any other failure would repeat as it is.
-     */
-    private static function leftForLater(array $result): bool
-    {
-        $outcome = (string) ($result['outcome'] ?? '');
-        return $outcome === 'pending' || ($outcome === 'failed' && ($result['outage'] ?? false) === true);
-    }
-
-    /**
      * Stores a synced batch: its service records, its run items, and the cursor past it when
      * it finished everything. Returns how many of its publishers are still pending.
      *
@@ -284,7 +263,7 @@ final class Runs
         if ($synced['result']['error'] !== null) {
             return 0;
         }
-        $pending = $this->store($runId, $synced['result']['report'], $synced['rest']);
+        $pending = RunItems::store($runId, $synced['result']['report'], $synced['rest']);
         if ($pending === 0) {
             $this->advance($runId, $synced['set']);
         }
@@ -317,37 +296,5 @@ final class Runs
         if ($set->lastClient !== null) {
             Capsule::table(Schema::RUNS)->where('id', $runId)->update(['cursor' => $set->lastClient]);
         }
-    }
-
-    /** Stores the finished services of a step; returns how many are left for a later one. */
-    private function store(int $runId, array $report, DesiredSet $set): int
-    {
-        $rows = [];
-        $pending = 0;
-        foreach ($report['results'] ?? [] as $result) {
-            if (self::leftForLater($result)) {
-                $pending++;
-                continue;
-            }
-            $outcome = (string) ($result['outcome'] ?? '');
-            foreach ($result['keys'] ?? [] as $key) {
-                $rows[] = [
-                    'run_id' => $runId,
-                    'item_key' => (string) $key,
-                    'username' => (string) ($result['username'] ?? ''),
-                    'outcome' => $outcome,
-                    'actions' => implode(',', (array) ($result['actions'] ?? [])),
-                    'error' => isset($result['error']) ? Text::cap((string) $result['error']) : null,
-                ];
-            }
-        }
-        foreach ($set->problems as $key => $message) {
-            $rows[] = ['run_id' => $runId, 'item_key' => (string) $key, 'username' => '', 'outcome' => 'failed',
-                'actions' => '', 'error' => Text::cap($message)];
-        }
-        foreach (array_chunk($rows, 500) as $chunk) {
-            Capsule::table(Schema::RUN_ITEMS)->insertOrIgnore($chunk);
-        }
-        return $pending;
     }
 }

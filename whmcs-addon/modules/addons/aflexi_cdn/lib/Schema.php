@@ -17,9 +17,12 @@ use WHMCS\Module\Server\Aflexi\Schema as Tables;
  *                            password as of sync time (encrypt(); a pending one is generated
  *                            before the create call), last sync, last error, and a
  *                            hold (why a hook suspended it: an unpaid/refunded/cancelled invoice)
- * mod_aflexi_cdn_runs        one row per Save Settings sync run, stepped from the page
- * mod_aflexi_cdn_run_items   the services a run has finished (done, unchanged, failed), so that
- *                            a run resumes where it stopped
+ * mod_aflexi_cdn_runs        one row per run: a Save Settings sync (kind save, stepped from the
+ *                            page), a cron reconcile (cron) or a retry of failed rows (retry);
+ *                            the run history (History) keeps the most recent History::KEEP
+ * mod_aflexi_cdn_run_items   the services a run has finished (done, unchanged, failed, with the
+ *                            client and the failure's kind), so that a run resumes where it
+ *                            stopped and its report can be read later
  * mod_aflexi_cdn_cpanel      the cPanel CDN feature result per run and (server, package)
  * mod_aflexi_cdn_client_queue clients whose profile changed (ClientEdit), synchronized by the
  *                            next WHMCS cron run instead of on the client's request (ClientQueue)
@@ -94,7 +97,9 @@ final class Schema
             $t->string('actions', 191)->default('');
             $t->text('error')->nullable();
             $t->unique(['run_id', 'item_key']);
+            self::itemColumns($t);
         });
+        self::addMissing(self::RUN_ITEMS, 'client_id', static fn (Blueprint $t) => self::itemColumns($t));
         Tables::table(self::CPANEL, static function (Blueprint $t): void {
             $t->increments('id');
             $t->unsignedInteger('run_id')->default(0)->index();
@@ -137,17 +142,44 @@ final class Schema
         return $added;
     }
 
+    /** The run items' columns added in 1.1.0 (the report's client link and the failure's kind, RunItems). */
+    private static function itemColumns(Blueprint $t): void
+    {
+        $t->unsignedInteger('client_id')->default(0);
+        $t->string('kind', 16)->nullable();
+    }
+
+    /** @var array<string, true> tables whose columns were checked in this request */
+    private static array $checked = [];
+
+    /**
+     * Adds the columns a newer version gave an existing table (a table made by 1.0.0 lacks
+     * them), asked once per request: hooks and cron may run before WHMCS calls _upgrade.
+     */
+    private static function addMissing(string $table, string $probe, \Closure $columns): void
+    {
+        if (isset(self::$checked[$table])) {
+            return;
+        }
+        if (!Capsule::schema()->hasColumn($table, $probe)) {
+            Capsule::schema()->table($table, $columns);
+        }
+        self::$checked[$table] = true;
+    }
+
     public static function drop(): void
     {
         foreach (self::ALL as $table) {
             Capsule::schema()->dropIfExists($table);
         }
         Tables::forget();
+        self::$checked = [];
     }
 
     /** Forgets what this request knows (tests drop tables between cases). */
     public static function forget(): void
     {
         Tables::forget();
+        self::$checked = [];
     }
 }

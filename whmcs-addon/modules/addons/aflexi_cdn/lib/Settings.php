@@ -90,6 +90,28 @@ final class Settings
         return $this->int($key, (int) $default, (int) $min, (int) $max);
     }
 
+    /** The admin role WHMCS installs as "Full Administrator" (https://docs.whmcs.com/Administrator_Roles: Full, Sales, Support Only). */
+    public const FULL_ADMINISTRATOR_ROLE = 1;
+
+    /**
+     * The admin role ids (tbladmins.roleid) allowed to see a stored password: the setting
+     * "Roles shown passwords", comma-separated ids; the Full Administrator role when it is
+     * empty. A value that is not a list of ids allows nobody rather than guessing.
+     *
+     * @return list<int>
+     */
+    public function passwordRoles(): array
+    {
+        $value = $this->get('password_roles', (string) self::FULL_ADMINISTRATOR_ROLE);
+        $ids = array_map('trim', explode(',', $value));
+        foreach ($ids as $id) {
+            if (!ctype_digit($id)) {
+                return [];
+            }
+        }
+        return array_values(array_unique(array_map('intval', $ids)));
+    }
+
     public function concurrency(): int
     {
         return $this->bounded('concurrency');

@@ -75,6 +75,12 @@ final class View
         return $this->link . ($query === [] ? '' : '&' . http_build_query($query));
     }
 
+    /** WHMCS's admin page of a service (clientsservices.php?userid=N&id=M), not yet escaped. */
+    public static function serviceUrl(int $clientId, int $serviceId): string
+    {
+        return 'clientsservices.php?' . http_build_query(['userid' => $clientId, 'id' => $serviceId]);
+    }
+
     /** The hidden CSRF field every POST form carries (WHMCS checks it with check_token). */
     public function token(): Html
     {
