@@ -42,6 +42,8 @@ final class ServiceView
                 'aflexiStatus' => $lang['status_' . $status] ?? $lang['status_unknown'],
                 'aflexiPackage' => (string) ($record->package ?? ''),
                 'aflexiPortalUrl' => $portalUrl,
+                'aflexiSingleSignOn' => SingleSignOn::enabled($params) && in_array($status, [PublisherRecords::ACTIVE, PublisherRecords::SUSPENDED], true),
+                'aflexiServiceId' => (int) ($params['serviceid'] ?? 0),
             ] + self::bandwidth((int) ($params['serviceid'] ?? 0), $lang),
         ];
     }
