@@ -27,17 +27,19 @@ final class ExtensionTest extends TestCase
 
         self::assertFalse($results['extension_loaded'], 'the child PHP runs without the extension');
         self::assertSame('Aflexi CDN', $results['MetaData']['DisplayName'], 'MetaData still answers');
-        self::assertSame(['Package name'], $results['ConfigOptions'], 'ConfigOptions still answers');
+        self::assertSame(['Package name', 'Single sign-on'], $results['ConfigOptions'], 'ConfigOptions still answers');
         $messages = [
             $results['TestConnection']['error'],
             $results['ListAccounts']['error'],
             $results['AdminServicesTabFields']['Aflexi extension'],
+            $results['ServiceSingleSignOn']['errorMsg'],
         ];
         foreach (['CreateAccount', 'SuspendAccount', 'UnsuspendAccount', 'TerminateAccount', 'ChangePackage', 'ChangePassword', 'Resync'] as $function) {
             $messages[] = $results[$function];
         }
         self::assertFalse($results['TestConnection']['success']);
         self::assertFalse($results['ListAccounts']['success']);
+        self::assertFalse($results['ServiceSingleSignOn']['success']);
         $activity = array_values(preg_grep('/\[(ClientClose|PreDeleteClient|ClientDelete)\b/', $out['log']['activity']));
         self::assertCount(3, $activity, 'ClientClose, PreDeleteClient and ClientDelete each logged it');
         array_push($messages, ...$activity);
