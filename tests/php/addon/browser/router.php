@@ -17,6 +17,7 @@
  *   ...&demo=preview                         the preview page the seeding's Save Settings showed
  *   /_demo                                   seeds if needed; JSON {run, products, services}
  *   /bootstrap.min.css                       Debian's libjs-bootstrap (Bootstrap 3), no network
+ *   /login.php, /clientarea.php, ...         the client area and single sign-on (clientarea.php)
  *
  * The first request (run.sh calls /_demo) boots the harness normally - fresh schema - and
  * seeds: products (one named `<script>alert(1)</script> Hosting`, stored raw), clients with
@@ -42,7 +43,8 @@ if ($path === '/bootstrap.min.css') {
     readfile(BOOTSTRAP_CSS);
     return true;
 }
-if (!in_array($path, ['/addonmodules.php', '/_demo', '/'], true)) {
+require_once __DIR__ . '/clientarea.php'; // the client area and its single sign-on (CLIENT_AREA_PATHS)
+if (!in_array($path, ['/addonmodules.php', '/_demo', '/', ...CLIENT_AREA_PATHS], true)) {
     http_response_code(404);
     echo "not found\n";
     return true;
@@ -73,6 +75,10 @@ if (!is_array($state)) {
     WhmcsHarness\Crypto::useKey($state['crypto_key']);
 }
 
+if (in_array($path, CLIENT_AREA_PATHS, true)) {
+    clientAreaRoute($path, $state, $stateFile);
+    return true;
+}
 if ($path === '/_demo') {
     header('Content-Type: application/json');
     echo json_encode(['run' => $state['run'], 'products' => $state['products'], 'services' => $state['services']]);

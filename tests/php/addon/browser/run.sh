@@ -126,6 +126,8 @@ shoot report "$page&action=step&run=$run"
 shoot publishers "$page&action=publishers"
 shoot packages "$page&action=packages"
 
+. tests/php/addon/browser/sso.sh
+
 if grep -qiE 'fatal|warning|deprecated|notice' "$tmp/php.log"; then
   echo "FAIL PHP reported problems:" >&2; grep -iE 'fatal|warning|deprecated|notice' "$tmp/php.log" | head -20 >&2
   failures=$((failures + 1))

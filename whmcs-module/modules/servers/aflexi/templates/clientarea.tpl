@@ -27,7 +27,7 @@
             <td class="aflexi-portal">
                 {if $aflexiSingleSignOn}
                     {* WHMCS's own single sign-on request: a POST to this page with dosinglesignon=1 *}
-                    <form method="post" action="clientarea.php?action=productdetails&amp;id={$aflexiServiceId|escape:'html':'UTF-8'}" target="_blank" class="aflexi-sso">
+                    <form method="post" action="clientarea.php?action=productdetails&amp;id={$aflexiServiceId|escape:'html':'UTF-8'}" class="aflexi-sso">
                         <input type="hidden" name="dosinglesignon" value="1">
                         <button type="submit" class="btn btn-primary" id="aflexi-sso">{$aflexiLang.portal_sso|escape:'html':'UTF-8'}</button>
                     </form>
