@@ -11,7 +11,7 @@
  *       needs a logged-in client; a service of another client is not shown (WHMCS only looks up
  *       the logged-in client's services: the services list instead, with nothing of the other
  *       service). GET renders the module's ClientArea template (as WHMCS's product details
- *       page does); POST dosinglesignon=1 calls <module>_ServiceSingleSignOn($params) and
+ *       page does); dosinglesignon=1 (a POST, or a GET link as the cPanel and Plesk modules that ship with WHMCS make) calls <module>_ServiceSingleSignOn($params) and
  *       redirects to redirectTo, or shows errorMsg (escaped).
  *   /_sso_seed   test driver: the server-module product (Single sign-on on), two clients
  *                with passwords, a created service each; JSON.
@@ -113,7 +113,7 @@ function clientAreaRoute(string $path, array $state, string $stateFile): void
     $module = (string) Capsule::table('tblproducts')->where('id', $service->packageid)->value('servertype');
     WhmcsHarness\Modules::loadServer($module);
     $params = Params::forService($serviceId);
-    if ($_SERVER['REQUEST_METHOD'] === 'POST' && ($_POST['dosinglesignon'] ?? '') === '1') {
+    if (($_REQUEST['dosinglesignon'] ?? '') === '1') {
         $result = ("{$module}_ServiceSingleSignOn")($params);
         if (($result['success'] ?? false) === true && is_string($result['redirectTo'] ?? null)) {
             header('Location: ' . $result['redirectTo']);
