@@ -73,6 +73,9 @@ final class SingleSignOnTest extends ModuleTestCase
         self::assertStringNotContainsString($this->fullUsername($other), $page);
         self::assertSame(['delegate'], array_column($this->consumers(), 'type'));
         self::assertSame(['locked'], array_column($this->consumers(), 'mode'));
+        // WHMCS labels its button (client area, and the admin's service page) from MetaData.
+        self::assertSame('Login to CDN portal', aflexi_MetaData()['ServiceSingleSignOnLabel']);
+        self::assertFalse(function_exists('aflexi_AdminSingleSignOn'), 'docs/AFLEXI-API.md#portal-oauth: not offered');
     }
 
     /** @testdox Single sign-on off in the product: refused, no portal call, no button */
