@@ -67,12 +67,10 @@ final class SingleSignOn
         self::ensureTable();
         $serverId = (int) ($this->context->params['serverid'] ?? 0);
         $where = ['server_id' => $serverId, 'publisher' => $publisher, 'portal' => $portal];
-        $row = Capsule::table(self::TABLE)->where($where)->first();
-        if ($row !== null) {
-            $secret = (string) decrypt((string) $row->consumer_secret);
-            $this->context->secrets->add($secret);
+        $stored = $this->stored($where);
+        if ($stored !== null) {
             $this->context->note('sso_consumer', 'reused');
-            return ['key' => (string) $row->consumer_key, 'secret' => $secret];
+            return $stored;
         }
         $systemUrl = (string) Capsule::table('tblconfiguration')->where('setting', 'SystemURL')->value('value');
         $callback = rtrim($systemUrl, '/') . '/clientarea.php?action=productdetails&id=' . $serviceId;
@@ -85,7 +83,21 @@ final class SingleSignOn
             'created_at' => PublisherRecords::now(),
         ]);
         $this->context->note('sso_consumer', 'registered');
+        return $this->stored($where) ?? throw new ModuleError('Aflexi CDN: the single sign-on consumer could not be stored.');
+    }
+
+    /**
+     * The stored consumer for $where, its secret decrypted (and masked from then on), or null.
+     *
+     * @param array<string, mixed> $where
+     * @return array{key: string, secret: string}|null
+     */
+    private function stored(array $where): ?array
+    {
         $row = Capsule::table(self::TABLE)->where($where)->first();
+        if ($row === null) {
+            return null;
+        }
         $secret = (string) decrypt((string) $row->consumer_secret);
         $this->context->secrets->add($secret);
         return ['key' => (string) $row->consumer_key, 'secret' => $secret];
