@@ -105,7 +105,7 @@ final class SingleSignOnTest extends ModuleTestCase
         self::assertFalse($result['success']);
         self::assertArrayNotHasKey('redirectTo', $result);
         self::assertStringContainsString('Aflexi', $result['errorMsg']);
-        self::assertMatchesRegularExpression('/refused|reach|connect/i', $result['errorMsg']);
+        self::assertSame("Aflexi CDN: Login to CDN portal failed: the CDN portal (127.0.0.1) could not be reached. Please try again later; the module log has the details.", $result['errorMsg']);
     }
 
     /** @testdox A service never created has nothing to log in to */
@@ -150,6 +150,7 @@ final class SingleSignOnTest extends ModuleTestCase
         Capsule::table(SingleSignOn::TABLE)->update(['consumer_secret' => Crypto::encrypt($secret . 'x')]);
         $refused = $this->sso($service);
         self::assertFalse($refused['success']);
+        self::assertSame('Aflexi CDN: Login to CDN portal failed: the CDN portal refused the single sign-on request. Please try again later; the module log has the details.', $refused['errorMsg']);
         $html = $this->clientAreaHtml($service);
 
         $secrets = array_merge([$this->authKey, $secret, $secret . 'x'], $tokens);

@@ -50,8 +50,12 @@ final class SingleSignOn
         $publisher = (string) $record->username;
         $connection = $this->context->connection();
         $portal = $connection->portalUrl();
-        $consumer = $this->consumer($serviceId, $publisher, $portal);
-        $url = $this->context->client()->ssoLoginUrl($portal, $consumer['key'], $consumer['secret'], $publisher);
+        try {
+            $consumer = $this->consumer($serviceId, $publisher, $portal);
+            $url = $this->context->client()->ssoLoginUrl($portal, $consumer['key'], $consumer['secret'], $publisher);
+        } catch (\Aflexi\Exception $e) {
+            throw $this->portalFailure($e, $portal);
+        }
         $this->context->secrets->add(self::token($url));
         $this->context->note('sso_publisher', $publisher);
         return $url;
@@ -101,6 +105,24 @@ final class SingleSignOn
         $secret = (string) decrypt((string) $row->consumer_secret);
         $this->context->secrets->add($secret);
         return ['key' => (string) $row->consumer_key, 'secret' => $secret];
+    }
+
+    /**
+     * A portal failure in words for whoever clicked (a client or an admin: WHMCS shows errorMsg
+     * to both): what happened at the portal, never the API's advice about the server record;
+     * the core's own sentence goes to the module log.
+     */
+    private function portalFailure(\Aflexi\Exception $e, string $portal): ModuleError
+    {
+        $this->context->note('portal_error', get_class($e) . ': ' . $e->getMessage());
+        $host = (string) parse_url($portal, PHP_URL_HOST);
+        $what = match (true) {
+            $e instanceof \Aflexi\AuthenticationException => 'the CDN portal refused the single sign-on request',
+            $e instanceof \Aflexi\ConnectException, $e instanceof \Aflexi\TimeoutException => "the CDN portal ($host) could not be reached",
+            $e instanceof \Aflexi\TransportException => "the CDN portal ($host) did not answer as expected",
+            default => 'the single sign-on request could not be made',
+        };
+        return new ModuleError("Aflexi CDN: Login to CDN portal failed: $what. Please try again later; the module log has the details.", 0, $e);
     }
 
     /** The oauth_token of a login URL ('' if none). */
