@@ -108,14 +108,22 @@ final class SingleSignOnTest extends ModuleTestCase
         self::assertSame("Aflexi CDN: Login to CDN portal failed: the CDN portal (127.0.0.1) could not be reached. Please try again later; the module log has the details.", $result['errorMsg']);
     }
 
-    /** @testdox A service never created has nothing to log in to */
-    public function testNoAccountYet(): void
+    /** @testdox A service never created, or suspended, has nothing to log in to (and no button) */
+    public function testNoActiveAccount(): void
     {
         $product = $this->product('CDN Pending', 'gold', ['configoptions' => ['gold', 'on']]);
         $service = $this->service($product, $this->client(['email' => 'pending@example.com']));
         $result = $this->sso($service);
         self::assertFalse($result['success']);
-        self::assertStringContainsString('has no CDN account', $result['errorMsg']);
+        self::assertStringContainsString('has no active CDN account', $result['errorMsg']);
+
+        $suspended = $this->createdService('suspended@example.com');
+        $this->assertActionSucceeds('Suspend', $suspended);
+        $result = $this->sso($suspended);
+        self::assertFalse($result['success']);
+        self::assertStringContainsString('has no active CDN account', $result['errorMsg']);
+        self::assertStringNotContainsString('dosinglesignon', $this->clientAreaHtml($suspended));
+        self::assertSame([], $this->consumers());
     }
 
     /** @testdox One consumer per publisher across many clicks, its secret stored encrypted */

@@ -42,7 +42,7 @@ final class ServiceView
                 'aflexiStatus' => $lang['status_' . $status] ?? $lang['status_unknown'],
                 'aflexiPackage' => (string) ($record->package ?? ''),
                 'aflexiPortalUrl' => $portalUrl,
-                'aflexiSingleSignOn' => SingleSignOn::enabled($params) && in_array($status, [PublisherRecords::ACTIVE, PublisherRecords::SUSPENDED], true),
+                'aflexiSingleSignOn' => SingleSignOn::enabled($params) && SingleSignOn::offered($status),
                 'aflexiServiceId' => (int) ($params['serviceid'] ?? 0),
             ] + self::bandwidth((int) ($params['serviceid'] ?? 0), $lang),
         ];

@@ -34,6 +34,15 @@ final class SingleSignOn
         return ($params[self::SETTING] ?? '') === 'on';
     }
 
+    /**
+     * Whether a publisher in this state (the service's record) may be logged in: active only,
+     * so a suspended client does not reach the portal through WHMCS.
+     */
+    public static function offered(string $status): bool
+    {
+        return $status === PublisherRecords::ACTIVE;
+    }
+
     /** The URL that logs the client into the portal as this service's publisher. */
     public function loginUrl(): string
     {
@@ -43,9 +52,8 @@ final class SingleSignOn
         }
         $serviceId = (int) ($params['serviceid'] ?? 0);
         $record = $this->context->records()->find($serviceId);
-        if ($record === null || (string) $record->username === ''
-            || !in_array((string) $record->status, [PublisherRecords::ACTIVE, PublisherRecords::SUSPENDED], true)) {
-            throw new ModuleError(sprintf('Aflexi CDN: service #%d has no CDN account to log in to (not created yet, or terminated).', $serviceId));
+        if ($record === null || (string) $record->username === '' || !self::offered((string) $record->status)) {
+            throw new ModuleError(sprintf('Aflexi CDN: service #%d has no active CDN account to log in to (not created yet, suspended or terminated).', $serviceId));
         }
         $publisher = (string) $record->username;
         $connection = $this->context->connection();
