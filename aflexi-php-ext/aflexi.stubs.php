@@ -212,6 +212,29 @@ namespace Aflexi {
         public function portalUrl(): string {}
 
         /**
+         * Registers the publisher's single sign-on consumer on the portal at `$portalUrl`: a
+         * `delegate` consumer locked to that publisher. Returns `['key' => ..., 'secret' => ...]`;
+         * register once per publisher and keep the secret encrypted.
+         *
+         * @param string $portalUrl
+         * @param string $publisher
+         * @param string $callback
+         * @return array
+         */
+        public function registerSsoConsumer(string $portalUrl, string $publisher, string $callback): array {}
+
+        /**
+         * The portal URL that logs the publisher in (one signed `oauth/request` for a token).
+         *
+         * @param string $portalUrl
+         * @param string $consumerKey
+         * @param string $consumerSecret
+         * @param string $publisher
+         * @return string
+         */
+        public function ssoLoginUrl(string $portalUrl, string $consumerKey, string $consumerSecret, string $publisher): string {}
+
+        /**
          * Sets the call counters back to zero.
          *
          * @return void

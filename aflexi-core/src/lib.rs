@@ -13,6 +13,7 @@
 //! * [`client`]: a typed client of the Aflexi API, async inside with a blocking facade;
 //! * [`sync`]: the engine that turns a desired state into a plan and applies it, and decides
 //!   the passwords of the publishers it will create ([`sync::passwords`]);
+//! * [`oauth`]: OAuth 1.0a (HMAC-SHA1) signing for the portal's single sign-on;
 //! * [`whm`]: a small WHM API 1 client that turns Aflexi's cPanel feature on for a package;
 //! * [`error`]: the one error type, whose messages never carry a secret;
 //! * [`defaults`]: every default and bound, stated once.
@@ -22,6 +23,7 @@ pub mod client;
 pub mod defaults;
 pub mod entitlement;
 pub mod error;
+pub mod oauth;
 pub mod package;
 pub mod password;
 pub mod secret;

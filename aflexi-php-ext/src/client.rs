@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use aflexi_core::client::{BlockingClient, ClientConfig, NewPublisher, Profile};
+use aflexi_core::client::{BlockingClient, ClientConfig, Consumer, NewPublisher, Profile};
 use aflexi_core::Secret;
 use aflexi_core::{defaults, sync};
 use ext_php_rs::prelude::*;
@@ -223,6 +223,47 @@ impl Client {
     /// The URL where the operator's publishers log in.
     pub fn portal_url(&self) -> Result<String, Failure> {
         Ok(self.inner.run(|c| c.portal_url())?)
+    }
+
+    /// Registers the publisher's single sign-on consumer on the portal at `$portalUrl`: a
+    /// `delegate` consumer locked to that publisher. Returns `['key' => ..., 'secret' => ...]`;
+    /// register once per publisher and keep the secret encrypted.
+    pub fn register_sso_consumer(
+        &self,
+        portalUrl: StringArg,
+        publisher: StringArg,
+        callback: StringArg,
+    ) -> Result<BTreeMap<String, String>, Failure> {
+        let portal = text("$portalUrl", portalUrl.0)?;
+        let publisher = text("$publisher", publisher.0)?;
+        let callback = text("$callback", callback.0)?;
+        let consumer = self.inner.run(|c| async move {
+            c.register_sso_consumer(&portal, &publisher, &callback)
+                .await
+        })?;
+        Ok(BTreeMap::from([
+            ("key".to_string(), consumer.key),
+            ("secret".to_string(), consumer.secret.expose().to_string()),
+        ]))
+    }
+
+    /// The portal URL that logs the publisher in (one signed `oauth/request` for a token).
+    pub fn sso_login_url(
+        &self,
+        portalUrl: StringArg,
+        consumerKey: StringArg,
+        consumerSecret: StringArg,
+        publisher: StringArg,
+    ) -> Result<String, Failure> {
+        let portal = text("$portalUrl", portalUrl.0)?;
+        let consumer = Consumer {
+            key: text("$consumerKey", consumerKey.0)?,
+            secret: Secret::new(text("$consumerSecret", consumerSecret.0)?),
+        };
+        let publisher = text("$publisher", publisher.0)?;
+        Ok(self
+            .inner
+            .run(|c| async move { c.sso_login_url(&portal, &consumer, &publisher).await })?)
     }
 
     /// Bandwidth used in a month, in MB, by publisher id.

@@ -34,6 +34,7 @@ mod paging;
 mod per_process;
 mod publishers;
 mod retry;
+mod sso;
 mod transport;
 mod trust;
 mod usage;
@@ -51,6 +52,7 @@ pub use lifecycle::{
 pub use model::{LinkStatus, Operator, Package, Publisher};
 pub use paging::{PublisherPages, MAX_PAGES};
 pub use per_process::PerProcess;
+pub use sso::{publisher_portal_base, Consumer, PUBLISHER_PORTAL_SCRIPT, SSO_APP};
 pub use transport::CallRecord;
 pub use usage::USAGE_PUBLISHERS_PER_QUERY;
 

@@ -25,6 +25,7 @@ use crate::api_fault::{ApiFault, NOT_WELL_FORMED};
 use crate::control;
 use crate::faults::{self, FaultKind};
 use crate::persist::FLUSH_INTERVAL_MS;
+use crate::portal;
 use crate::{Shared, NOT_WELL_FORMED_KEY};
 
 /// The largest request body accepted (16 MiB).
@@ -167,7 +168,11 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
             Err(too_large) => Ok(too_large),
         };
     }
+    if path.starts_with(portal::SCRIPT) {
+        return portal_call(&shared, req).await;
+    }
     let answer = match (method, path.as_str()) {
+        (Method::GET, "/_sandbox/portal") => (200, portal::snapshot(&shared)),
         (Method::GET, "/_sandbox/state") => control::state(&shared),
         (Method::GET, "/_sandbox/calls") => control::calls(&shared),
         (Method::GET, "/_sandbox/usage") => {
@@ -206,6 +211,37 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
         _ => return Ok(plain(StatusCode::NOT_FOUND, "not found\n")),
     };
     Ok(json_answer(answer))
+}
+
+/// A request to the portal's OAuth (see [`crate::portal`]), with the URL as the client saw it.
+async fn portal_call(shared: &Shared, req: Request<Incoming>) -> Answer {
+    let host = req
+        .headers()
+        .get(hyper::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost")
+        .to_string();
+    let url = format!("http://{host}{}", req.uri());
+    let method = req.method().as_str().to_string();
+    let authorization = req
+        .headers()
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string);
+    let body = match body_bytes(req).await? {
+        Ok(body) => body,
+        Err(too_large) => return Ok(too_large),
+    };
+    Ok(
+        match portal::handle(shared, &method, &url, authorization.as_deref(), &body) {
+            Some((status, content_type, text)) => response(
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                content_type,
+                text,
+            ),
+            None => plain(StatusCode::NOT_FOUND, "not found\n"),
+        },
+    )
 }
 
 fn fault_body(fault: ApiFault) -> String {

@@ -32,6 +32,7 @@ pub mod filter;
 pub mod http;
 pub mod methods;
 pub mod persist;
+pub mod portal;
 pub mod progress;
 pub mod query;
 pub mod state;
@@ -147,6 +148,8 @@ pub struct Shared {
     progress: progress::Calls,
     operators: Vec<(String, String)>,
     state_file: Option<StateFile>,
+    /// The portal's OAuth consumers, tokens and nonces (single sign-on).
+    portal: portal::Portal,
 }
 
 /// The counter key of requests that are not well-formed method calls.
@@ -179,6 +182,7 @@ impl Shared {
             progress: progress::Calls::default(),
             operators: config.operators.clone(),
             state_file,
+            portal: portal::Portal::default(),
         })
     }
 

@@ -32,12 +32,14 @@ final class ExtensionTest extends TestCase
             $results['TestConnection']['error'],
             $results['ListAccounts']['error'],
             $results['AdminServicesTabFields']['Aflexi extension'],
+            $results['ServiceSingleSignOn']['errorMsg'],
         ];
         foreach (['CreateAccount', 'SuspendAccount', 'UnsuspendAccount', 'TerminateAccount', 'ChangePackage', 'ChangePassword', 'Resync'] as $function) {
             $messages[] = $results[$function];
         }
         self::assertFalse($results['TestConnection']['success']);
         self::assertFalse($results['ListAccounts']['success']);
+        self::assertFalse($results['ServiceSingleSignOn']['success']);
         $activity = array_values(preg_grep('/\[(ClientClose|PreDeleteClient|ClientDelete|BandwidthAlerts)\b/', $out['log']['activity']));
         self::assertCount(4, $activity, 'ClientClose, PreDeleteClient, ClientDelete and the DailyCronJob alerts each logged it');
         array_push($messages, ...$activity);

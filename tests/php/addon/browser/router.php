@@ -17,8 +17,8 @@
  *   ...&demo=preview                         the preview page the seeding's Save Settings showed
  *   /_demo                                   seeds if needed; JSON {run, products, services}
  *   /bootstrap.min.css                       Debian's libjs-bootstrap (Bootstrap 3), no network
- *   /_chart, /clientarea.php?action=productdetails&id=N, /clientsservices.php?id=N
- *                                            the server module's service pages (chartPage())
+ *   /_chart, /clientsservices.php?id=N        the server module's chart service and admin service page (chartPage())
+ *   /login.php, /clientarea.php, ...         the client area and single sign-on (clientarea.php)
  *
  * The first request (run.sh calls /_demo) boots the harness normally - fresh schema - and
  * seeds: products (one named `<script>alert(1)</script> Hosting`, stored raw), clients with
@@ -44,7 +44,8 @@ if ($path === '/bootstrap.min.css') {
     readfile(BOOTSTRAP_CSS);
     return true;
 }
-if (!in_array($path, ['/addonmodules.php', '/_demo', '/', '/_chart', '/clientarea.php', '/clientsservices.php'], true)) {
+require_once __DIR__ . '/clientarea.php'; // the client area and its single sign-on (CLIENT_AREA_PATHS)
+if (!in_array($path, ['/addonmodules.php', '/_demo', '/', '/_chart', '/clientsservices.php', ...CLIENT_AREA_PATHS], true)) {
     http_response_code(404);
     echo "not found\n";
     return true;
@@ -75,6 +76,10 @@ if (!is_array($state)) {
     WhmcsHarness\Crypto::useKey($state['crypto_key']);
 }
 
+if (in_array($path, CLIENT_AREA_PATHS, true)) {
+    clientAreaRoute($path, $state, $stateFile);
+    return true;
+}
 if (chartPage($path)) {
     return true;
 }
@@ -165,13 +170,13 @@ function seed(): array
 /**
  * The server module's pages of one service with daily bandwidth (the usage chart, issue #16):
  * /_chart makes that service once (a product using the module, Create against the sandbox)
- * and answers {"service": id}; /clientarea.php?action=productdetails&id=N is the client's
- * product details page (aflexi_ClientArea through real Smarty 3), /clientsservices.php?id=N
- * the admin service page's module fields (aflexi_AdminServicesTabFields). False for other paths.
+ * and answers {"service": id}; /clientsservices.php?id=N is the admin service page's module
+ * fields (aflexi_AdminServicesTabFields). The client's product details page, behind the client
+ * login, is clientarea.php's. False for other paths.
  */
 function chartPage(string $path): bool
 {
-    if (!in_array($path, ['/_chart', '/clientarea.php', '/clientsservices.php'], true)) {
+    if (!in_array($path, ['/_chart', '/clientsservices.php'], true)) {
         return false;
     }
     WhmcsHarness\Modules::loadServer('aflexi');
@@ -193,19 +198,12 @@ function chartPage(string $path): bool
         return true;
     }
     $params = WhmcsHarness\Params::forService((int) ($_GET['id'] ?? 0));
-    if ($path === '/clientarea.php') {
-        require_once dirname(__DIR__, 2) . '/module/support/Smarty.php';
-        $out = aflexi_ClientArea($params);
-        $body = AflexiModuleTests\Support\Smarty::render(ROOTDIR . '/modules/servers/aflexi/' . $out['tabOverviewModuleOutputTemplate'], $out['templateVariables']);
-        $title = 'My Products &amp; Services';
-    } else {
-        $rows = '';
-        foreach (aflexi_AdminServicesTabFields($params) as $label => $html) {
-            $rows .= '<tr><th style="width:220px">' . htmlspecialchars($label) . "</th><td>$html</td></tr>";
-        }
-        $body = "<div class=\"aflexi-cdn\"><table class=\"table\">$rows</table></div>";
-        $title = 'Clients &rsaquo; Products/Services';
+    $rows = '';
+    foreach (aflexi_AdminServicesTabFields($params) as $label => $html) {
+        $rows .= '<tr><th style="width:220px">' . htmlspecialchars($label) . "</th><td>$html</td></tr>";
     }
+    $body = "<div class=\"aflexi-cdn\"><table class=\"table\">$rows</table></div>";
+    $title = 'Clients &rsaquo; Products/Services';
     header('Content-Type: text/html; charset=utf-8');
     echo adminPage($body, '', $title);
     return true;

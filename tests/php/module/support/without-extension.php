@@ -47,6 +47,7 @@ foreach (['CreateAccount', 'SuspendAccount', 'UnsuspendAccount', 'TerminateAccou
 $results['ListAccounts'] = aflexi_ListAccounts($params);
 $results['AdminServicesTabFields'] = aflexi_AdminServicesTabFields($params);
 $results['ClientArea'] = aflexi_ClientArea($params);
+$results['ServiceSingleSignOn'] = aflexi_ServiceSingleSignOn($params + ['configoption2' => 'on']);
 foreach (['ClientClose', 'PreDeleteClient', 'ClientDelete'] as $point) {
     $log['hooks'][$point](['userid' => 3]);
 }

@@ -28,6 +28,7 @@ use WHMCS\Module\Server\Aflexi\Context;
 use WHMCS\Module\Server\Aflexi\ModuleCall;
 use WHMCS\Module\Server\Aflexi\Provisioner;
 use WHMCS\Module\Server\Aflexi\ServiceView;
+use WHMCS\Module\Server\Aflexi\SingleSignOn;
 use WHMCS\Module\Server\Aflexi\UsageUpdate;
 use WHMCS\Module\Server\Aflexi\WelcomeTemplate;
 
@@ -51,6 +52,9 @@ function aflexi_MetaData(): array
         // WHMCS gives a new service a username from its domain (8 random letters with "Enable
         // Random Usernames") and a password; the module uses them, and makes the username from
         // the client's e-mail when WHMCS gave none (no domain), as the product document asks.
+        // Single sign-on (aflexi_ServiceSingleSignOn): the label of WHMCS's button for a
+        // service, in the client area and on the admin's service page.
+        'ServiceSingleSignOnLabel' => 'Login to CDN portal',
     ];
 }
 
@@ -76,11 +80,11 @@ function aflexi_ConfigOptions(): array
             'Description' => 'The Aflexi bandwidth package of this product (created on Aflexi when missing). Empty: the product name.',
             'SimpleMode' => true,
         ],
-        // configoption2: the sso branch's "Single sign-on" (issue #16 point 1); on merge, keep
-        // that branch's definition here, in this place.
+        // configoption2 (SingleSignOn::SETTING)
         'Single sign-on' => [
             'Type' => 'yesno',
-            'Description' => 'Tick to let clients and admins open the CDN portal logged in.',
+            'Default' => 'yes',
+            'Description' => 'Offer "Login to CDN portal": the client (or an admin) opens the Aflexi portal logged in as the service\'s publisher, locked to it.',
         ],
         // configoption3: read by lib/BandwidthAlerts.php (Aflexi\alert_thresholds).
         'Bandwidth alert thresholds' => [
@@ -263,4 +267,17 @@ function aflexi_AdminCustomButtonArray(): array
 function aflexi_Resync(array $params): string
 {
     return ModuleCall::command('Resync', $params, static fn (Context $c) => (new Provisioner($c))->resync($c->service()));
+}
+
+/**
+ * Single sign-on ("Login to CDN portal", client area and the admin's service page): the
+ * Aflexi portal logged in as this service's publisher and locked to it, through the portal's
+ * OAuth (lib/SingleSignOn.php). Refused when the product's "Single sign-on" is off.
+ * There is no aflexi_AdminSingleSignOn (operator portal): see docs/AFLEXI-API.md#portal-oauth.
+ *
+ * @return array{success: bool, redirectTo?: string, errorMsg?: string}
+ */
+function aflexi_ServiceSingleSignOn(array $params): array
+{
+    return ModuleCall::singleSignOn('ServiceSingleSignOn', $params, static fn (Context $c): string => (new SingleSignOn($c))->loginUrl());
 }

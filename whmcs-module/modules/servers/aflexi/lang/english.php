@@ -11,6 +11,7 @@ return [
     'package' => 'Package',
     'portal' => 'CDN portal',
     'portal_login' => 'Log in to the CDN portal',
+    'portal_sso' => 'Login to CDN portal',
     'portal_unavailable' => 'The CDN portal link is not available right now. Please try again later.',
     'status_ACTIVE' => 'Active',
     'status_SUSPENDED' => 'Suspended',

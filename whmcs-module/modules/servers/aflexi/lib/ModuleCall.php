@@ -69,6 +69,22 @@ final class ModuleCall
     }
 
     /**
+     * ServiceSingleSignOn: ['success' => true, 'redirectTo' => the body's URL], or
+     * ['success' => false, 'errorMsg' => message] (developers.whmcs.com/provisioning-modules/single-sign-on).
+     *
+     * @param callable(Context): string $body
+     */
+    public static function singleSignOn(string $action, array $params, callable $body): array
+    {
+        return self::run(
+            new Context($action, $params),
+            $body,
+            static fn (string $url): array => ['success' => true, 'redirectTo' => $url],
+            static fn (string $message): array => ['success' => false, 'errorMsg' => $message],
+        );
+    }
+
+    /**
      * Server-level cron work (UsageUpdate): 'success' or the error message. WHMCS ignores the
      * result, so a failure is also written to the activity log, where an administrator sees it
      * without module debug logging.

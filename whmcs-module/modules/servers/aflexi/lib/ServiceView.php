@@ -44,6 +44,8 @@ final class ServiceView
                 'aflexiPortalUrl' => $portalUrl,
                 // HTML: the SVG escaped by the extension, every other text by UsageChart.
                 'aflexiUsageChart' => UsageChart::html($context, (int) ($params['serviceid'] ?? 0), $lang, 'aflexi-usage-'),
+                'aflexiSingleSignOn' => SingleSignOn::enabled($params) && SingleSignOn::offered($status),
+                'aflexiServiceId' => (int) ($params['serviceid'] ?? 0),
             ] + self::bandwidth((int) ($params['serviceid'] ?? 0), $lang),
         ];
     }

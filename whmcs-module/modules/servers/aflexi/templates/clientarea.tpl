@@ -25,7 +25,13 @@
         <tr>
             <th>{$aflexiLang.portal|escape:'html':'UTF-8'}</th>
             <td class="aflexi-portal">
-                {if $aflexiPortalUrl}
+                {if $aflexiSingleSignOn}
+                    {* WHMCS's own single sign-on request: a POST to this page with dosinglesignon=1 *}
+                    <form method="post" action="clientarea.php?action=productdetails&amp;id={$aflexiServiceId|escape:'html':'UTF-8'}" class="aflexi-sso">
+                        <input type="hidden" name="dosinglesignon" value="1">
+                        <button type="submit" class="btn btn-primary" id="aflexi-sso">{$aflexiLang.portal_sso|escape:'html':'UTF-8'}</button>
+                    </form>
+                {elseif $aflexiPortalUrl}
                     <a href="{$aflexiPortalUrl|escape:'html':'UTF-8'}" target="_blank" rel="noopener noreferrer" class="btn btn-default">{$aflexiLang.portal_login|escape:'html':'UTF-8'}</a>
                 {else}
                     {$aflexiLang.portal_unavailable|escape:'html':'UTF-8'}
