@@ -11,6 +11,7 @@
 //! | `Aflexi\Client` | [`client`] |
 //! | `Aflexi\SyncJob` (`Client::syncStart`: a sync on a background thread) | [`sync_job`] |
 //! | `Aflexi\PublisherPages` (`Client::publisherPages`: a listing page by page) | [`publisher_pages`] |
+//! | `Aflexi\UsageBatches` (`Client::usageBatches`: a month's usage, concurrent queries, one answer at a time) | [`usage_batches`] |
 //! | `Aflexi\Whm` (cPanel's WHM: the `cdn` feature of a package) | [`whm`] |
 //! | `Aflexi\xmlrpc_decode_response()` (an answer decoded as the client decodes it) | [`xmlrpc`] |
 //! | `Aflexi\Exception` and its subclasses | [`exception`] |
@@ -39,6 +40,7 @@ pub mod ini;
 pub mod publisher_pages;
 pub mod rules;
 pub mod sync_job;
+pub mod usage_batches;
 pub mod whm;
 pub mod xmlrpc;
 
@@ -123,6 +125,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<client::Client>()
         .class::<sync_job::SyncJob>()
         .class::<publisher_pages::PublisherPages>()
+        .class::<usage_batches::UsageBatches>()
         .class::<whm::Whm>();
     xmlrpc::register(defaults::register(rules::register(functions::register(
         module,

@@ -37,6 +37,7 @@ mod retry;
 mod transport;
 mod trust;
 mod usage;
+mod usage_batches;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -53,6 +54,7 @@ pub use paging::{PublisherPages, MAX_PAGES};
 pub use per_process::PerProcess;
 pub use transport::CallRecord;
 pub use usage::USAGE_PUBLISHERS_PER_QUERY;
+pub use usage_batches::{UsageBatches, UsageRow};
 
 use crate::Result;
 use transport::Transport;
@@ -103,6 +105,12 @@ impl Client {
     /// the WHMCS module log. Passwords are redacted and the credentials are not included.
     pub fn take_call_log(&self) -> Vec<CallRecord> {
         self.transport.take_log()
+    }
+
+    /// Time this client has spent decoding answers (on its runtime's one thread: while it
+    /// decodes, nothing else of the client runs), for the benchmarks' decoder share.
+    pub fn decode_time(&self) -> std::time::Duration {
+        self.transport.decode_time()
     }
 
     /// Sets the call counters back to zero.

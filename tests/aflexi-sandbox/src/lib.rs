@@ -105,6 +105,9 @@ pub struct Settings {
     pub seed: u64,
     /// See [`Config::hard_delete`].
     pub hard_delete: bool,
+    /// `stats.getSummaries` refuses (fault 403) a query naming one of these publishers: one
+    /// bad query among many, for the usage readers' failure isolation.
+    pub refused_publishers: Vec<i64>,
 }
 
 impl Settings {
@@ -117,6 +120,7 @@ impl Settings {
             "hang_ms": self.hang_ms,
             "seed": self.seed,
             "hard_delete": self.hard_delete,
+            "refused_publishers": self.refused_publishers,
         })
     }
 }
@@ -173,6 +177,7 @@ impl Shared {
                 hang_ms: config.hang_ms,
                 seed: config.seed,
                 hard_delete: config.hard_delete,
+                refused_publishers: Vec::new(),
             }),
             injector: Mutex::new(Injector::new(config.seed)),
             counters: Mutex::new(Counters::default()),
@@ -258,6 +263,7 @@ impl Shared {
             methods::Context {
                 hard_delete: s.hard_delete,
                 seed: s.seed,
+                refused_publishers: s.refused_publishers.clone(),
             }
         };
         methods::call(&mut lock(&self.state), &ctx, method, params)
