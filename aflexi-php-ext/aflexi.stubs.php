@@ -363,6 +363,17 @@ namespace Aflexi {
     function bandwidth_usage_mb(mixed $mb): int {}
 
     /**
+     * The GB (1 GB = 1024 MB) of a usage Aflexi reported in MB, for WHMCS's Usage Billing
+     * bandwidth metric; a negative figure counts as 0.
+     *
+     * @throws \Aflexi\InvalidInputException when the figure is not a whole number
+     *
+     * @param mixed $mb
+     * @return float
+     */
+    function bandwidth_usage_gb(mixed $mb): float {}
+
+    /**
      * The defaults and bounds of the settings, by name: `connect_timeout`, `timeout` and
      * `operation_timeout` (seconds; the INI settings `aflexi.*`), `concurrency`, and the addon's
      * `step_seconds` and `cron_seconds`; each `['default' => ..., 'min' => ..., 'max' => ...]`.
