@@ -202,6 +202,8 @@ function aflexi_UsageUpdate(array $params): string
  * traffic in GB) for the server's tenants, keyed as aflexi_ListAccounts keys accounts. WHMCS's
  * cron task "Tenant Usage Metrics" collects it; a product can then bill what is over an
  * included amount. See lib/MetricProvider.php.
+ *
+ * @return MetricProvider a WHMCS\UsageBilling\Contracts\Metrics\ProviderInterface
  */
 function aflexi_MetricProvider(array $params): MetricProvider
 {
