@@ -422,6 +422,12 @@ impl Sandbox {
         self.shared.update_settings(|s| s.hang_ms = ms);
     }
 
+    /// Makes `stats.getSummaries` refuse the queries naming one of these publishers.
+    pub fn set_refused_publishers(&self, ids: &[i64]) {
+        self.shared
+            .update_settings(|s| s.refused_publishers = ids.to_vec());
+    }
+
     /// Switches hard delete on or off.
     pub fn set_hard_delete(&self, on: bool) {
         self.shared.update_settings(|s| s.hard_delete = on);
