@@ -7,7 +7,7 @@
 //! | PHP | here |
 //! |---|---|
 //! | `Aflexi\username_for_service()`, `username_for_addon()`, `generate_password()`, `package_name()`, `endpoint_from_server()` | [`functions`] |
-//! | `Aflexi\entitlement()`, `product_is_free()`, `username_parts()`, `publisher_of_service()`, `bandwidth_limit()`, `bandwidth_usage_mb()` | [`rules`] |
+//! | `Aflexi\entitlement()`, `product_is_free()`, `username_parts()`, `publisher_of_service()`, `bandwidth_limit()`, `bandwidth_usage_mb()`, `bandwidth_usage_gb()` | [`rules`] |
 //! | `Aflexi\Client` | [`client`] |
 //! | `Aflexi\SyncJob` (`Client::syncStart`: a sync on a background thread) | [`sync_job`] |
 //! | `Aflexi\PublisherPages` (`Client::publisherPages`: a listing page by page) | [`publisher_pages`] |
