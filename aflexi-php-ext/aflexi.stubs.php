@@ -86,6 +86,30 @@ namespace Aflexi {
         public function dailyBandwidth(int $publisherId, mixed $from, mixed $to): array {}
 
         /**
+         * The month's bandwidth of these publishers as concurrent queries (200 publishers each,
+         * up to the client's `concurrency` in flight), read one answer at a time with
+         * `next()`: each publisher gets one row, with its MB or its own error. Nothing is sent
+         * before the first `next()`.
+         *
+         * `$publishers` is a list of publisher ids (ints or numeric strings).
+         *
+         * @throws \Aflexi\InvalidInputException for a bad month or id
+         *
+         * @param int $year
+         * @param int $month
+         * @param array $publishers
+         * @return \Aflexi\UsageBatches
+         */
+        public function usageBatches(int $year, int $month, array $publishers): \Aflexi\UsageBatches {}
+
+        /**
+         * Seconds this client has spent decoding answers (the benchmarks' decoder share).
+         *
+         * @return float
+         */
+        public function decodeSeconds(): float {}
+
+        /**
          * API calls made by this client so far, by method name.
          *
          * @return array
@@ -428,6 +452,17 @@ namespace Aflexi {
     function bandwidth_usage_mb(mixed $mb): int {}
 
     /**
+     * The GB (1 GB = 1024 MB) of a usage Aflexi reported in MB, for WHMCS's Usage Billing
+     * bandwidth metric; a negative figure counts as 0.
+     *
+     * @throws \Aflexi\InvalidInputException when the figure is not a whole number
+     *
+     * @param mixed $mb
+     * @return float
+     */
+    function bandwidth_usage_gb(mixed $mb): float {}
+
+    /**
      * The defaults and bounds of the settings, by name: `connect_timeout`, `timeout` and
      * `operation_timeout` (seconds; the INI settings `aflexi.*`), `concurrency`, and the addon's
      * `step_seconds` and `cron_seconds`; each `['default' => ..., 'min' => ..., 'max' => ...]`.
@@ -617,6 +652,25 @@ namespace Aflexi {
     /**
      * The operator's publishers, one page at a time: `Aflexi\Client::publisherPages` returns one.
      */
+    class UsageBatches {
+        /**
+         * Not made from PHP: `Aflexi\Client::usageBatches` returns one (`new` throws).
+         */
+        public function __construct() {}
+
+        /**
+         * The rows of the next query to finish (a list of `['publisher' => int, 'mb' => ?int,
+         * 'error' => ?string, 'kind' => ?string]`, one per publisher of that query), or null
+         * when every publisher asked for has had its row. A failed query fails only its own
+         * rows; the queries keep running up to the client's concurrency while this waits.
+         *
+         * @throws \Aflexi\TimeoutException when no query finishes within the operation timeout
+         *
+         * @return array|null
+         */
+        public function next(): ?array {}
+    }
+
     class PublisherPages {
         /**
          * Not made from PHP: `Aflexi\Client::publisherPages` returns one (`new` throws).

@@ -15,6 +15,7 @@ echo "== cargo test"
 cargo test --workspace
 echo "== benchmarks (quick mode: proves they run; figures come from 'make bench')"
 cargo run --quiet -p aflexi-bench -- --quick
+tests/php/module/bench-usage.sh 300 0
 echo "== the PHP extension (PHPUnit, fork, PHP-FPM, memory)"
 scripts/test-php-ext.sh
 echo "== the client against XML-RPC servers that are not ours (Python's xmlrpc.server, odd answers), core and extension"

@@ -115,6 +115,13 @@ fn thousands(digits: String) -> String {
     format!("{sign}{out}")
 }
 
+/// The GB of a usage Aflexi reported in MB, for WHMCS's Usage Billing (its bandwidth metric is
+/// in GB: 1 GB = 1024 MB, as [`MB_PER_GB`]); a negative figure counts as 0. Exact to the
+/// 6 decimals WHMCS stores (`tbltenant_stats.value` is `decimal(19,6)`).
+pub fn usage_gb(mb: i64) -> f64 {
+    mb.max(0) as f64 / MB_PER_GB as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,6 +139,14 @@ mod tests {
         assert_eq!(format_mb(3 * 1024 * 1024), "3 TB");
         assert_eq!(decimal(0.126), "0.13");
         assert_eq!(decimal(1234.5), "1,234.5");
+    }
+
+    #[test]
+    fn usage_in_gb_is_mb_over_1024_and_never_negative() {
+        assert_eq!(usage_gb(1536), 1.5);
+        assert_eq!(usage_gb(0), 0.0);
+        assert_eq!(usage_gb(-7), 0.0);
+        assert_eq!(usage_gb(1), 0.0009765625);
     }
 
     #[test]

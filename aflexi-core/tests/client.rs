@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use aflexi_core::client::{
     BlockingClient, Change, ClientConfig, CreateOutcome, LinkStatus, NewPublisher, Profile,
-    Terminated,
+    Terminated, UsageBatches,
 };
 use aflexi_core::error::TransportKind;
 use aflexi_core::{Error, Secret};
@@ -507,6 +507,54 @@ fn bandwidth_usage_of_asks_a_few_hundred_publishers_at_a_time() {
         .unwrap();
     assert!(none.is_empty());
     assert_eq!(sb.calls().get("total").copied().unwrap_or(0), 0);
+}
+
+#[test]
+fn usage_batches_give_every_publisher_one_row_and_a_refused_query_fails_only_its_own() {
+    let sb = sandbox();
+    let c = client(&sb);
+    let ids = sb.seed_publishers(OPERATOR, 450, "Gold", "batch");
+    let asked = ids.clone();
+    let expected = c
+        .run(|c| async move { c.bandwidth_usage_of(2026, 3, &asked).await })
+        .unwrap();
+    let read = |ids: &[i64]| {
+        let mut batches = UsageBatches::new(2026, 3, ids, 4).unwrap();
+        let mut rows = Vec::new();
+        while let Some(batch) = c.next_usage_batch(&mut batches).unwrap() {
+            assert!(batch.len() <= 200, "one query's rows at a time");
+            rows.extend(batch);
+        }
+        rows.sort_by_key(|r| r.publisher);
+        rows
+    };
+
+    let rows = read(&ids);
+    assert_eq!(rows.len(), 450, "one row per publisher");
+    for row in &rows {
+        assert_eq!(row.usage, Ok(expected.get(&row.publisher).copied()));
+    }
+
+    // Ids are asked 200 a query in id order: refusing the 250th fails the second query only.
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    sb.set_refused_publishers(&[sorted[250]]);
+    let rows = read(&ids);
+    sb.set_refused_publishers(&[]);
+    assert_eq!(rows.len(), 450);
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row.publisher, sorted[i]);
+        if (200..400).contains(&i) {
+            let err = row.usage.as_ref().unwrap_err();
+            assert_eq!(err.kind(), "fault", "{err}");
+        } else {
+            assert_eq!(row.usage, Ok(expected.get(&row.publisher).copied()));
+        }
+    }
+    assert!(
+        UsageBatches::new(2026, 13, &ids, 4).is_err(),
+        "a bad month is refused first"
+    );
 }
 
 #[test]

@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use aflexi_core::client::{BlockingClient, ClientConfig, Consumer, NewPublisher, Profile};
+use aflexi_core::client::{self, BlockingClient, ClientConfig, Consumer, NewPublisher, Profile};
 use aflexi_core::Secret;
 use aflexi_core::{defaults, sync};
 use ext_php_rs::prelude::*;
@@ -28,6 +28,7 @@ use crate::exception::Failure;
 use crate::ini;
 use crate::publisher_pages::PublisherPages;
 use crate::sync_job::SyncJob;
+use crate::usage_batches::UsageBatches;
 
 /// A client of the Aflexi API for one operator account.
 ///
@@ -297,18 +298,7 @@ impl Client {
             .map_err(|_| Failure::input("$year", "it is out of range"))?;
         let month = u32::try_from(month.get("$month")?)
             .map_err(|_| Failure::input("$month", "it is out of range"))?;
-        let mut ids = Vec::new();
-        if let Some(table) = publishers.table("$publishers")? {
-            for member in members("$publishers", table) {
-                let (key, value) = member?;
-                let at = format!("$publishers{key}");
-                let id = whole_number(&at, value)?;
-                if id <= 0 {
-                    return Err(Failure::input(&at, "a publisher id must be positive"));
-                }
-                ids.push(id);
-            }
-        }
+        let ids = publisher_ids(publishers)?;
         Ok(self
             .inner
             .run(|c| async move { c.bandwidth_usage_of(year, month, &ids).await })?)
@@ -329,6 +319,35 @@ impl Client {
         Ok(self
             .inner
             .run(|c| async move { c.daily_bandwidth(publisher, &from, &to).await })?)
+    }
+
+    /// The month's bandwidth of these publishers as concurrent queries (200 publishers each,
+    /// up to the client's `concurrency` in flight), read one answer at a time with
+    /// `next()`: each publisher gets one row, with its MB or its own error. Nothing is sent
+    /// before the first `next()`.
+    ///
+    /// `$publishers` is a list of publisher ids (ints or numeric strings).
+    ///
+    /// @throws \Aflexi\InvalidInputException for a bad month or id
+    pub fn usage_batches(
+        &self,
+        year: IntArg,
+        month: IntArg,
+        publishers: ArrayArg,
+    ) -> Result<UsageBatches, Failure> {
+        let year = i32::try_from(year.get("$year")?)
+            .map_err(|_| Failure::input("$year", "it is out of range"))?;
+        let month = u32::try_from(month.get("$month")?)
+            .map_err(|_| Failure::input("$month", "it is out of range"))?;
+        let ids = publisher_ids(publishers)?;
+        let concurrency = self.inner.client().config().concurrency;
+        let batches = client::UsageBatches::new(year, month, &ids, concurrency)?;
+        Ok(UsageBatches::new(self.inner.clone(), batches))
+    }
+
+    /// Seconds this client has spent decoding answers (the benchmarks' decoder share).
+    pub fn decode_seconds(&self) -> f64 {
+        self.inner.client().decode_time().as_secs_f64()
     }
 
     /// What a sync of `$desired` would do, without doing it (the core's plan).
@@ -625,4 +644,22 @@ pub(crate) fn unknown_key(arg: &str, name: &str, known: &str) -> Failure {
         arg,
         format!("unknown key '{}'; the keys are {known}", shorten(name)),
     )
+}
+
+/// The publisher ids of a `$publishers` list: positive whole numbers (ints or numeric
+/// strings), each refused by its place in the list.
+fn publisher_ids(publishers: ArrayArg) -> Result<Vec<i64>, Failure> {
+    let mut ids = Vec::new();
+    if let Some(table) = publishers.table("$publishers")? {
+        for member in members("$publishers", table) {
+            let (key, value) = member?;
+            let at = format!("$publishers{key}");
+            let id = whole_number(&at, value)?;
+            if id <= 0 {
+                return Err(Failure::input(&at, "a publisher id must be positive"));
+            }
+            ids.push(id);
+        }
+    }
+    Ok(ids)
 }

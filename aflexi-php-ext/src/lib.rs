@@ -7,10 +7,11 @@
 //! | PHP | here |
 //! |---|---|
 //! | `Aflexi\username_for_service()`, `username_for_addon()`, `generate_password()`, `package_name()`, `endpoint_from_server()` | [`functions`] |
-//! | `Aflexi\entitlement()`, `product_is_free()`, `username_parts()`, `publisher_of_service()`, `bandwidth_limit()`, `bandwidth_usage_mb()` | [`rules`] |
+//! | `Aflexi\entitlement()`, `product_is_free()`, `username_parts()`, `publisher_of_service()`, `bandwidth_limit()`, `bandwidth_usage_mb()`, `bandwidth_usage_gb()` | [`rules`] |
 //! | `Aflexi\Client` | [`client`] |
 //! | `Aflexi\SyncJob` (`Client::syncStart`: a sync on a background thread) | [`sync_job`] |
 //! | `Aflexi\PublisherPages` (`Client::publisherPages`: a listing page by page) | [`publisher_pages`] |
+//! | `Aflexi\UsageBatches` (`Client::usageBatches`: a month's usage, concurrent queries, one answer at a time) | [`usage_batches`] |
 //! | `Aflexi\Whm` (cPanel's WHM: the `cdn` feature of a package) | [`whm`] |
 //! | `Aflexi\xmlrpc_decode_response()` (an answer decoded as the client decodes it) | [`xmlrpc`] |
 //! | `Aflexi\Exception` and its subclasses | [`exception`] |
@@ -39,6 +40,7 @@ pub mod ini;
 pub mod publisher_pages;
 pub mod rules;
 pub mod sync_job;
+pub mod usage_batches;
 pub mod whm;
 pub mod xmlrpc;
 
@@ -123,6 +125,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<client::Client>()
         .class::<sync_job::SyncJob>()
         .class::<publisher_pages::PublisherPages>()
+        .class::<usage_batches::UsageBatches>()
         .class::<whm::Whm>();
     xmlrpc::register(defaults::register(rules::register(functions::register(
         module,

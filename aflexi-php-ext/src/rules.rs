@@ -32,6 +32,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(usage_chart))
         .function(wrap_function!(alert_thresholds))
         .function(wrap_function!(alerts_reached))
+        .function(wrap_function!(bandwidth_usage_gb))
 }
 
 /// Whether a service is entitled to CDN through the addon, from the facts WHMCS holds about
@@ -233,6 +234,16 @@ pub fn alerts_reached(
         .into_iter()
         .map(i64::from)
         .collect())
+}
+
+/// The GB (1 GB = 1024 MB) of a usage Aflexi reported in MB, for WHMCS's Usage Billing
+/// bandwidth metric; a negative figure counts as 0.
+///
+/// @throws \Aflexi\InvalidInputException when the figure is not a whole number
+#[php_function]
+#[php(name = "Aflexi\\bandwidth_usage_gb")]
+pub fn bandwidth_usage_gb(mb: &Zval) -> Result<f64, Failure> {
+    Ok(usage::usage_gb(whole_number("$mb", mb)?))
 }
 
 /// The facts of an `entitlement` array, each with the name its errors give it (static, so

@@ -106,6 +106,16 @@ impl BlockingClient {
         block_on(limit, pages.next(&self.inner))
     }
 
+    /// The rows of the next usage query of `batches` ([`super::UsageBatches`]) to finish,
+    /// bounded by the operation timeout (each batch has the whole budget).
+    pub fn next_usage_batch(
+        &self,
+        batches: &mut super::UsageBatches,
+    ) -> Result<Option<Vec<super::UsageRow>>> {
+        let limit = self.inner.config().operation_timeout;
+        block_on(limit, async { Ok(batches.next(&self.inner).await) })
+    }
+
     /// Runs work that needs the shared client (bulk work), bounded by `limit`.
     pub fn run_shared<T, F, Fut>(&self, limit: Duration, work: F) -> Result<T>
     where

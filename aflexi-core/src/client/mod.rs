@@ -38,6 +38,7 @@ mod sso;
 mod transport;
 mod trust;
 mod usage;
+mod usage_batches;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -55,6 +56,7 @@ pub use per_process::PerProcess;
 pub use sso::{publisher_portal_base, Consumer, PUBLISHER_PORTAL_SCRIPT, SSO_APP};
 pub use transport::CallRecord;
 pub use usage::USAGE_PUBLISHERS_PER_QUERY;
+pub use usage_batches::{UsageBatches, UsageRow};
 
 use crate::Result;
 use transport::Transport;
@@ -105,6 +107,12 @@ impl Client {
     /// the WHMCS module log. Passwords are redacted and the credentials are not included.
     pub fn take_call_log(&self) -> Vec<CallRecord> {
         self.transport.take_log()
+    }
+
+    /// Time this client has spent decoding answers (on its runtime's one thread: while it
+    /// decodes, nothing else of the client runs), for the benchmarks' decoder share.
+    pub fn decode_time(&self) -> std::time::Duration {
+        self.transport.decode_time()
     }
 
     /// Sets the call counters back to zero.

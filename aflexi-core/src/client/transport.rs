@@ -7,8 +7,9 @@
 //! when a read is tried again, in `retry.rs`.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -31,6 +32,8 @@ pub(crate) struct Transport {
     stats_url: String,
     counts: Mutex<BTreeMap<String, u64>>,
     log: Mutex<VecDeque<CallRecord>>,
+    /// Time spent decoding answers, in nanoseconds (the benchmarks' decoder share).
+    decoding: AtomicU64,
 }
 
 /// How many calls the log keeps (the most recent).
@@ -58,6 +61,7 @@ impl Transport {
             stats_url,
             counts: Mutex::new(BTreeMap::new()),
             log: Mutex::new(VecDeque::new()),
+            decoding: AtomicU64::new(0),
         })
     }
 
@@ -80,6 +84,11 @@ impl Transport {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .drain(..)
             .collect()
+    }
+
+    /// Time spent decoding answers so far.
+    pub(crate) fn decode_time(&self) -> Duration {
+        Duration::from_nanos(self.decoding.load(Ordering::Relaxed))
     }
 
     pub(crate) fn reset_counts(&self) {
@@ -183,7 +192,10 @@ impl Transport {
                 .await
                 .unwrap_or_default()
         };
+        let decoding = Instant::now();
         let decoded = xmlrpc::decode_response(&body, limit);
+        let nanos = u64::try_from(decoding.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.decoding.fetch_add(nanos, Ordering::Relaxed);
         match decoded {
             Ok(Err(fault)) => {
                 let message = scrub(fault.message);

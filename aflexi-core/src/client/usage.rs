@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use super::model;
 use super::transport::Endpoint;
+use super::usage_batches::UsageRow;
 use super::Client;
 use crate::{xmlrpc, Error, Result};
 
@@ -19,7 +20,11 @@ impl Client {
     /// operator's size (a month of daily figures for 2,000 publishers passes the 16 MB response
     /// limit): prefer [`Client::bandwidth_usage_of`].
     pub async fn bandwidth_usage(&self, year: i32, month: u32) -> Result<BTreeMap<i64, i64>> {
-        self.usage_query(year, month, None).await
+        self.usage_query(year, month, None)
+            .await?
+            .into_iter()
+            .map(|(id, mb)| Ok((id, mb?)))
+            .collect()
     }
 
     /// Bandwidth used in the given month by these publishers, in MB (HTTP and RTMP added),
@@ -40,7 +45,7 @@ impl Client {
             for (id, mb) in self.usage_query(year, month, Some(chunk)).await? {
                 // Kept only when asked for, in case the API does not apply the filter.
                 if chunk.binary_search(&id).is_ok() {
-                    usage.insert(id, mb);
+                    usage.insert(id, mb?);
                 }
             }
         }
@@ -100,28 +105,46 @@ impl Client {
                     continue; // the range total, or a day not asked for
                 }
                 let one = json!({ day.clone(): bucket });
-                if let Some(mb) = usage_totals(&one, op)?.get(&publisher) {
+                if let Some(mb) = usage_totals(&one, op)?.remove(&publisher) {
                     let date = format!("{}-{}-{}", &day[0..4], &day[4..6], &day[6..8]);
-                    *days.entry(date).or_insert(0) += mb;
+                    *days.entry(date).or_insert(0) += mb?;
                 }
             }
         }
         Ok(days)
     }
 
-    /// One month of `stats.getSummaries` (HTTP, then RTMP), optionally for some publishers.
+    /// The figures of one query of [`super::UsageBatches`]: one row per publisher of `chunk`
+    /// (sorted, distinct), each with its own outcome: a failed call fails the rows of its
+    /// chunk, an unreadable figure only its publisher's row.
+    pub(super) async fn usage_rows(&self, year: i32, month: u32, chunk: &[i64]) -> Vec<UsageRow> {
+        match self.usage_query(year, month, Some(chunk)).await {
+            Ok(mut figures) => chunk
+                .iter()
+                .map(|&publisher| UsageRow {
+                    publisher,
+                    usage: figures.remove(&publisher).transpose(),
+                })
+                .collect(),
+            Err(error) => chunk
+                .iter()
+                .map(|&publisher| UsageRow {
+                    publisher,
+                    usage: Err(error.clone()),
+                })
+                .collect(),
+        }
+    }
+
+    /// One month of `stats.getSummaries` (HTTP, then RTMP), optionally for some publishers:
+    /// each publisher's MB, or the reason its figure could not be read.
     async fn usage_query(
         &self,
         year: i32,
         month: u32,
         publishers: Option<&[i64]>,
-    ) -> Result<BTreeMap<i64, i64>> {
-        if !(1..=12).contains(&month) || !(2000..=2100).contains(&year) {
-            return Err(Error::invalid(
-                "month",
-                format!("{year}-{month} is not a valid month"),
-            ));
-        }
+    ) -> Result<Figures> {
+        check_month(year, month)?;
         let op = self.operator_id().await?;
         let last = days_in_month(year, month);
         let mut usage = BTreeMap::new();
@@ -145,7 +168,7 @@ impl Client {
                 )
                 .await?;
             for (id, mb) in usage_totals(&answer, op)? {
-                *usage.entry(id).or_insert(0) += mb;
+                add(usage.entry(id).or_insert(Ok(0)), mb);
             }
         }
         Ok(usage)
@@ -188,6 +211,30 @@ fn day_number(date: &str) -> i64 {
     365 * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + d
 }
 
+/// Each publisher's MB, or why its figure could not be read.
+type Figures = BTreeMap<i64, Result<i64>>;
+
+/// Adds a figure to a total; an unreadable one makes the total unreadable.
+fn add(total: &mut Result<i64>, figure: Result<i64>) {
+    if let Ok(sum) = total {
+        match figure {
+            Ok(mb) => *sum = sum.saturating_add(mb),
+            Err(e) => *total = Err(e),
+        }
+    }
+}
+
+/// Refuses a month the API cannot be asked about.
+pub(super) fn check_month(year: i32, month: u32) -> Result<()> {
+    if !(1..=12).contains(&month) || !(2000..=2100).contains(&year) {
+        return Err(Error::invalid(
+            "month",
+            format!("{year}-{month} is not a valid month"),
+        ));
+    }
+    Ok(())
+}
+
 fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
@@ -200,7 +247,8 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 /// Sums `stats.getSummaries` totals per publisher (docs/AFLEXI-API.md#stats): the whole-range
 /// bucket `-1` when present, else every day bucket; within the operator, the across-packages
 /// group `-1` when present, else every group; `-1` publisher keys are subtotals and skipped.
-fn usage_totals(answer: &Value, operator_id: i64) -> Result<BTreeMap<i64, i64>> {
+/// A figure that is not a number makes only its publisher's total an error.
+fn usage_totals(answer: &Value, operator_id: i64) -> Result<Figures> {
     let mut totals = BTreeMap::new();
     let buckets = match answer {
         Value::Object(buckets) => buckets,
@@ -228,7 +276,7 @@ fn usage_totals(answer: &Value, operator_id: i64) -> Result<BTreeMap<i64, i64>> 
             for (key, leaf) in publishers {
                 if let Ok(id) = key.trim().parse::<i64>() {
                     if id > 0 {
-                        *totals.entry(id).or_insert(0) += leaf_total(leaf, key)?;
+                        add(totals.entry(id).or_insert(Ok(0)), leaf_total(leaf, key));
                     }
                 }
             }
@@ -279,8 +327,8 @@ mod tests {
                    "4": {"-1": {"99": [1, 1, 2]}}}
         });
         let totals = usage_totals(&answer, 3).unwrap();
-        assert_eq!(totals.get(&10), Some(&30));
-        assert_eq!(totals.get(&11), Some(&5));
+        assert_eq!(totals.get(&10), Some(&Ok(30)));
+        assert_eq!(totals.get(&11), Some(&Ok(5)));
         assert_eq!(totals.get(&99), None, "another operator's publisher");
         assert_eq!(totals.len(), 2);
     }
@@ -291,18 +339,32 @@ mod tests {
             "20261101": {"3": {"8": {"10": [1, 2, 3]}}},
             "20261102": {"3": {"8": {"10": [1, 1, 2]}, "9": {"10": [0, 1, 1]}}}
         });
-        assert_eq!(usage_totals(&answer, 3).unwrap().get(&10), Some(&6));
+        assert_eq!(usage_totals(&answer, 3).unwrap().get(&10), Some(&Ok(6)));
         assert!(usage_totals(&json!([]), 3).unwrap().is_empty());
         assert!(usage_totals(&json!("nothing"), 3).is_err());
     }
 
     #[test]
-    fn usage_figures_that_are_not_numbers_are_errors_not_zero() {
-        let answer = json!({"-1": {"3": {"-1": {"10": [1, 2, "lots"], "11": true}}}});
-        let text = usage_totals(&answer, 3).unwrap_err().to_string();
+    fn usage_figures_that_are_not_numbers_are_errors_of_their_publisher_not_zero() {
+        let answer =
+            json!({"-1": {"3": {"-1": {"10": [1, 2, "lots"], "11": true, "12": [1, 2, 3]}}}});
+        let totals = usage_totals(&answer, 3).unwrap();
+        let text = totals[&10].as_ref().unwrap_err().to_string();
         assert!(text.contains("stats.getSummaries"), "{text}");
+        assert!(totals[&11].is_err());
+        assert_eq!(totals[&12], Ok(3), "the others are kept");
         let doubles = json!({"-1": {"3": {"-1": {"10": [1.0, 2.0, 3.4]}}}});
-        assert_eq!(usage_totals(&doubles, 3).unwrap().get(&10), Some(&3));
+        assert_eq!(usage_totals(&doubles, 3).unwrap().get(&10), Some(&Ok(3)));
+    }
+
+    #[test]
+    fn an_unreadable_figure_stays_unreadable_when_added_to() {
+        let mut total = Ok(5);
+        add(&mut total, Ok(7));
+        assert_eq!(total, Ok(12));
+        add(&mut total, Err(Error::Protocol("bad".into())));
+        add(&mut total, Ok(1));
+        assert!(total.is_err());
     }
 
     #[test]

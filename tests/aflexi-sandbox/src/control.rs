@@ -9,7 +9,7 @@
 //! | `GET /_sandbox/idle[?received=N]` | | `{"received": n}` once at least N XML-RPC calls arrived since the start and none is unanswered (504 after 30 s) |
 //! | `GET /_sandbox/received?at_least=N` | | `{"received": n}` once at least N XML-RPC calls arrived since the start, answered or not: a call held in its latency or a hang has arrived (504 after 30 s) |
 //! | `GET /_sandbox/answered?method=M[&at_least=N]` | | `{"answered": n}` once at least N calls of M (`writes`: every mutating method) were answered since the start (504 after 30 s) |
-//! | `POST /_sandbox/config` | any of `latency_ms`, `fault_rate`, `fault_kinds`, `hang_ms`, `seed`, `hard_delete` | the whole config |
+//! | `POST /_sandbox/config` | any of `latency_ms`, `fault_rate`, `fault_kinds`, `hang_ms`, `seed`, `hard_delete`, `refused_publishers` | the whole config |
 //! | `POST /_sandbox/seed-publishers` | `{"operator", "count", "package", "prefix", "status"}` | `{"first", "last", "count", "package"}` |
 //! | `POST /_sandbox/theme` | `{"operator", "portalUrl", "portalName"}` | the theme |
 //! | `POST /_sandbox/operators` | `{"username", "authKey"}` | `{"id"}` |
@@ -255,6 +255,12 @@ pub fn config(shared: &Shared, body: &[u8]) -> Answer {
             "hard_delete" => match value.as_bool() {
                 Some(v) => next.hard_delete = v,
                 None => return bad("a boolean"),
+            },
+            "refused_publishers" => match value.as_array() {
+                Some(ids) if ids.iter().all(|v| v.as_i64().is_some()) => {
+                    next.refused_publishers = ids.iter().filter_map(Value::as_i64).collect();
+                }
+                _ => return bad("an array of publisher ids"),
             },
             "fault_kinds" => {
                 let parsed = match value {

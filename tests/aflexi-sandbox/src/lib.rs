@@ -106,6 +106,9 @@ pub struct Settings {
     pub seed: u64,
     /// See [`Config::hard_delete`].
     pub hard_delete: bool,
+    /// `stats.getSummaries` refuses (fault 403) a query naming one of these publishers: one
+    /// bad query among many, for the usage readers' failure isolation.
+    pub refused_publishers: Vec<i64>,
 }
 
 impl Settings {
@@ -118,6 +121,7 @@ impl Settings {
             "hang_ms": self.hang_ms,
             "seed": self.seed,
             "hard_delete": self.hard_delete,
+            "refused_publishers": self.refused_publishers,
         })
     }
 }
@@ -176,6 +180,7 @@ impl Shared {
                 hang_ms: config.hang_ms,
                 seed: config.seed,
                 hard_delete: config.hard_delete,
+                refused_publishers: Vec::new(),
             }),
             injector: Mutex::new(Injector::new(config.seed)),
             counters: Mutex::new(Counters::default()),
@@ -262,6 +267,7 @@ impl Shared {
             methods::Context {
                 hard_delete: s.hard_delete,
                 seed: s.seed,
+                refused_publishers: s.refused_publishers.clone(),
             }
         };
         methods::call(&mut lock(&self.state), &ctx, method, params)
@@ -418,6 +424,12 @@ impl Sandbox {
     /// Sets how long a `timeout` fault hangs.
     pub fn set_hang_ms(&self, ms: u64) {
         self.shared.update_settings(|s| s.hang_ms = ms);
+    }
+
+    /// Makes `stats.getSummaries` refuse the queries naming one of these publishers.
+    pub fn set_refused_publishers(&self, ids: &[i64]) {
+        self.shared
+            .update_settings(|s| s.refused_publishers = ids.to_vec());
     }
 
     /// Switches hard delete on or off.

@@ -42,12 +42,14 @@ pub fn is_mutating(method: &str) -> bool {
 pub const MIN_PASSWORD: usize = 6;
 
 /// Settings a method may depend on.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Context {
     /// `publisherLink.delete` removes the link instead of marking it `DELETED`.
     pub hard_delete: bool,
     /// The seed of the traffic figures.
     pub seed: u64,
+    /// See [`crate::Settings::refused_publishers`].
+    pub refused_publishers: Vec<i64>,
 }
 
 /// Runs one method call.
@@ -83,7 +85,9 @@ pub fn call(
         "bandwidthPackage.update" => package_update(state, caller, &p),
         "security.update" => security_update(state, caller, &p),
         "themability.get" => themability_get(state, caller, &p),
-        "stats.getSummaries" => stats::get_summaries(state, ctx.seed, caller, params),
+        "stats.getSummaries" => {
+            stats::get_summaries(state, ctx.seed, &ctx.refused_publishers, caller, params)
+        }
         _ => Err(ApiFault::new(
             crate::api_fault::UNKNOWN_METHOD,
             format!("method {method:?} does not exist"),
@@ -733,6 +737,7 @@ mod tests {
     fn run(s: &mut State, method: &str, params: Value) -> Result<Value, ApiFault> {
         let ctx = Context {
             hard_delete: false,
+            refused_publishers: Vec::new(),
             seed: 1,
         };
         call(s, &ctx, method, params.as_array().unwrap())

@@ -187,6 +187,7 @@ fn ids_param(value: &Value, what: &str) -> Result<Vec<i64>, ApiFault> {
 pub fn get_summaries(
     state: &State,
     seed: u64,
+    refused: &[i64],
     caller: i64,
     params: &[Value],
 ) -> Result<Value, ApiFault> {
@@ -234,6 +235,11 @@ pub fn get_summaries(
         .get("publisher")
         .map(|v| ids_param(v, "query publisher"))
         .transpose()?;
+    if let Some(id) = only.iter().flatten().find(|id| refused.contains(id)) {
+        return Err(ApiFault::forbidden(format!(
+            "statistics of publisher {id} are refused (sandbox setting refused_publishers)"
+        )));
+    }
     let epoch = parse_day(DATA_EPOCH).unwrap_or(0);
 
     let links: Vec<_> = state

@@ -149,7 +149,7 @@ final class UsageUpdateTest extends ModuleTestCase
         }
 
         self::assertNotSame('success', $result);
-        self::assertStringContainsString("1 service(s) on server #{$this->serverId} could not be written (the other 2 were): services #$bad", $result);
+        self::assertStringContainsString("1 service(s) on server #{$this->serverId} could not be read or written (the other 2 were written): services #$bad", $result);
         $expected = $this->expectedMb((int) date('Y'), (int) date('n'), [$a, $c]);
         self::assertSame($expected[$a], (int) $this->hosting($a)->bwusage);
         self::assertSame($expected[$c], (int) $this->hosting($c)->bwusage);
@@ -159,6 +159,58 @@ final class UsageUpdateTest extends ModuleTestCase
         foreach (['(SQL:', 'update `tblhosting`', 'CASE id'] as $sql) {
             self::assertStringNotContainsStringIgnoringCase($sql, $logs);
         }
+    }
+
+    /** @testdox The concurrent read (aflexi.concurrency 16) writes exactly the figures of the sequential path (concurrency 1), for 450 services in 3 queries */
+    public function testConcurrentReadWritesTheSameFiguresAsTheSequentialPath(): void
+    {
+        $gold = $this->product('CDN Gold', 'gold');
+        $services = $this->seededServices($gold, 450, 'par');
+        $written = fn (): array => Capsule::table('tblhosting')->whereIn('id', $services)->orderBy('id')->pluck('bwusage', 'id')->map(static fn ($v): int => (int) $v)->all();
+
+        ini_set('aflexi.concurrency', '1');
+        self::assertSame('success', aflexi_UsageUpdate(Params::forServer($this->serverId)));
+        $sequential = $written();
+        Capsule::table('tblhosting')->whereIn('id', $services)->update(['bwusage' => 0, 'lastupdate' => self::NEVER]);
+        ini_set('aflexi.concurrency', '16');
+        self::assertSame('success', aflexi_UsageUpdate(Params::forServer($this->serverId)));
+
+        self::assertSame($sequential, $written());
+        $expected = $this->expectedMb((int) date('Y'), (int) date('n'), $services);
+        ksort($expected);
+        self::assertSame($expected, $sequential);
+        self::assertSame(0, Capsule::table('tblhosting')->whereIn('id', $services)->where('lastupdate', self::NEVER)->count());
+    }
+
+    /** @testdox A usage query Aflexi refuses fails only its own 200 services (named, with the error kind in the module log); the other queries' services are written */
+    public function testAFailedUsageQueryFailsOnlyItsServices(): void
+    {
+        $gold = $this->product('CDN Gold', 'gold');
+        $services = $this->seededServices($gold, 600, 'iso');
+        Capsule::table('tblhosting')->whereIn('id', $services)->update(['bwusage' => 42]);
+        // Publishers are asked 200 a query in id order: the second query names this one.
+        $refused = (int) $this->record($services[250])->publisher_id;
+        $this->sandbox->configure(['refused_publishers' => [$refused]]);
+        try {
+            $result = aflexi_UsageUpdate(Params::forServer($this->serverId));
+        } finally {
+            $this->sandbox->configure(['refused_publishers' => []]);
+        }
+
+        $failed = array_slice($services, 200, 200);
+        $written = array_merge(array_slice($services, 0, 200), array_slice($services, 400));
+        $expected = $this->expectedMb((int) date('Y'), (int) date('n'), $written);
+        foreach ($written as $service) {
+            self::assertSame($expected[$service], (int) $this->hosting($service)->bwusage, "service #$service");
+        }
+        foreach ($failed as $service) {
+            self::assertSame(42, (int) $this->hosting($service)->bwusage, "service #$service keeps its last figure");
+            self::assertSame(self::NEVER, (string) $this->hosting($service)->lastupdate);
+        }
+        self::assertStringContainsString(sprintf('bandwidth usage of 200 service(s) on server #%d could not be read or written (the other 400 were written): services #%d, #', $this->serverId, $failed[0]), $result);
+        $outcome = $this->moduleLogOutcome('UsageUpdate');
+        self::assertSame(['fault' => 200], $outcome['not_read_by_kind'] ?? null, json_encode($outcome));
+        self::assertStringContainsString("publisher $refused are refused", json_encode($outcome['not_read'] ?? []));
     }
 
     /** @testdox Only Active and Suspended Aflexi services of this server are written; other servers, statuses and modules are untouched */

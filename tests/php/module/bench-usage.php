@@ -1,15 +1,18 @@
 <?php
 /**
  * Figures of aflexi_UsageUpdate (not part of the PHPUnit suite): one server with <services>
- * Active Aflexi services, each linked to its own publisher seeded in the sandbox; one
- * UsageUpdate with the sandbox at <latency_ms> per call, then the same at 0 ms; then, in the
- * same run, where the time goes: the usage read alone, and the writes alone as the module
- * does them (UPDATE ... CASE) against one UPDATE per service.
+ * Active Aflexi services, each linked to its own publisher seeded in the sandbox. With the
+ * sandbox at <latency_ms> per call, side by side in this run: UsageUpdate on the sequential
+ * path (aflexi.concurrency 1: one usage query at a time) and on the concurrent path
+ * (aflexi.concurrency 16, the default); then the usage read alone both ways, with the time the
+ * extension spent decoding answers (Aflexi\Client::decodeSeconds, the sum of the decoder's own
+ * runs on the client's one thread) as a share of the read's wall time; then the writes alone as
+ * the module does them (UPDATE ... CASE) against one UPDATE per service.
  *
- *   php -d extension=target/release/libaflexi.so tests/php/module/bench-usage.php [services] [latency_ms]
+ *   tests/php/module/bench-usage.sh [services] [latency_ms]     (builds, starts MariaDB)
  *
- * Needs the WHMCS_DB_* environment of tests/whmcs/mariadb.sh (the stand-in recreates its
- * tables); tests/php/module/run.sh --bench provides it.
+ * By hand: php -d extension=target/release/libaflexi.so tests/php/module/bench-usage.php
+ * with the WHMCS_DB_* environment of tests/whmcs/mariadb.sh (the stand-in recreates its tables).
  */
 
 declare(strict_types=1);
@@ -70,7 +73,8 @@ foreach (array_chunk($ids, 1000, true) as $chunk) {
 }
 
 /** @return array{0: int, 1: float} API calls, wall ms */
-$measure = static function () use ($sandbox, $params): array {
+$measure = static function (int $concurrency) use ($sandbox, $params): array {
+    ini_set('aflexi.concurrency', (string) $concurrency);
     $before = $sandbox->totalCalls();
     $t = hrtime(true);
     $result = aflexi_UsageUpdate($params);
@@ -82,13 +86,12 @@ $measure = static function () use ($sandbox, $params): array {
     return [$sandbox->totalCalls() - $before, $ms];
 };
 
-printf("%d services on one server\n", $count);
+printf("%d services on one server, sandbox at %d ms per call\n", $count, $latency);
 $sandbox->configure(['latency_ms' => $latency]);
-[$calls, $ms] = $measure();
-printf("UsageUpdate at %d ms latency: %d API calls, %.0f ms\n", $latency, $calls, $ms);
-$sandbox->configure(['latency_ms' => 0]);
-[$calls0, $ms0] = $measure();
-printf("UsageUpdate at 0 ms latency:  %d API calls, %.0f ms\n", $calls0, $ms0);
+[$calls1, $ms1] = $measure(1);
+[$calls16, $ms16] = $measure(16);
+printf("UsageUpdate, sequential path (concurrency 1):  %d API calls, %.0f ms\n", $calls1, $ms1);
+printf("UsageUpdate, concurrent path (concurrency 16): %d API calls, %.0f ms (%.2fx faster)\n", $calls16, $ms16, $ms1 / max($ms16, 0.001));
 
 // Check: a sample of the written figures is the sandbox's month total.
 $sample = [$ids[0], $ids[intdiv(count($ids), 2)], $ids[count($ids) - 1]];
@@ -102,15 +105,25 @@ foreach ($publishers as $serviceId => $publisherId) {
     }
 }
 
-// Where the time goes: the usage read alone (the extension, same ids), and the writes alone,
-// as the module does them (UPDATE ... CASE, 1,000 services a statement) and, for comparison,
-// one UPDATE per service; both in one transaction, on the same rows.
-$client = new \Aflexi\Client($sandbox->coreUrl(), $login, $key);
-$client->operator();
+// Where the time goes: the usage read alone (the extension, same ids, same latency), each
+// way, with the decoder's share: seconds spent decoding / wall seconds of the read.
 $allPublishers = Capsule::table(Schema::PUBLISHERS)->where('server_id', $server)->pluck('publisher_id')->map(static fn ($v): int => (int) $v)->all();
-$t = hrtime(true);
-$client->bandwidthUsageOf((int) date('Y'), (int) date('n'), $allPublishers);
-$readMs = (hrtime(true) - $t) / 1e6;
+foreach ([1, 16] as $concurrency) {
+    $client = new \Aflexi\Client($sandbox->coreUrl(), $login, $key, ['concurrency' => $concurrency]);
+    $client->operator();
+    $decodeBefore = $client->decodeSeconds();
+    $t = hrtime(true);
+    $batches = $client->usageBatches((int) date('Y'), (int) date('n'), $allPublishers);
+    $rows = 0;
+    while (($batch = $batches->next()) !== null) {
+        $rows += count($batch);
+    }
+    $readMs = (hrtime(true) - $t) / 1e6;
+    $decodeMs = ($client->decodeSeconds() - $decodeBefore) * 1000;
+    printf("usage read alone, concurrency %2d (%d ids, %d rows): %.0f ms, of which decoding %.0f ms (%.0f %%)\n",
+        $concurrency, count($allPublishers), $rows, $readMs, $decodeMs, 100 * $decodeMs / max($readMs, 0.001));
+}
+$sandbox->configure(['latency_ms' => 0]);
 $rows = [];
 foreach (Capsule::table('tblhosting')->where('server', $server)->get(['id', 'bwusage', 'bwlimit']) as $row) {
     $rows[(int) $row->id] = [(int) $row->bwusage + 1, (int) $row->bwlimit];
@@ -131,7 +144,6 @@ Capsule::connection()->transaction(static function () use ($rows): void {
     }
 });
 $perRowMs = (hrtime(true) - $t) / 1e6;
-printf("usage read alone (bandwidthUsageOf, %d ids, 0 ms): %.0f ms\n", count($allPublishers), $readMs);
 printf("writes: UPDATE ... CASE by 1,000: %.0f ms; one UPDATE per service: %.0f ms (%.1fx)\n", $bulkMs, $perRowMs, $perRowMs / max($bulkMs, 0.001));
 printf("peak memory %.1f MB\n", memory_get_peak_usage(true) / 1048576);
 $sandbox->stop();

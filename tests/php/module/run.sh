@@ -33,12 +33,5 @@ if [ "$bench" = 1 ]; then
   echo "== bench: API calls per action, module vs the original plugin"
   php -d extension="$so" tests/php/module/bench-calls.php
   echo "== bench: UsageUpdate of 10,000 services, sandbox at 20 ms (private MariaDB)"
-  (
-    AFLEXI_MARIADB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/aflexi-mariadb-bench-XXXXXX")
-    export AFLEXI_MARIADB_DIR
-    trap 'tests/whmcs/mariadb.sh stop >/dev/null 2>&1 || true' EXIT
-    tests/whmcs/mariadb.sh start
-    eval "$(tests/whmcs/mariadb.sh env)"
-    php -d extension="$so" tests/php/module/bench-usage.php 10000 20
-  )
+  tests/php/module/bench-usage.sh 10000 20
 fi

@@ -29,6 +29,7 @@ use WHMCS\Module\Server\Aflexi\ModuleCall;
 use WHMCS\Module\Server\Aflexi\Provisioner;
 use WHMCS\Module\Server\Aflexi\ServiceView;
 use WHMCS\Module\Server\Aflexi\SingleSignOn;
+use WHMCS\Module\Server\Aflexi\MetricProvider;
 use WHMCS\Module\Server\Aflexi\UsageUpdate;
 use WHMCS\Module\Server\Aflexi\WelcomeTemplate;
 
@@ -213,6 +214,19 @@ function aflexi_ListAccounts(array $params): array
 function aflexi_UsageUpdate(array $params): string
 {
     return ModuleCall::cron('UsageUpdate', $params, static fn (Context $c): array => (new UsageUpdate($c))->run());
+}
+
+/**
+ * WHMCS Usage Billing (WHMCS 7.9+): the provider of the metric "bandwidth" (this month's CDN
+ * traffic in GB) for the server's tenants, keyed as aflexi_ListAccounts keys accounts. WHMCS's
+ * cron task "Tenant Usage Metrics" collects it; a product can then bill what is over an
+ * included amount. See lib/MetricProvider.php.
+ *
+ * @return MetricProvider a WHMCS\UsageBilling\Contracts\Metrics\ProviderInterface
+ */
+function aflexi_MetricProvider(array $params): MetricProvider
+{
+    return new MetricProvider($params);
 }
 
 /**

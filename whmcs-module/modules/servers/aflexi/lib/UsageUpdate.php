@@ -14,7 +14,10 @@ use WHMCS\Database\Capsule;
  * Cost: a month of stats.getSummaries for the server's publishers, 200 publishers a query
  * (HTTP and RTMP: 2 calls per 200 services), and the operator's packages (1 call per page):
  * 10,000 services take about 102 calls. Each answer stays small (a month of daily figures for
- * every publisher at once would pass the 16 MB response limit near 2,000 publishers).
+ * every publisher at once would pass the 16 MB response limit near 2,000 publishers). The
+ * queries run concurrently in the extension (Aflexi\UsageBatches, up to the client's
+ * concurrency, INI aflexi.concurrency) and are handed over one answer at a time, each
+ * reduced to one figure per publisher; the services are written as their figures arrive.
  *
  * Which services: Active and Suspended services of products using this module on the
  * server (as WHMCS's own modules do). Terminated, Cancelled, Pending and Fraud services keep
@@ -33,10 +36,12 @@ use WHMCS\Database\Capsule;
  *  - A service without a linked publisher (never created, or not found on Aflexi) is left
  *    untouched and named in the module log and, once per run, in the activity log.
  *
- * Nothing is written unless both reads succeeded. The services are written CHUNK to a
+ * Nothing is written unless the packages were read. A usage query that fails (or a figure
+ * Aflexi garbles) fails only the services of its publishers, with the extension's error
+ * kind in the module log; the others are written. The services are written CHUNK to a
  * statement; a statement that fails is retried service by service, so one bad row fails only
  * itself (the way WHMCS's own example writes row by row). When any service could not be
- * written the function returns an error naming them (WHMCS's convention: "success" or a
+ * read or written the function returns an error naming them (WHMCS's convention: "success" or a
  * message), after writing all the others; the database's own message stays in the module
  * log, cut short, never the SQL.
  */
@@ -89,37 +94,25 @@ final class UsageUpdate
             }
         }
 
-        $usage = $packages = [];
+        $read = ['updated' => 0, 'without_usage' => 0, 'unread' => [], 'failed' => []];
+        $packages = $limits = [];
         if ($linked !== []) {
             $client = $this->context->client();
-            $usage = $client->bandwidthUsageOf($year, $month, array_values(array_unique(array_column($linked, 0))));
             $packages = $client->listPackages();
+            $limits = self::limitsByPackage($packages);
+            $read = $this->readAndWrite($client, $year, $month, $linked, $limits);
         }
-        $limits = self::limitsByPackage($packages);
-
-        $rows = $failed = [];
-        $withoutUsage = 0;
+        $failed = $read['failed'];
         $missingPackages = [];
-        foreach ($linked as $serviceId => [$publisherId, $package]) {
-            if (!isset($usage[$publisherId])) {
-                $withoutUsage++;
-            }
+        foreach ($linked as [, $package]) {
             if (!isset($limits[$package])) {
                 $missingPackages[$package] = true;
             }
-            try {
-                $mb = \Aflexi\bandwidth_usage_mb($usage[$publisherId] ?? 0);
-            } catch (\Aflexi\InvalidInputException $e) {
-                $failed[$serviceId] = $e->getMessage();
-                continue;
-            }
-            $rows[$serviceId] = [$mb, $limits[$package] ?? 0];
         }
-        $failed += $this->write($rows, PublisherRecords::now());
-        $rows = array_diff_key($rows, $failed);
 
-        $this->context->note('updated', count($rows));
-        $this->context->note('without_usage', $withoutUsage);
+        $this->context->note('updated', $read['updated']);
+        $this->context->note('without_usage', $read['without_usage']);
+        $this->context->note('not_read_by_kind', array_count_values(array_column($read['unread'], 'kind')));
         $this->context->note('packages_not_on_aflexi_limit_0', array_keys($missingPackages));
         $this->context->note('packages_beyond_bwlimit_unlimited', self::beyondColumn($packages));
         $this->context->note('skipped_no_publisher', self::someIds($skipped));
@@ -131,17 +124,75 @@ final class UsageUpdate
                 implode(', #', self::someIds($skipped)) . (count($skipped) > self::LOG_IDS ? ', ...' : ''),
             ));
         }
+        if ($read['unread'] !== []) {
+            $this->context->note('not_read', array_map(static fn (array $why): string => $why['kind'] . ': ' . Text::cap($why['error'], 300), array_slice($read['unread'], 0, self::LOG_IDS, true)));
+            $failed += array_map(static fn (array $why): string => $why['error'], $read['unread']);
+        }
         if ($failed !== []) {
             $this->context->note('not_written', array_map(static fn (string $why): string => Text::cap($why, 300), array_slice($failed, 0, self::LOG_IDS, true)));
             throw new ModuleError(sprintf(
-                'Aflexi CDN: bandwidth usage of %d service(s) on server #%d could not be written (the other %d were): services #%s; the module log has the reason.',
+                'Aflexi CDN: bandwidth usage of %d service(s) on server #%d could not be read or written (the other %d were written): services #%s; the module log has the reason.',
                 count($failed),
                 $serverId,
-                count($rows),
+                $read['updated'],
                 implode(', #', self::someIds(array_keys($failed))) . (count($failed) > self::LOG_IDS ? ', ...' : ''),
             ));
         }
-        return ['year' => $year, 'month' => $month, 'updated' => count($rows), 'without_usage' => $withoutUsage, 'skipped' => $skipped];
+        return ['year' => $year, 'month' => $month, 'updated' => $read['updated'], 'without_usage' => $read['without_usage'], 'skipped' => $skipped];
+    }
+
+    /**
+     * Reads the month's usage of the linked services' publishers as the core's concurrent
+     * queries (Aflexi\UsageBatches: one answer at a time) and writes each CHUNK of services
+     * as their figures arrive, so that only a chunk of rows is held. A publisher whose figure
+     * could not be read fails its own services (with the core's error kind), never the others.
+     *
+     * @param array<int, array{0: int, 1: string}> $linked [publisher id, package] by service id
+     * @param array<string, int> $limits limit MB by package
+     * @return array{updated: int, without_usage: int, unread: array<int, array{kind: string, error: string}>, failed: array<int, string>}
+     */
+    private function readAndWrite(\Aflexi\Client $client, int $year, int $month, array $linked, array $limits): array
+    {
+        $servicesOf = [];
+        foreach ($linked as $serviceId => [$publisherId]) {
+            $servicesOf[$publisherId][] = $serviceId;
+        }
+        $now = PublisherRecords::now();
+        $result = ['updated' => 0, 'without_usage' => 0, 'unread' => [], 'failed' => []];
+        $rows = [];
+        $flush = function () use (&$rows, &$result, $now): void {
+            $failed = $this->write($rows, $now);
+            $result['failed'] += $failed;
+            $result['updated'] += count($rows) - count($failed);
+            $rows = [];
+        };
+        $batches = $client->usageBatches($year, $month, array_keys($servicesOf));
+        while (($batch = $batches->next()) !== null) {
+            foreach ($batch as $row) {
+                foreach ($servicesOf[(int) $row['publisher']] ?? [] as $serviceId) {
+                    if ($row['kind'] !== null) {
+                        $result['unread'][$serviceId] = ['kind' => (string) $row['kind'], 'error' => (string) $row['error']];
+                        continue;
+                    }
+                    if ($row['mb'] === null) {
+                        $result['without_usage']++;
+                    }
+                    try {
+                        $mb = \Aflexi\bandwidth_usage_mb($row['mb'] ?? 0);
+                    } catch (\Aflexi\InvalidInputException $e) {
+                        $result['failed'][$serviceId] = $e->getMessage();
+                        continue;
+                    }
+                    $rows[$serviceId] = [$mb, $limits[$linked[$serviceId][1]] ?? 0];
+                }
+            }
+            if (count($rows) >= self::CHUNK) {
+                $flush();
+            }
+        }
+        $flush();
+        ksort($result['unread']);
+        return $result;
     }
 
     /**
