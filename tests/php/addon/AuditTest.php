@@ -63,7 +63,7 @@ final class AuditTest extends AddonTestCase
         $report = AddonPage::get(self::MODULE, ['action' => 'run', 'id' => (string) $runId]);
         self::assertStringContainsString('Zoe Weber', $report);
         self::assertStringContainsString('href="clientsservices.php?userid=' . $client . '&amp;id=' . $service . '"', $report);
-        self::assertMatchesRegularExpression('~<span title="zoeweb/\d+">zoeweb</span>~', $report, 'the local part, the full form in the tooltip');
+        self::assertMatchesRegularExpression('~<span class="aflexi-username" title="zoeweb/\d+">zoeweb</span>~', $report, 'the local part, the full form in the tooltip');
     }
 
     public function testAFailedRowSaysWhatToDoAndItsRetryIsANewRunThatSucceedsOnceTheDataIsFixed(): void

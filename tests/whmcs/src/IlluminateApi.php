@@ -103,6 +103,8 @@ final class IlluminateApi
                 if (in_array($ownerText, ['$this', 'self', 'static', 'parent'], true)) {
                     continue;
                 }
+            } elseif (function_exists($token[1]) && (new \ReflectionFunction($token[1]))->isInternal()) {
+                continue; // PHP's own function (serialize(), not Collection::serialize)
             }
             $calls[] = [$token[1], $token[2]];
         }

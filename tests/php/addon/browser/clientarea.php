@@ -141,6 +141,9 @@ function ssoSeed(): array
     $theme = stream_context_create(['http' => ['method' => 'POST', 'header' => 'Content-Type: application/json',
         'content' => json_encode(['operator' => getenv('AFLEXI_DEMO_OPERATOR') ?: 'acme', 'portalUrl' => "http://$hostPort", 'portalName' => ''])]]);
     file_get_contents("http://$hostPort/_sandbox/theme", false, $theme);
+    // Pages shown before (the chart's) cached the old portal URL for an hour: forget it, as if
+    // the hour had passed since the operator changed their portal.
+    Capsule::table('mod_aflexi_servers')->where('server_id', $serverId)->update(['portal_checked_at' => null]);
     $product = Fixtures::product(['name' => 'CDN Standard', 'servertype' => 'aflexi', 'configoptions' => ['cdn-standard', 'on'], 'autosetup' => '']);
     $out = ['services' => [], 'usernames' => [], 'passwords' => []];
     foreach (SSO_CLIENTS as $who => [$first, $last, $email]) {

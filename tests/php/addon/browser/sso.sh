@@ -19,7 +19,7 @@ else
   landing=$(chrome --virtual-time-budget=15000 --dump-dom "$click")
   grep -qF "<b id=\"publisher\">$alice</b>" <<<"$landing" && grep -qF "<b id=\"locked-to\">$alice</b>" <<<"$landing" \
     && sso_ok "the SSO button lands on the portal as $alice, locked to it" \
-    || sso_fail "the SSO button did not land as $alice: $(head -c 600 <<<"$landing")"
+    || sso_fail "the SSO button did not land as $alice: $(grep -iE "alert|error|sso" <<<"$landing" | head -c 3000)"
   grep -qF "$bob" <<<"$landing" && sso_fail "the landing page names $bob" || sso_ok "the landing page names no other publisher"
 
   forged=$(chrome --virtual-time-budget=15000 --dump-dom "$(sso_login alice "_sso_post?id=$bob_service")")
