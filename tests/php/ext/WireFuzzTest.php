@@ -8,7 +8,9 @@
  * or a timeout (the server answers and closes at once, so a timeout is a hang).
  *
  *   AFLEXI_PHP_WIRE_FUZZ_CASES (200 in make test, more in make drill), AFLEXI_PHP_WIRE_FUZZ_SEED
- * A failure names the case and its seed; the same seed replays the same cases.
+ * A failure names the case and its seed; the same seed replays the same cases against the
+ * same sandbox state (run this test alone to reproduce one: the listings hold other tests'
+ * publishers in the whole suite).
  */
 
 declare(strict_types=1);
