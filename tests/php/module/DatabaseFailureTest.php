@@ -21,6 +21,8 @@ final class DatabaseFailureTest extends ModuleTestCase
 {
     private ?\Illuminate\Database\Connection $blocker = null;
     private static int $blockers = 0;
+    /** The small tmpfs of the disk-full test (unmounted in tearDown). */
+    private ?string $smallDisk = null;
 
     protected function tearDown(): void
     {
@@ -29,6 +31,10 @@ final class DatabaseFailureTest extends ModuleTestCase
             $this->blocker->disconnect();
         }
         Capsule::connection()->statement('SET SESSION innodb_lock_wait_timeout = 50');
+        if ($this->smallDisk !== null) {
+            Capsule::schema()->dropIfExists(Schema::PUBLISHERS); // made again by the next test's module call
+            exec('umount ' . escapeshellarg($this->smallDisk) . ' && rmdir ' . escapeshellarg($this->smallDisk));
+        }
         parent::tearDown();
     }
 
@@ -104,6 +110,60 @@ final class DatabaseFailureTest extends ModuleTestCase
         }
         fwrite(STDERR, "\nChangePackage on a killed connection: {$result['result']}\n");
         $this->assertOnePublisherAgreeing($service, 'silver', 'ACTIVE');
+    }
+
+    public function testADiskFullDuringCreateIsReportedAndCreateAgainFinishesItOnceThereIsRoom(): void
+    {
+        $dir = getenv('AFLEXI_MARIADB_DIR');
+        if ($dir === false || posix_getuid() !== 0) {
+            self::markTestSkipped('needs the private MariaDB of tests/whmcs/run-phpunit.sh and root (as in CI)');
+        }
+        $service = $this->service($this->product('CDN Gold', 'gold'), $this->client(['email' => 'dbfull@example.com']),
+            ['username' => 'dbfull', 'password' => '']);
+        // The module's records table on a 1 MiB tmpfs, filled up: InnoDB cannot extend its
+        // file (errno 28) and answers 1114. Rows are added until the table's pages are full;
+        // Create's first write, its record, then finds no room (before anything is on Aflexi).
+        $this->callModule('TestConnection', $service); // the module makes its tables
+        $root = new \PDO("mysql:unix_socket=$dir/mariadbd.sock;dbname=" . Capsule::connection()->getDatabaseName(), 'root', '');
+        $root->setAttribute(\PDO::ATTR_ERRMODE, \PDO::ERRMODE_EXCEPTION);
+        $this->smallDisk = $disk = sys_get_temp_dir() . '/aflexi-module-small-disk-' . getmypid();
+        mkdir($disk);
+        exec('mount -t tmpfs -o size=1m tmpfs ' . escapeshellarg($disk), $_, $status);
+        if ($status !== 0) {
+            rmdir($disk);
+            $this->smallDisk = null;
+            self::markTestSkipped('mounting a tmpfs needs root');
+        }
+        $create = (string) $root->query('SHOW CREATE TABLE ' . Schema::PUBLISHERS)->fetchColumn(1);
+        $root->exec('DROP TABLE ' . Schema::PUBLISHERS);
+        $root->exec($create . ' DATA DIRECTORY = ' . $root->quote($disk));
+        $handle = fopen("$disk/filler", 'wb');
+        while (@fwrite($handle, str_repeat("\0", 4096)) === 4096 && fflush($handle)) {
+            // until the tmpfs answers ENOSPC
+        }
+        fclose($handle);
+        // The smallest rows there are, so that what is left cannot hold the module's record.
+        // 100 at a time, then one at a time (a statement that fails adds nothing).
+        $next = 900000;
+        foreach ([100, 1] as $batch) {
+            while (true) {
+                try {
+                    $root->exec(sprintf('INSERT INTO %s (service_id) SELECT %d + seq FROM seq_1_to_%d', Schema::PUBLISHERS, $next, $batch));
+                    $next += $batch;
+                } catch (\PDOException $e) {
+                    self::assertSame(1114, $e->errorInfo[1], $e->getMessage());
+                    break;
+                }
+            }
+        }
+
+        $message = $this->callModule('CreateAccount', $service);
+        self::assertNotSame('success', $message);
+        $this->assertAClearDatabaseMessage($message);
+
+        unlink("$disk/filler"); // room again
+        $this->assertActionSucceeds('Create', $service);
+        $this->assertOnePublisherAgreeing($service, 'gold', 'ACTIVE');
     }
 
     /** WHMCS's error convention: a message in words, without the statement, the table or a secret. */
