@@ -50,13 +50,15 @@ fuzz:
 
 # The long reliability drills of docs/RELIABILITY.md (c), (f)-(j): overlapping runs on 1,000
 # services, the API restarted under 10,000 publishers, database failures, kill -9 mid-Create,
-# 10,000 PHP-FPM requests over recycled workers, slow and near-limit answers (peak memory),
-# 20,000 mutated answers over the wire (about an hour on a 2-core machine, the overlap drill
+# 10,000 PHP-FPM and 10,000 Apache prefork/mod_php requests over recycled workers, slow and near-limit answers (peak memory),
+# 20,000 mutated answers over the wire into the core and 3,000 through the extension into PHP
+# (about an hour on a 2-core machine, the overlap drill
 # alone about 20 minutes; short versions run in make test).
 .PHONY: drill
 drill:
 	AFLEXI_DRILL_SERVICES=1000 AFLEXI_DRILL_PUBLISHERS=10000 tests/php/addon/run.sh -- --filter 'OverlapTest|ApiRestartTest|DatabaseFailureTest'
-	tests/php/module/run.sh -- --filter KillTest
-	AFLEXI_DRILL_FPM_REQUESTS=10000 scripts/test-php-ext.sh -- --filter FpmRecyclingTest
+	tests/php/module/run.sh -- --filter 'KillTest|DatabaseFailureTest'
+	AFLEXI_DRILL_FPM_REQUESTS=10000 AFLEXI_DRILL_APACHE_REQUESTS=10000 scripts/test-php-ext.sh -- --filter 'FpmRecyclingTest|ApachePreforkTest'
+	AFLEXI_PHP_WIRE_FUZZ_CASES=3000 AFLEXI_DRILL_WIRE_LIMIT_BYTES=16777216 scripts/test-php-ext.sh -- --filter 'WireFuzzTest|WireLimitsTest'
 	AFLEXI_WIRE_FUZZ_CASES=20000 cargo test --release -p aflexi-core --test wire_fuzz -- --nocapture
 	cargo test --release -p aflexi-core --test wire_limits -- --ignored --nocapture

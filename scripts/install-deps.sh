@@ -15,12 +15,13 @@ need_rust_component clippy clippy
 # ships, the dependencies it takes from Debian: psr/container, carbon, inflector, portable-ascii;
 # the PDO drivers); headless Chromium and Bootstrap 3
 # for the screenshots of the addon pages (tests/php/addon/browser/run.sh); openssl for the WHM
-# client's test that an untrusted certificate is refused (aflexi-core/tests/whm.rs).
+# client's test that an untrusted certificate is refused (aflexi-core/tests/whm.rs); Apache with
+# mod_php for the prefork drill (tests/php/ext/ApachePreforkTest.php, its own config only).
 apt_packages=(
   php8.2-cli php8.2-dev php8.2-fpm php8.2-mysql php8.2-sqlite3 php8.2-xml php8.2-mbstring
   libclang-dev phpunit php-illuminate-database php-psr-container php-nesbot-carbon
   php-doctrine-inflector php-voku-portable-ascii mariadb-server-core mariadb-client-core libfcgi-bin smarty3
-  chromium libjs-bootstrap openssl
+  chromium libjs-bootstrap openssl apache2 libapache2-mod-php8.2
 )
 missing=()
 for package in "${apt_packages[@]}"; do

@@ -16,7 +16,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use aflexi_sandbox::wire::{Answer, Wire};
+use aflexi_sandbox::wire::{self, Answer, Wire};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use recorded::*;
@@ -40,95 +40,6 @@ fn env_or(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-/// Bytes a mutation likes to write: markup, digits, signs, line ends, NUL, invalid UTF-8.
-const INTERESTING: &[u8] = b"<>/&;\"'0123456789-+.eE \r\n\t\0\xff\xc3";
-/// XML-RPC tags a structural mutation swaps for one another.
-const TAGS: [&str; 12] = [
-    "int", "i4", "i8", "string", "struct", "array", "boolean", "double", "member", "name", "value",
-    "data",
-];
-
-fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|at| at + from)
-}
-
-/// One random mutation of `bytes`, in place.
-fn mutate(bytes: &mut Vec<u8>, rng: &mut StdRng) {
-    let len = bytes.len().max(1);
-    let at = rng.random_range(0..len).min(bytes.len());
-    match rng.random_range(0..9) {
-        0 if !bytes.is_empty() => {
-            let i = rng.random_range(0..bytes.len());
-            bytes[i] ^= 1 << rng.random_range(0..8);
-        }
-        1 if !bytes.is_empty() => {
-            let i = rng.random_range(0..bytes.len());
-            bytes[i] = INTERESTING[rng.random_range(0..INTERESTING.len())];
-        }
-        2 => {
-            let end = (at + rng.random_range(1..64)).min(bytes.len());
-            bytes.drain(at..end);
-        }
-        3 => {
-            let end = (at + rng.random_range(1..256)).min(bytes.len());
-            let copy = bytes[at..end].to_vec();
-            let times = rng.random_range(1..4);
-            for _ in 0..times {
-                bytes.splice(at..at, copy.iter().copied());
-            }
-        }
-        4 => bytes.truncate(at),
-        5 => {
-            let n = rng.random_range(1..16);
-            let noise: Vec<u8> = (0..n).map(|_| rng.random()).collect();
-            bytes.splice(at..at, noise);
-        }
-        6 => {
-            // A number in the headers or the body becomes huge, negative or empty.
-            let digits = bytes[at..].iter().position(u8::is_ascii_digit);
-            if let Some(start) = digits.map(|d| d + at) {
-                let end = bytes[start..]
-                    .iter()
-                    .position(|b| !b.is_ascii_digit())
-                    .map_or(bytes.len(), |e| e + start);
-                let with: &[u8] = [&b"99999999999999999999999"[..], b"-1", b"", b"0", b"1e309"]
-                    [rng.random_range(0..5)];
-                bytes.splice(start..end, with.iter().copied());
-            }
-        }
-        7 => {
-            // One element's tag pair becomes another type: a well-formed answer of the wrong
-            // shape.
-            let from = TAGS[rng.random_range(0..TAGS.len())];
-            let to = TAGS[rng.random_range(0..TAGS.len())];
-            let open = format!("<{from}>");
-            let close = format!("</{from}>");
-            if let Some(o) =
-                find(bytes, open.as_bytes(), at).or_else(|| find(bytes, open.as_bytes(), 0))
-            {
-                bytes.splice(o..o + open.len(), format!("<{to}>").into_bytes());
-                if let Some(c) = find(bytes, close.as_bytes(), o) {
-                    bytes.splice(c..c + close.len(), format!("</{to}>").into_bytes());
-                }
-            }
-        }
-        _ => {
-            // An element and its content, removed whole.
-            let tag = TAGS[rng.random_range(0..TAGS.len())];
-            let open = format!("<{tag}>");
-            let close = format!("</{tag}>");
-            if let Some(o) = find(bytes, open.as_bytes(), at) {
-                if let Some(c) = find(bytes, close.as_bytes(), o) {
-                    bytes.drain(o..c + close.len());
-                }
-            }
-        }
-    }
-}
-
 /// The case being played: which recorded answers, its seed, and how many times each method
 /// was answered.
 struct Case {
@@ -143,10 +54,7 @@ impl Case {
     fn rng_for(&mut self, method: &str) -> StdRng {
         let n = self.asked.entry(method.to_string()).or_default();
         *n += 1;
-        let name = method.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-        });
-        StdRng::seed_from_u64(self.seed ^ name ^ n.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+        wire::rng_for(self.seed, method, *n)
     }
 }
 
@@ -160,22 +68,8 @@ fn answer(case: &Mutex<Option<Case>>, method: &str) -> Vec<u8> {
         // recorded: any of its answers will do.
         None => case.answers.values().flatten().collect(),
     };
-    let mut bytes = all[rng.random_range(0..all.len())].clone();
-    // One answer in eight goes through unchanged, so later calls of an operation are reached.
-    if rng.random_range(0..8) != 0 {
-        for _ in 0..rng.random_range(1..4) {
-            mutate(&mut bytes, &mut rng);
-        }
-    }
-    // The server closes after each answer; saying so keeps the client from reusing the
-    // connection, which would make a case's outcome depend on when it noticed the close.
-    if let Some(line_end) = find(&bytes, b"\r\n", 0) {
-        bytes.splice(
-            line_end + 2..line_end + 2,
-            b"Connection: close\r\n".iter().copied(),
-        );
-    }
-    bytes
+    let chosen = all[rng.random_range(0..all.len())];
+    wire::mutated(chosen, &mut rng)
 }
 
 /// Plays cases `first..first + count` of `seed` and returns each one's outcome (`ok`, an

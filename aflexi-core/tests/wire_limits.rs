@@ -12,21 +12,12 @@ use std::time::Duration;
 
 use aflexi_core::client::{BlockingClient, ClientConfig};
 use aflexi_core::Error;
-use aflexi_sandbox::wire::{ok, Answer, Wire};
+use aflexi_sandbox::wire::{body_of, ok, padded, Answer, Wire};
 use common::*;
 use recorded::*;
 
 /// Calls at once: the default concurrency of bulk work and a busy PHP-FPM pool.
 const CALLS: usize = 16;
-
-/// The body (after the headers) of a recorded HTTP answer.
-fn body_of(answer: &[u8]) -> Vec<u8> {
-    let at = answer
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("an HTTP answer");
-    answer[at + 4..].to_vec()
-}
 
 /// The real answers `op` gets from the sandbox, bodies only, by method.
 fn real_bodies(op: Op) -> std::collections::HashMap<String, Vec<u8>> {
@@ -38,7 +29,7 @@ fn real_bodies(op: Op) -> std::collections::HashMap<String, Vec<u8>> {
     outcome.unwrap();
     answers
         .into_iter()
-        .map(|(method, all)| (method, body_of(&all[0])))
+        .map(|(method, all)| (method, body_of(&all[0]).expect("an HTTP answer").to_vec()))
         .collect()
 }
 
@@ -97,22 +88,6 @@ fn sixteen_slow_loris_answers_are_ended_by_the_operation_timeout_despite_retries
     assert_eq!(kinds(&results), vec!["timeout"; CALLS]);
 }
 
-/// A recorded answer grown to exactly `size` bytes with white space between its
-/// elements (still the same valid answer).
-fn padded(body: &[u8], size: usize) -> Vec<u8> {
-    let tag = b"<methodResponse>";
-    let at = body
-        .windows(tag.len())
-        .position(|w| w == tag)
-        .expect("a methodResponse")
-        + tag.len();
-    let mut out = body[..at].to_vec();
-    out.resize(at + size - body.len(), b' ');
-    out.extend_from_slice(&body[at..]);
-    assert_eq!(out.len(), size);
-    out
-}
-
 const LIMIT: usize = 1024 * 1024;
 
 fn near_limit(size: usize, content_length: bool) -> Arc<Wire> {
@@ -120,7 +95,7 @@ fn near_limit(size: usize, content_length: bool) -> Arc<Wire> {
     Arc::new(
         Wire::start(move |request| {
             Answer::Raw(ok(
-                &padded(&bodies[&request.method()], size),
+                &padded(&bodies[&request.method()], size).expect("a methodResponse"),
                 content_length,
             ))
         })
@@ -196,7 +171,15 @@ fn memory_drill_sixteen_answers_at_the_default_limit() {
         // One copy of the answer, shared by the 16 connections: 16 MiB of the peak is it.
         let answers: std::collections::HashMap<String, Arc<Vec<u8>>> = bodies
             .iter()
-            .map(|(m, b)| (m.clone(), Arc::new(ok(&padded(b, size), content_length))))
+            .map(|(m, b)| {
+                (
+                    m.clone(),
+                    Arc::new(ok(
+                        &padded(b, size).expect("a methodResponse"),
+                        content_length,
+                    )),
+                )
+            })
             .collect();
         let wire = Arc::new(
             Wire::start(move |r| Answer::Shared(Arc::clone(&answers[&r.method()]))).unwrap(),
