@@ -18,6 +18,7 @@ use super::config::ClientConfig;
 use super::http::{http_client, read_limited, redirect_target, transport_failure};
 use super::retry::retry_after;
 use crate::error::TransportKind;
+use crate::xmlrpc::Build;
 use crate::{xmlrpc, Error, Result};
 
 /// Which endpoint a method is sent to.
@@ -118,10 +119,23 @@ impl Transport {
         params: Vec<Value>,
         secrets: &[&str],
     ) -> std::result::Result<Value, Failed> {
+        self.call_into(endpoint, method, params, secrets, &|| xmlrpc::Json)
+            .await
+    }
+
+    /// [`Transport::call`] with the answer made by a builder from `builder` (one per answer).
+    pub(super) async fn call_into<B: Build>(
+        &self,
+        endpoint: Endpoint,
+        method: &str,
+        params: Vec<Value>,
+        secrets: &[&str],
+        builder: &(impl Fn() -> B + Sync),
+    ) -> std::result::Result<B::Value, Failed> {
         self.count(method);
         let started = std::time::Instant::now();
         let logged = redact(&Value::Array(params.clone()), secrets);
-        let result = self.send(endpoint, method, params, secrets).await;
+        let result = self.send(endpoint, method, params, secrets, builder).await;
         let record = CallRecord {
             method: method.to_string(),
             params: logged,
@@ -138,13 +152,14 @@ impl Transport {
         result
     }
 
-    async fn send(
+    async fn send<B: Build>(
         &self,
         endpoint: Endpoint,
         method: &str,
         params: Vec<Value>,
         secrets: &[&str],
-    ) -> std::result::Result<Value, Failed> {
+        builder: &(impl Fn() -> B + Sync),
+    ) -> std::result::Result<B::Value, Failed> {
         let mut all = Vec::with_capacity(params.len() + 2);
         all.push(Value::String(self.config.login.clone()));
         all.push(Value::String(self.config.auth_key.expose().to_string()));
@@ -193,7 +208,7 @@ impl Transport {
                 .unwrap_or_default()
         };
         let decoding = Instant::now();
-        let decoded = xmlrpc::decode_response(&body, limit);
+        let decoded = xmlrpc::decode_response_into(&body, limit, &mut builder());
         let nanos = u64::try_from(decoding.elapsed().as_nanos()).unwrap_or(u64::MAX);
         self.decoding.fetch_add(nanos, Ordering::Relaxed);
         match decoded {
