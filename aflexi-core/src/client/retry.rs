@@ -41,13 +41,16 @@ impl Transport {
     }
 
     /// [`Transport::read_at`] with the answer made by a builder from `builder` (one per try).
-    pub(crate) async fn read_at_into<B: Build>(
+    pub(crate) async fn read_at_into<B: Build + Send + 'static>(
         &self,
         endpoint: Endpoint,
         method: &str,
         params: Vec<Value>,
         builder: &(impl Fn() -> B + Sync),
-    ) -> Result<B::Value> {
+    ) -> Result<B::Value>
+    where
+        B::Value: Send + 'static,
+    {
         let mut attempt = 0u32;
         loop {
             match self

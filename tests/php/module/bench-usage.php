@@ -6,7 +6,8 @@
  * path (aflexi.concurrency 1: one usage query at a time) and on the concurrent path
  * (aflexi.concurrency 16, the default); then the usage read alone both ways, with the time the
  * extension spent decoding answers (Aflexi\Client::decodeSeconds, the sum of the decoder's own
- * runs on the client's one thread) as a share of the read's wall time; then the writes alone as
+ * runs: large answers are decoded beside the client's runtime thread, at most one per core at
+ * a time) as a share of the read's wall time and of the cores' time; then the writes alone as
  * the module does them (UPDATE ... CASE) against one UPDATE per service.
  *
  *   tests/php/module/bench-usage.sh [services] [latency_ms]     (builds, starts MariaDB)
@@ -86,7 +87,7 @@ $measure = static function (int $concurrency) use ($sandbox, $params): array {
     return [$sandbox->totalCalls() - $before, $ms];
 };
 
-printf("%d services on one server, sandbox at %d ms per call\n", $count, $latency);
+printf("%d services on one server, sandbox at %d ms per call; load average %s\n", $count, $latency, implode(" ", array_map(static fn ($l): string => sprintf("%.2f", $l), sys_getloadavg() ?: [])));
 $sandbox->configure(['latency_ms' => $latency]);
 [$calls1, $ms1] = $measure(1);
 [$calls16, $ms16] = $measure(16);
@@ -106,8 +107,11 @@ foreach ($publishers as $serviceId => $publisherId) {
 }
 
 // Where the time goes: the usage read alone (the extension, same ids, same latency), each
-// way, with the decoder's share: seconds spent decoding / wall seconds of the read.
+// way, with the decoder's share: seconds spent decoding / wall seconds of the read, and the
+// same over the cores' time (the decodes run on up to one thread per core at once).
+$cores = max(1, (int) trim((string) shell_exec('nproc')));
 $allPublishers = Capsule::table(Schema::PUBLISHERS)->where('server_id', $server)->pluck('publisher_id')->map(static fn ($v): int => (int) $v)->all();
+printf("load average before the reads: %s\n", implode(' ', array_map(static fn ($l): string => sprintf('%.2f', $l), sys_getloadavg() ?: [])));
 foreach ([1, 16] as $concurrency) {
     $client = new \Aflexi\Client($sandbox->coreUrl(), $login, $key, ['concurrency' => $concurrency]);
     $client->operator();
@@ -120,8 +124,9 @@ foreach ([1, 16] as $concurrency) {
     }
     $readMs = (hrtime(true) - $t) / 1e6;
     $decodeMs = ($client->decodeSeconds() - $decodeBefore) * 1000;
-    printf("usage read alone, concurrency %2d (%d ids, %d rows): %.0f ms, of which decoding %.0f ms (%.0f %%)\n",
-        $concurrency, count($allPublishers), $rows, $readMs, $decodeMs, 100 * $decodeMs / max($readMs, 0.001));
+    printf("usage read alone, concurrency %2d (%d ids, %d rows): %.0f ms, decoding %.0f ms (%.0f %% of the wall time, %.0f %% of %d cores' time)\n",
+        $concurrency, count($allPublishers), $rows, $readMs, $decodeMs, 100 * $decodeMs / max($readMs, 0.001),
+        100 * $decodeMs / max($readMs * $cores, 0.001), $cores);
 }
 $sandbox->configure(['latency_ms' => 0]);
 $rows = [];
