@@ -129,6 +129,39 @@ foreach ([1, 16] as $concurrency) {
         100 * $decodeMs / max($readMs * $cores, 0.001), $cores);
 }
 $sandbox->configure(['latency_ms' => 0]);
+
+// The server's own part: the same 2 calls per 200 publishers sent one after another at 0 ms
+// latency by a client that only receives the bytes (no decoding): what the sandbox takes to
+// produce and send the month's figures.
+sort($allPublishers);
+$statsUrl = str_replace('/core/xmlrpc', '/stats/xmlrpc', $sandbox->coreUrl());
+$last = (int) date('t');
+$month = date('Ym');
+$t = hrtime(true);
+$bytes = 0;
+foreach (array_chunk($allPublishers, 200) as $chunk) {
+    foreach (['HTTP', 'RTMP'] as $kind) {
+        $ids = implode('', array_map(static fn (int $id): string => "<value><int>$id</int></value>", $chunk));
+        $member = static fn (string $name, string $value): string => "<member><name>$name</name><value>$value</value></member>";
+        $query = $member('summary', '<string>DAILY</string>') . $member('type', "<string>$kind</string>")
+            . $member('startDate', "<dateTime.iso8601>{$month}01T00:00:00</dateTime.iso8601>")
+            . $member('endDate', "<dateTime.iso8601>{$month}{$last}T23:59:59</dateTime.iso8601>")
+            . $member('resultFormat', '<string>DETAIL</string>') . $member('publisher', "<array><data>$ids</data></array>");
+        $body = '<?xml version="1.0"?><methodCall><methodName>stats.getSummaries</methodName><params>'
+            . "<param><value><string>$login</string></value></param><param><value><string>$key</string></value></param>"
+            . '<param><value><string>groupByOperator</string></value></param>'
+            . "<param><value><struct>$query</struct></value></param></params></methodCall>";
+        $answer = file_get_contents($statsUrl, false, stream_context_create(['http' => [
+            'method' => 'POST', 'header' => "Content-Type: text/xml\r\n", 'content' => $body]]));
+        if ($answer === false || !str_contains($answer, '<struct>')) {
+            fwrite(STDERR, "the sandbox did not answer stats.getSummaries\n");
+            exit(1);
+        }
+        $bytes += strlen($answer);
+    }
+}
+printf("the sandbox alone (%d calls in sequence at 0 ms, answers received, not decoded): %.0f ms for %.0f MB\n",
+    2 * count(array_chunk($allPublishers, 200)), (hrtime(true) - $t) / 1e6, $bytes / 1e6);
 $rows = [];
 foreach (Capsule::table('tblhosting')->where('server', $server)->get(['id', 'bwusage', 'bwlimit']) as $row) {
     $rows[(int) $row->id] = [(int) $row->bwusage + 1, (int) $row->bwlimit];
