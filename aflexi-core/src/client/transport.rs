@@ -229,7 +229,8 @@ impl Transport {
             decode()
         } else {
             // The runtime has one thread: a large answer is decoded beside it, so that the
-            // other queries' answers keep arriving meanwhile (docs/BENCHMARKS.md#usageupdate).
+            // other queries' answers keep arriving meanwhile (docs/BENCHMARKS.md, "Concurrent
+            // usage queries").
             let _turn = self.decoders.acquire().await;
             match tokio::task::spawn_blocking(decode).await {
                 Ok(done) => done,

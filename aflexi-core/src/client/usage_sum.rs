@@ -1,6 +1,6 @@
 //! `stats.getSummaries` answers summed while they are read: a [`Build`] that keeps, of a month
 //! of daily figures, only each day's per-publisher contributions, never the tree of figures
-//! (docs/BENCHMARKS.md#usageupdate: building that tree was most of UsageUpdate's time).
+//! (a quarter of the decoding time; docs/BENCHMARKS.md, "Concurrent usage queries").
 //!
 //! The answer is `{day: {operator: {group: {publisher: [cached, notCached, total]}}}}`
 //! (docs/AFLEXI-API.md#stats). The decoder makes values innermost first, so the builder
