@@ -1,6 +1,7 @@
 //! Where a usage answer's time goes, in one process (docs/BENCHMARKS.md, "Concurrent usage
-//! queries"): the sandbox producing and encoding a month of `stats.getSummaries` for 200 publishers, the
-//! XML-RPC decoder reading it into nothing (the parser alone), and into a JSON tree.
+//! queries"): the sandbox producing and encoding a month of `stats.getSummaries` for 200
+//! publishers, the XML-RPC decoder reading it into nothing (the parser alone), and into a JSON
+//! tree.
 //!
 //!   cargo run --release -p aflexi-bench --bin usage-decode      (in `make bench`)
 
