@@ -25,6 +25,7 @@ bench:
 	AFLEXI_EXT_SO=$(CURDIR)/target/release/libaflexi.so php -d extension=$(CURDIR)/target/release/libaflexi.so tests/conformance/bench-listing.php 100000
 	tests/conformance/bench-decode.sh $(CURDIR)/target/release/libaflexi.so
 	tests/php/addon/bench-publishers.sh 100000
+	cargo run --release -p aflexi-bench --bin usage-decode
 	tests/php/module/bench-usage.sh 10000 20
 
 # The release packages, one per PHP extension ABI, each linked against the glibc floor of

@@ -39,6 +39,7 @@ mod transport;
 mod trust;
 mod usage;
 mod usage_batches;
+mod usage_sum;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;

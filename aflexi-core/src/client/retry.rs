@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::transport::{Endpoint, Transport};
+use crate::xmlrpc::{self, Build};
 use crate::Result;
 
 /// The longest `Retry-After` honoured: a server asking for more is not retried (the call's
@@ -35,9 +36,27 @@ impl Transport {
         method: &str,
         params: Vec<Value>,
     ) -> Result<Value> {
+        self.read_at_into(endpoint, method, params, &|| xmlrpc::Json)
+            .await
+    }
+
+    /// [`Transport::read_at`] with the answer made by a builder from `builder` (one per try).
+    pub(crate) async fn read_at_into<B: Build + Send + 'static>(
+        &self,
+        endpoint: Endpoint,
+        method: &str,
+        params: Vec<Value>,
+        builder: &(impl Fn() -> B + Sync),
+    ) -> Result<B::Value>
+    where
+        B::Value: Send + 'static,
+    {
         let mut attempt = 0u32;
         loop {
-            match self.call(endpoint, method, params.clone(), &[]).await {
+            match self
+                .call_into(endpoint, method, params.clone(), &[], builder)
+                .await
+            {
                 Err(failed)
                     if failed.error.is_retryable() && attempt < self.config.read_retries =>
                 {

@@ -18,6 +18,7 @@ use super::config::ClientConfig;
 use super::http::{http_client, read_limited, redirect_target, transport_failure};
 use super::retry::retry_after;
 use crate::error::TransportKind;
+use crate::xmlrpc::Build;
 use crate::{xmlrpc, Error, Result};
 
 /// Which endpoint a method is sent to.
@@ -34,6 +35,9 @@ pub(crate) struct Transport {
     log: Mutex<VecDeque<CallRecord>>,
     /// Time spent decoding answers, in nanoseconds (the benchmarks' decoder share).
     decoding: AtomicU64,
+    /// One permit per core for decoding large answers beside the runtime: more decoders than
+    /// cores only take turns (and would make `decoding` count the waiting).
+    decoders: tokio::sync::Semaphore,
 }
 
 /// How many calls the log keeps (the most recent).
@@ -62,6 +66,9 @@ impl Transport {
             counts: Mutex::new(BTreeMap::new()),
             log: Mutex::new(VecDeque::new()),
             decoding: AtomicU64::new(0),
+            decoders: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+            ),
         })
     }
 
@@ -118,10 +125,26 @@ impl Transport {
         params: Vec<Value>,
         secrets: &[&str],
     ) -> std::result::Result<Value, Failed> {
+        self.call_into(endpoint, method, params, secrets, &|| xmlrpc::Json)
+            .await
+    }
+
+    /// [`Transport::call`] with the answer made by a builder from `builder` (one per answer).
+    pub(super) async fn call_into<B: Build + Send + 'static>(
+        &self,
+        endpoint: Endpoint,
+        method: &str,
+        params: Vec<Value>,
+        secrets: &[&str],
+        builder: &(impl Fn() -> B + Sync),
+    ) -> std::result::Result<B::Value, Failed>
+    where
+        B::Value: Send + 'static,
+    {
         self.count(method);
         let started = std::time::Instant::now();
         let logged = redact(&Value::Array(params.clone()), secrets);
-        let result = self.send(endpoint, method, params, secrets).await;
+        let result = self.send(endpoint, method, params, secrets, builder).await;
         let record = CallRecord {
             method: method.to_string(),
             params: logged,
@@ -138,13 +161,17 @@ impl Transport {
         result
     }
 
-    async fn send(
+    async fn send<B: Build + Send + 'static>(
         &self,
         endpoint: Endpoint,
         method: &str,
         params: Vec<Value>,
         secrets: &[&str],
-    ) -> std::result::Result<Value, Failed> {
+        builder: &(impl Fn() -> B + Sync),
+    ) -> std::result::Result<B::Value, Failed>
+    where
+        B::Value: Send + 'static,
+    {
         let mut all = Vec::with_capacity(params.len() + 2);
         all.push(Value::String(self.config.login.clone()));
         all.push(Value::String(self.config.auth_key.expose().to_string()));
@@ -192,9 +219,28 @@ impl Transport {
                 .await
                 .unwrap_or_default()
         };
-        let decoding = Instant::now();
-        let decoded = xmlrpc::decode_response(&body, limit);
-        let nanos = u64::try_from(decoding.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        let (large, mut build) = (body.len() >= OFFLOAD_BYTES, builder());
+        let mut decode = move || {
+            let decoding = Instant::now();
+            let decoded = xmlrpc::decode_response_into(&body, limit, &mut build);
+            (decoded, decoding.elapsed())
+        };
+        let (decoded, took) = if !large {
+            decode()
+        } else {
+            // The runtime has one thread: a large answer is decoded beside it, so that the
+            // other queries' answers keep arriving meanwhile (docs/BENCHMARKS.md, "Concurrent
+            // usage queries").
+            let _turn = self.decoders.acquire().await;
+            match tokio::task::spawn_blocking(decode).await {
+                Ok(done) => done,
+                Err(died) => (
+                    Err(Error::Protocol(format!("decoding stopped ({died})"))),
+                    Duration::ZERO,
+                ),
+            }
+        };
+        let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
         self.decoding.fetch_add(nanos, Ordering::Relaxed);
         match decoded {
             Ok(Err(fault)) => {
@@ -278,6 +324,10 @@ impl From<Error> for Failed {
         }
     }
 }
+
+/// The size from which an answer is decoded on the runtime's blocking pool rather than on its
+/// thread: a 200-publisher month of usage (about 2.5 MB) is; the usual answer is not.
+const OFFLOAD_BYTES: usize = 256 * 1024;
 
 /// Most of an HTTP error's body that is read (to find a fault in it).
 const ERROR_BODY_LIMIT: usize = 64 * 1024;

@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::model;
 use super::transport::Endpoint;
 use super::usage_batches::UsageRow;
+use super::usage_sum::{add, Answer, Figures, Node, UsageSum, STATS};
 use super::Client;
 use crate::{xmlrpc, Error, Result};
 
@@ -89,26 +89,10 @@ impl Client {
                 "resultFormat": "DETAIL",
                 "publisher": [publisher],
             });
-            let answer = self
-                .transport
-                .read_at(
-                    Endpoint::Stats,
-                    "stats.getSummaries",
-                    vec![json!("groupByOperator"), query],
-                )
-                .await?;
-            let Value::Object(buckets) = &answer else {
-                continue; // an empty answer (an empty array): no traffic
-            };
-            for (day, bucket) in buckets {
-                if day == "-1" || day.len() != 8 || *day < start || *day > end {
-                    continue; // the range total, or a day not asked for
-                }
-                let one = json!({ day.clone(): bucket });
-                if let Some(mb) = usage_totals(&one, op)?.remove(&publisher) {
-                    let date = format!("{}-{}-{}", &day[0..4], &day[4..6], &day[6..8]);
-                    *days.entry(date).or_insert(0) += mb?;
-                }
+            let answer = self.summaries(op, query).await?;
+            for (day, mb) in answer.days_of(publisher, &start, &end)? {
+                let date = format!("{}-{}-{}", &day[0..4], &day[4..6], &day[6..8]);
+                *days.entry(date).or_insert(0) += mb;
             }
         }
         Ok(days)
@@ -159,19 +143,24 @@ impl Client {
             if let Some(ids) = publishers {
                 query["publisher"] = json!(ids);
             }
-            let answer = self
-                .transport
-                .read_at(
-                    Endpoint::Stats,
-                    "stats.getSummaries",
-                    vec![json!("groupByOperator"), query],
-                )
-                .await?;
-            for (id, mb) in usage_totals(&answer, op)? {
+            for (id, mb) in self.summaries(op, query).await?.totals()? {
                 add(usage.entry(id).or_insert(Ok(0)), mb);
             }
         }
         Ok(usage)
+    }
+
+    /// One `stats.getSummaries` call of the operator, summed while it is read.
+    async fn summaries(&self, operator_id: i64, query: Value) -> Result<Answer> {
+        self.transport
+            .read_at_into(
+                Endpoint::Stats,
+                STATS,
+                vec![json!("groupByOperator"), query],
+                &|| UsageSum::new(operator_id),
+            )
+            .await
+            .map(Node::into_answer)
     }
 }
 
@@ -211,19 +200,6 @@ fn day_number(date: &str) -> i64 {
     365 * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + d
 }
 
-/// Each publisher's MB, or why its figure could not be read.
-type Figures = BTreeMap<i64, Result<i64>>;
-
-/// Adds a figure to a total; an unreadable one makes the total unreadable.
-fn add(total: &mut Result<i64>, figure: Result<i64>) {
-    if let Ok(sum) = total {
-        match figure {
-            Ok(mb) => *sum = sum.saturating_add(mb),
-            Err(e) => *total = Err(e),
-        }
-    }
-}
-
 /// Refuses a month the API cannot be asked about.
 pub(super) fn check_month(year: i32, month: u32) -> Result<()> {
     if !(1..=12).contains(&month) || !(2000..=2100).contains(&year) {
@@ -244,128 +220,9 @@ fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
-/// Sums `stats.getSummaries` totals per publisher (docs/AFLEXI-API.md#stats): the whole-range
-/// bucket `-1` when present, else every day bucket; within the operator, the across-packages
-/// group `-1` when present, else every group; `-1` publisher keys are subtotals and skipped.
-/// A figure that is not a number makes only its publisher's total an error.
-fn usage_totals(answer: &Value, operator_id: i64) -> Result<Figures> {
-    let mut totals = BTreeMap::new();
-    let buckets = match answer {
-        Value::Object(buckets) => buckets,
-        // An empty PHP array is encoded as an empty XML-RPC array.
-        Value::Array(items) if items.is_empty() => return Ok(totals),
-        other => return Err(model::unreadable(STATS, "(answer)", other, "a struct")),
-    };
-    let chosen: Vec<&Value> = match buckets.get("-1") {
-        Some(total) => vec![total],
-        None => buckets.values().collect(),
-    };
-    let op_key = operator_id.to_string();
-    for bucket in chosen {
-        let Some(groups) = bucket.get(&op_key).and_then(Value::as_object) else {
-            continue;
-        };
-        let groups: Vec<&Value> = match groups.get("-1") {
-            Some(all) => vec![all],
-            None => groups.values().collect(),
-        };
-        for group in groups {
-            let Some(publishers) = group.as_object() else {
-                continue;
-            };
-            for (key, leaf) in publishers {
-                if let Ok(id) = key.trim().parse::<i64>() {
-                    if id > 0 {
-                        add(totals.entry(id).or_insert(Ok(0)), leaf_total(leaf, key));
-                    }
-                }
-            }
-        }
-    }
-    Ok(totals)
-}
-
-const STATS: &str = "stats.getSummaries";
-
-/// The `total` of a `[cached, notCached, total]` leaf, summing nested leaves. Figures are MB
-/// and may be fractional (rounded); anything that is not a number is an error naming the
-/// publisher's member, never counted as zero.
-fn leaf_total(leaf: &Value, key: &str) -> Result<i64> {
-    let number = |v: &Value| match v {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f.round() as i64)),
-        Value::String(s) => s
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|f| f.is_finite())
-            .map(|f| f.round() as i64),
-        _ => None,
-    };
-    match leaf {
-        Value::Array(items) if items.len() >= 3 && items.iter().all(|v| number(v).is_some()) => {
-            Ok(number(&items[2]).unwrap_or(0))
-        }
-        Value::Array(items) => items.iter().map(|v| leaf_total(v, key)).sum(),
-        Value::Object(map) => map
-            .iter()
-            .filter(|(k, _)| k.as_str() != "-1")
-            .map(|(_, v)| leaf_total(v, key))
-            .sum(),
-        other => number(other).ok_or_else(|| model::unreadable(STATS, key, other, "a number")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn usage_reads_the_whole_range_bucket_and_skips_subtotals() {
-        let answer = json!({
-            "20261101": {"3": {"-1": {"10": [1, 2, 3]}}},
-            "-1": {"3": {"5": {"10": [10, 20, 30]}, "-1": {"10": [10, 20, 30], "11": [0, 5, 5], "-1": [10, 25, 35]}},
-                   "4": {"-1": {"99": [1, 1, 2]}}}
-        });
-        let totals = usage_totals(&answer, 3).unwrap();
-        assert_eq!(totals.get(&10), Some(&Ok(30)));
-        assert_eq!(totals.get(&11), Some(&Ok(5)));
-        assert_eq!(totals.get(&99), None, "another operator's publisher");
-        assert_eq!(totals.len(), 2);
-    }
-
-    #[test]
-    fn usage_sums_day_buckets_when_there_is_no_total() {
-        let answer = json!({
-            "20261101": {"3": {"8": {"10": [1, 2, 3]}}},
-            "20261102": {"3": {"8": {"10": [1, 1, 2]}, "9": {"10": [0, 1, 1]}}}
-        });
-        assert_eq!(usage_totals(&answer, 3).unwrap().get(&10), Some(&Ok(6)));
-        assert!(usage_totals(&json!([]), 3).unwrap().is_empty());
-        assert!(usage_totals(&json!("nothing"), 3).is_err());
-    }
-
-    #[test]
-    fn usage_figures_that_are_not_numbers_are_errors_of_their_publisher_not_zero() {
-        let answer =
-            json!({"-1": {"3": {"-1": {"10": [1, 2, "lots"], "11": true, "12": [1, 2, 3]}}}});
-        let totals = usage_totals(&answer, 3).unwrap();
-        let text = totals[&10].as_ref().unwrap_err().to_string();
-        assert!(text.contains("stats.getSummaries"), "{text}");
-        assert!(totals[&11].is_err());
-        assert_eq!(totals[&12], Ok(3), "the others are kept");
-        let doubles = json!({"-1": {"3": {"-1": {"10": [1.0, 2.0, 3.4]}}}});
-        assert_eq!(usage_totals(&doubles, 3).unwrap().get(&10), Some(&Ok(3)));
-    }
-
-    #[test]
-    fn an_unreadable_figure_stays_unreadable_when_added_to() {
-        let mut total = Ok(5);
-        add(&mut total, Ok(7));
-        assert_eq!(total, Ok(12));
-        add(&mut total, Err(Error::Protocol("bad".into())));
-        add(&mut total, Ok(1));
-        assert!(total.is_err());
-    }
 
     #[test]
     fn dates_are_checked_and_compacted() {

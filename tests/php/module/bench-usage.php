@@ -6,7 +6,8 @@
  * path (aflexi.concurrency 1: one usage query at a time) and on the concurrent path
  * (aflexi.concurrency 16, the default); then the usage read alone both ways, with the time the
  * extension spent decoding answers (Aflexi\Client::decodeSeconds, the sum of the decoder's own
- * runs on the client's one thread) as a share of the read's wall time; then the writes alone as
+ * runs: large answers are decoded beside the client's runtime thread, at most one per core at
+ * a time) as a share of the read's wall time and of the cores' time; then the writes alone as
  * the module does them (UPDATE ... CASE) against one UPDATE per service.
  *
  *   tests/php/module/bench-usage.sh [services] [latency_ms]     (builds, starts MariaDB)
@@ -86,7 +87,7 @@ $measure = static function (int $concurrency) use ($sandbox, $params): array {
     return [$sandbox->totalCalls() - $before, $ms];
 };
 
-printf("%d services on one server, sandbox at %d ms per call\n", $count, $latency);
+printf("%d services on one server, sandbox at %d ms per call; load average %s\n", $count, $latency, implode(" ", array_map(static fn ($l): string => sprintf("%.2f", $l), sys_getloadavg() ?: [])));
 $sandbox->configure(['latency_ms' => $latency]);
 [$calls1, $ms1] = $measure(1);
 [$calls16, $ms16] = $measure(16);
@@ -106,8 +107,11 @@ foreach ($publishers as $serviceId => $publisherId) {
 }
 
 // Where the time goes: the usage read alone (the extension, same ids, same latency), each
-// way, with the decoder's share: seconds spent decoding / wall seconds of the read.
+// way, with the decoder's share: seconds spent decoding / wall seconds of the read, and the
+// same over the cores' time (the decodes run on up to one thread per core at once).
+$cores = max(1, (int) trim((string) shell_exec('nproc')));
 $allPublishers = Capsule::table(Schema::PUBLISHERS)->where('server_id', $server)->pluck('publisher_id')->map(static fn ($v): int => (int) $v)->all();
+printf("load average before the reads: %s\n", implode(' ', array_map(static fn ($l): string => sprintf('%.2f', $l), sys_getloadavg() ?: [])));
 foreach ([1, 16] as $concurrency) {
     $client = new \Aflexi\Client($sandbox->coreUrl(), $login, $key, ['concurrency' => $concurrency]);
     $client->operator();
@@ -120,10 +124,44 @@ foreach ([1, 16] as $concurrency) {
     }
     $readMs = (hrtime(true) - $t) / 1e6;
     $decodeMs = ($client->decodeSeconds() - $decodeBefore) * 1000;
-    printf("usage read alone, concurrency %2d (%d ids, %d rows): %.0f ms, of which decoding %.0f ms (%.0f %%)\n",
-        $concurrency, count($allPublishers), $rows, $readMs, $decodeMs, 100 * $decodeMs / max($readMs, 0.001));
+    printf("usage read alone, concurrency %2d (%d ids, %d rows): %.0f ms, decoding %.0f ms (%.0f %% of the wall time, %.0f %% of %d cores' time)\n",
+        $concurrency, count($allPublishers), $rows, $readMs, $decodeMs, 100 * $decodeMs / max($readMs, 0.001),
+        100 * $decodeMs / max($readMs * $cores, 0.001), $cores);
 }
 $sandbox->configure(['latency_ms' => 0]);
+
+// The server's own part: the same 2 calls per 200 publishers sent one after another at 0 ms
+// latency by a client that only receives the bytes (no decoding): what the sandbox takes to
+// produce and send the month's figures.
+sort($allPublishers);
+$statsUrl = str_replace('/core/xmlrpc', '/stats/xmlrpc', $sandbox->coreUrl());
+$last = (int) date('t');
+$month = date('Ym');
+$t = hrtime(true);
+$bytes = 0;
+foreach (array_chunk($allPublishers, 200) as $chunk) {
+    foreach (['HTTP', 'RTMP'] as $kind) {
+        $ids = implode('', array_map(static fn (int $id): string => "<value><int>$id</int></value>", $chunk));
+        $member = static fn (string $name, string $value): string => "<member><name>$name</name><value>$value</value></member>";
+        $query = $member('summary', '<string>DAILY</string>') . $member('type', "<string>$kind</string>")
+            . $member('startDate', "<dateTime.iso8601>{$month}01T00:00:00</dateTime.iso8601>")
+            . $member('endDate', "<dateTime.iso8601>{$month}{$last}T23:59:59</dateTime.iso8601>")
+            . $member('resultFormat', '<string>DETAIL</string>') . $member('publisher', "<array><data>$ids</data></array>");
+        $body = '<?xml version="1.0"?><methodCall><methodName>stats.getSummaries</methodName><params>'
+            . "<param><value><string>$login</string></value></param><param><value><string>$key</string></value></param>"
+            . '<param><value><string>groupByOperator</string></value></param>'
+            . "<param><value><struct>$query</struct></value></param></params></methodCall>";
+        $answer = file_get_contents($statsUrl, false, stream_context_create(['http' => [
+            'method' => 'POST', 'header' => "Content-Type: text/xml\r\n", 'content' => $body]]));
+        if ($answer === false || !str_contains($answer, '<struct>')) {
+            fwrite(STDERR, "the sandbox did not answer stats.getSummaries\n");
+            exit(1);
+        }
+        $bytes += strlen($answer);
+    }
+}
+printf("the sandbox alone (%d calls in sequence at 0 ms, answers received, not decoded): %.0f ms for %.0f MB\n",
+    2 * count(array_chunk($allPublishers, 200)), (hrtime(true) - $t) / 1e6, $bytes / 1e6);
 $rows = [];
 foreach (Capsule::table('tblhosting')->where('server', $server)->get(['id', 'bwusage', 'bwlimit']) as $row) {
     $rows[(int) $row->id] = [(int) $row->bwusage + 1, (int) $row->bwlimit];
