@@ -138,12 +138,16 @@ final class PublisherFilter
     {
         $like = '%' . addcslashes($this->search, '%_\\') . '%';
         $patterns = array_unique([$like, '%' . addcslashes(htmlspecialchars($this->search, ENT_QUOTES, 'UTF-8'), '%_\\') . '%']);
-        $clients = Capsule::table('tblclients')->select('id')->where(static function (Builder $w) use ($patterns): void {
+        $spaced = str_contains($this->search, ' ');
+        $clients = Capsule::table('tblclients')->where(static function (Builder $w) use ($patterns, $spaced): void {
             foreach ($patterns as $pattern) {
                 $w->orWhere('email', 'like', $pattern)->orWhere('companyname', 'like', $pattern)
-                    ->orWhereRaw("concat(firstname, ' ', lastname) like ?", [$pattern]);
+                    ->orWhere('firstname', 'like', $pattern)->orWhere('lastname', 'like', $pattern);
+                if ($spaced) {
+                    $w->orWhereRaw("concat(firstname, ' ', lastname) like ?", [$pattern]);
+                }
             }
-        });
+        })->pluck('id')->all();
         $q->where(function (Builder $w) use ($like, $clients): void {
             $w->where('r.username', 'like', $like)->orWhereIn('r.client_id', $clients);
             $id = ltrim($this->search, '#');
