@@ -1,8 +1,9 @@
 <?php
 /**
  * MariaDB fails under the server module (docs/RELIABILITY.md (g)): a lock-wait timeout during
- * Create, a deadlock during Suspend, the connection killed during Change Package, each a real
- * MariaDB error on the module's own connection after Aflexi applied the change. The module
+ * Create, a deadlock during Suspend, the connection killed during Change Package, the record
+ * write answering "table full" (1114) during Create, each a MariaDB error on the module's own
+ * connection after Aflexi applied the change; and a real disk full on Create's first write. The module
  * function answers as WHMCS expects (a string message, never the SQL or a secret), and running
  * it again converges: one publisher, Aflexi and the records agree, the password WHMCS shows
  * logs in.
@@ -162,6 +163,32 @@ final class DatabaseFailureTest extends ModuleTestCase
         $this->assertAClearDatabaseMessage($message);
 
         unlink("$disk/filler"); // room again
+        $this->assertActionSucceeds('Create', $service);
+        $this->assertOnePublisherAgreeing($service, 'gold', 'ACTIVE');
+    }
+
+    public function testTheRecordWriteFailingForLackOfRoomAfterAflexiCreatedThePublisherIsReportedAndCreateAgainFinishesIt(): void
+    {
+        $service = $this->service($this->product('CDN Gold', 'gold'), $this->client(['email' => 'dbroom@example.com']),
+            ['username' => 'dbroom', 'password' => '']);
+        // The disk filling up at exactly that write cannot be timed, so MariaDB raises the disk
+        // full's error (1114, as in the test above) from a trigger on the write that records
+        // the publisher Aflexi just created (PublisherRecords::linked).
+        $this->callModule('TestConnection', $service); // the module makes its tables
+        $table = Capsule::connection()->getTablePrefix() . Schema::PUBLISHERS;
+        Capsule::connection()->unprepared("CREATE TRIGGER dbroom_full BEFORE UPDATE ON $table FOR EACH ROW "
+            . "IF NEW.publisher_id IS NOT NULL AND OLD.publisher_id IS NULL THEN "
+            . "SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = 1114, MESSAGE_TEXT = 'The table is full'; END IF");
+        try {
+            $message = $this->callModule('CreateAccount', $service);
+        } finally {
+            Capsule::connection()->unprepared('DROP TRIGGER dbroom_full');
+        }
+        self::assertNotSame('success', $message);
+        $this->assertAClearDatabaseMessage($message);
+        self::assertCount(1, $this->publishersOfOperator(), 'Aflexi made the publisher before the write failed');
+        self::assertNull($this->record($service)->publisher_id, 'the record was not written');
+
         $this->assertActionSucceeds('Create', $service);
         $this->assertOnePublisherAgreeing($service, 'gold', 'ACTIVE');
     }
