@@ -1,6 +1,6 @@
 <?php
 /**
- * Issue #17 points 2, 3, 4 and 6: the run history with each report and Retry, the addon's
+ * The run history with each report and Retry, the addon's
  * Activity Log lines (runs, hook-driven changes, password views, never a secret), the roles
  * allowed to see a stored password, and the admin home widget.
  */

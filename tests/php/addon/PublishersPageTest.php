@@ -1,6 +1,6 @@
 <?php
 /**
- * Show Synchronized Publishers at any size (issue #17): search, filters, whitelisted sort,
+ * Show Synchronized Publishers at any size: search, filters, whitelisted sort,
  * paging with a total, links into WHMCS, one username form, and the streamed CSV export of the
  * current filter (its content, no password, the formula guard, bounded memory). Before, the
  * page read the first 5,000 records and hid the rest without a word.

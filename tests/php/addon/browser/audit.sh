@@ -1,4 +1,4 @@
-# Browser check of the run history, a run's report, Retry and the password audit (issue #17);
+# Browser check of the run history, a run's report, Retry and the password audit;
 # sourced by tests/php/addon/browser/run.sh after its own checks: uses its $page, $tmp,
 # chrome(), shoot() and $failures, and the WHMCS_DB_* of its MariaDB.
 #

@@ -1,5 +1,5 @@
 # Sourced by run.sh (it shares base, chrome, shoot, shots and failures): the server module's
-# usage chart (issue #16 point 3) in the client area and on the admin service page, rendered
+# usage chart in the client area and on the admin service page, rendered
 # by headless Chromium, its DOM checked (an SVG with its title and description, the bars, the
 # table; no script at all, so the page reads the same without JavaScript) and both pages
 # photographed (clientarea.png, admin-service.png).

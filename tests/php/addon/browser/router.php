@@ -168,7 +168,7 @@ function seed(): array
 }
 
 /**
- * The server module's pages of one service with daily bandwidth (the usage chart, issue #16):
+ * The server module's pages of one service with daily bandwidth (the usage chart):
  * /_chart makes that service once (a product using the module, Create against the sandbox)
  * and answers {"service": id}; /clientsservices.php?id=N is the admin service page's module
  * fields (aflexi_AdminServicesTabFields). The client's product details page, behind the client
