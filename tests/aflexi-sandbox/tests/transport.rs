@@ -344,7 +344,7 @@ fn config_changes_settings_at_run_time() {
     assert_eq!(status, 200);
     assert_eq!(
         config,
-        json!({"latency_ms": 5, "fault_rate": 0.5, "fault_kinds": ["reset", "fault"], "hang_ms": 10, "seed": 7, "hard_delete": true})
+        json!({"latency_ms": 5, "fault_rate": 0.5, "fault_kinds": ["reset", "fault"], "hang_ms": 10, "seed": 7, "hard_delete": true, "refused_publishers": []})
     );
     assert!(sb.settings().hard_delete);
     let (status, config) = control(
