@@ -45,6 +45,18 @@ final class AuditTest extends AddonTestCase
         return $service;
     }
 
+    public function testTheProductsPageSaysHowManyUnfinishedRunsItDoesNotList(): void
+    {
+        $now = date('Y-m-d H:i:s');
+        for ($i = 0; $i < 23; $i++) {
+            Capsule::table(Schema::RUNS)->insert(['status' => 'running', 'total' => 10, 'created_at' => $now, 'updated_at' => $now]);
+        }
+        $page = AddonPage::get(self::MODULE, []);
+        self::assertSame(20, preg_match_all('~<li>#\d+ \(0/10~', $page), 'the newest 20 are listed');
+        self::assertStringContainsString('and 3 older unfinished runs: see the Run History', $page);
+        self::assertStringContainsString('action=runs', $page);
+    }
+
     public function testASaveSettingsRunIsInTheHistoryWithItsReportClientNamesAndServiceLinks(): void
     {
         $product = $this->product();

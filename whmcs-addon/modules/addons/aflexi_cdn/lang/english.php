@@ -50,6 +50,7 @@ $_ADDONLANG = [
     'count_failed' => 'Failed',
     'failed_title' => 'Failures',
     'unfinished_runs' => 'Unfinished synchronization runs',
+    'unfinished_more' => 'and %d older unfinished runs: see the Run History',
     'resume' => 'Resume',
     'run_missing' => 'That synchronization run does not exist.',
     'run_busy' => 'Another request is working on this run, or another synchronization (a run, the cron reconcile, a hook) is in progress; this page checks again shortly.',

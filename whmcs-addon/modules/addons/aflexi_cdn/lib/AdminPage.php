@@ -95,9 +95,11 @@ final class AdminPage
                 'enabled' => isset($enabled[$id]),
             ];
         }
+        $unfinished = (new Runs($this->settings))->unfinished();
         return $this->view->render('products', [
             'products' => $rows,
-            'unfinished' => (new Runs($this->settings))->unfinished(),
+            'unfinished' => $unfinished['runs'],
+            'unfinishedMore' => $unfinished['total'] - count($unfinished['runs']),
         ]);
     }
 

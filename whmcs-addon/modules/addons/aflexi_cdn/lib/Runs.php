@@ -39,10 +39,22 @@ final class Runs
         return $row === null ? null : (object) (array) $row;
     }
 
-    /** @return list<\stdClass> runs not finished yet, newest first */
+    /** How many unfinished runs the products page lists (the Run History lists them all). */
+    public const UNFINISHED_SHOWN = 20;
+
+    /**
+     * The newest UNFINISHED_SHOWN runs not finished yet, and how many there are in all (the
+     * page says how many more the Run History has: no silent cap).
+     *
+     * @return array{runs: list<\stdClass>, total: int}
+     */
     public function unfinished(): array
     {
-        return Capsule::table(Schema::RUNS)->where('status', self::RUNNING)->orderByDesc('id')->limit(20)->get()->all();
+        $query = Capsule::table(Schema::RUNS)->where('status', self::RUNNING);
+        return [
+            'runs' => (clone $query)->orderByDesc('id')->limit(self::UNFINISHED_SHOWN)->get()->all(),
+            'total' => $query->count(),
+        ];
     }
 
     /**

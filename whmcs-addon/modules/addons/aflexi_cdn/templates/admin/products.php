@@ -2,7 +2,8 @@
 <?php
 /**
  * The CDN products with their "CDN enabled" tick boxes (the form posts to Save Settings).
- * @var list<\stdClass> $unfinished the unfinished runs (id, finished, total, created_at)
+ * @var list<\stdClass> $unfinished the newest unfinished runs (id, finished, total, created_at)
+ * @var int $unfinishedMore the unfinished runs not listed here (the Run History has them)
  * @var list<array{id: int, name: string, group: string, module: string, free: bool, enabled: bool}> $products
  */
 ?>
@@ -12,6 +13,9 @@
 <?php foreach ($unfinished as $run): ?>
 <li>#<?= $this->e($run->id) ?> (<?= $this->e($run->finished) ?>/<?= $this->e($run->total) ?>, <?= $this->e($run->created_at) ?>) <a class="btn btn-default btn-xs" href="<?= $this->e($this->url('step', ['run' => $run->id])) ?>"><?= $this->t('resume') ?></a></li>
 <?php endforeach; ?>
+<?php if ($unfinishedMore > 0): ?>
+<li><a href="<?= $this->e($this->url('runs')) ?>"><?= $this->e(sprintf($this->text('unfinished_more'), $unfinishedMore)) ?></a></li>
+<?php endif; ?>
 </ul></div>
 <?php endif; ?>
 <?php if ($products === []): ?>
