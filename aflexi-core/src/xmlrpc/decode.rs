@@ -2,13 +2,12 @@
 
 use std::borrow::Cow;
 
-use quick_xml::events::Event;
-use quick_xml::Reader;
 use serde_json::Value;
 
 use super::body::body_text;
 use super::build::{Build, Json};
 use super::kind::{Kind, Tag};
+use super::lexer::{normalise_line_ends, Event, Lexer};
 use super::scalar::{append, is_blank};
 use super::text::snippet;
 use super::value::Fault;
@@ -65,9 +64,9 @@ pub fn decode_response_into<B: Build>(
     Ok(outcome)
 }
 
-/// A pull parser from quick-xml events straight to the values of a [`Build`].
+/// A pull parser from the lexer's tokens straight to the values of a [`Build`].
 pub(super) struct Decoder<'a> {
-    reader: Reader<&'a [u8]>,
+    pub(super) lexer: Lexer<'a>,
     text: &'a str,
     /// The number of arrays and structs currently open.
     depth: usize,
@@ -76,17 +75,14 @@ pub(super) struct Decoder<'a> {
 impl<'a> Decoder<'a> {
     pub(super) fn new(text: &'a str) -> Self {
         Decoder {
-            reader: Reader::from_str(text),
+            lexer: Lexer::new(text),
             text,
             depth: 0,
         }
     }
 
     pub(super) fn error(&self, message: impl std::fmt::Display) -> Error {
-        Error::Protocol(format!(
-            "{message} (at byte {})",
-            self.reader.buffer_position()
-        ))
+        Error::Protocol(format!("{message} (at byte {})", self.lexer.position()))
     }
 
     pub(super) fn unexpected(&self, tag: &Tag, inside: &Kind) -> Error {
@@ -103,58 +99,69 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    /// The next event, with comments and processing instructions skipped.
+    /// The next token (comments and processing instructions are skipped by the lexer).
+    #[inline]
     pub(super) fn event(&mut self) -> Result<Event<'a>> {
-        loop {
-            match self.reader.read_event() {
-                Ok(Event::Comment(_) | Event::PI(_)) => continue,
-                Ok(event) => return Ok(event),
-                Err(e) => {
-                    let message = snippet(&e.to_string());
-                    return Err(Error::Protocol(format!(
-                        "not well-formed XML at byte {}: {message}",
-                        self.reader.error_position()
-                    )));
-                }
-            }
-        }
+        self.lexer.next().map_err(|malformed| {
+            Error::Protocol(format!(
+                "not well-formed XML at byte {}: {}",
+                malformed.at, malformed.message
+            ))
+        })
     }
 
     /// The next element boundary inside element-only content (whitespace is skipped).
     pub(super) fn tag(&mut self, inside: &Kind) -> Result<Tag> {
         loop {
-            match self.event()? {
-                Event::Start(e) => return Ok(Tag::Start(Kind::of(&e))),
-                Event::Empty(e) => return Ok(Tag::Empty(Kind::of(&e))),
-                Event::End(e) => return Ok(Tag::End(Kind::from_name(e.name().0))),
-                Event::Eof => return Ok(Tag::Eof),
-                Event::Text(t) if is_blank(&t) => continue,
-                Event::CData(c) if is_blank(&c) => continue,
-                Event::Text(t) => {
-                    return Err(self.error(format!(
-                        "unexpected text \"{}\" inside <{}>",
-                        snippet(&t),
-                        inside.label()
-                    )))
-                }
-                Event::CData(_) | Event::GeneralRef(_) => {
-                    return Err(self.error(format!("unexpected text inside <{}>", inside.label())))
-                }
-                Event::Decl(_) | Event::DocType(_) | Event::Comment(_) | Event::PI(_) => {
-                    return Err(self.error(format!(
-                        "unexpected declaration inside <{}>",
-                        inside.label()
-                    )))
-                }
+            let event = self.event()?;
+            if let Some(tag) = self.tag_of(event, inside)? {
+                return Ok(tag);
             }
         }
     }
 
-    /// Consumes the closing tag of `kind`, allowing only whitespace before it.
+    /// What `event` is in element-only content: a tag, `None` for whitespace, or an error.
+    #[inline]
+    fn tag_of(&self, event: Event<'a>, inside: &Kind) -> Result<Option<Tag>> {
+        Ok(Some(match event {
+            Event::Start(name) => Tag::Start(Kind::from_name(name)),
+            Event::Empty(name) => Tag::Empty(Kind::from_name(name)),
+            Event::End(name) => Tag::End(Kind::from_name(name)),
+            Event::Eof => Tag::Eof,
+            Event::Text(t) | Event::CData(t) if is_blank(t) => return Ok(None),
+            Event::Text(t) => {
+                return Err(self.error(format!(
+                    "unexpected text \"{}\" inside <{}>",
+                    snippet(t),
+                    inside.label()
+                )))
+            }
+            Event::CData(_) => {
+                return Err(self.error(format!("unexpected text inside <{}>", inside.label())))
+            }
+            Event::Decl | Event::DocType => {
+                return Err(self.error(format!(
+                    "unexpected declaration inside <{}>",
+                    inside.label()
+                )))
+            }
+        }))
+    }
+
+    /// Consumes the closing tag of `kind`, allowing only whitespace before it. `kind` is the
+    /// innermost element open, so any end tag is its own: the lexer matched it.
     pub(super) fn end(&mut self, kind: &Kind) -> Result<()> {
-        match self.tag(kind)? {
-            Tag::End(k) if &k == kind => Ok(()),
-            other => Err(self.unexpected(&other, kind)),
+        if self.lexer.close_now() {
+            return Ok(());
+        }
+        loop {
+            let event = self.event()?;
+            if let Event::End(_) = event {
+                return Ok(());
+            }
+            if let Some(other) = self.tag_of(event, kind)? {
+                return Err(self.unexpected(&other, kind));
+            }
         }
     }
 
@@ -163,11 +170,11 @@ impl<'a> Decoder<'a> {
         loop {
             let event = self.event()?;
             let found = match event {
-                Event::Decl(_) | Event::DocType(_) => continue,
-                Event::Text(t) if is_blank(&t) => continue,
-                Event::Start(e) => Kind::of(&e),
-                Event::Empty(e) => {
-                    let kind = Kind::of(&e);
+                Event::Decl | Event::DocType => continue,
+                Event::Text(t) if is_blank(t) => continue,
+                Event::Start(name) => Kind::from_name(name),
+                Event::Empty(name) => {
+                    let kind = Kind::from_name(name);
                     if &kind == expected {
                         return Err(self.error(format!("<{}/> is empty", kind.label())));
                     }
@@ -198,7 +205,7 @@ impl<'a> Decoder<'a> {
         loop {
             match self.event()? {
                 Event::Eof => return Ok(()),
-                Event::Text(t) if is_blank(&t) => continue,
+                Event::Text(t) if is_blank(t) => continue,
                 _ => return Err(self.error("unexpected content after the end of the document")),
             }
         }
@@ -285,14 +292,14 @@ impl<'a> Decoder<'a> {
         let mut text: Cow<'a, str> = Cow::Borrowed("");
         let (kind, empty) = loop {
             match self.event()? {
-                Event::Text(t) => append(&mut text, t.xml10_content()),
-                Event::CData(c) => append(&mut text, c.xml10_content()),
-                Event::GeneralRef(r) => self.push_reference(&r, text.to_mut())?,
+                Event::Text(t) => append(&mut text, self.unescape(t)?),
+                Event::CData(c) => append(&mut text, normalise_line_ends(c)),
+                // The lexer matched it with <value>.
                 Event::End(_) => return Ok(b.string(text)),
-                Event::Start(e) => break (Kind::of(&e), false),
-                Event::Empty(e) => break (Kind::of(&e), true),
+                Event::Start(name) => break (Kind::from_name(name), false),
+                Event::Empty(name) => break (Kind::from_name(name), true),
                 Event::Eof => return Err(self.unexpected(&Tag::Eof, &Kind::Value)),
-                Event::Decl(_) | Event::DocType(_) | Event::Comment(_) | Event::PI(_) => {
+                Event::Decl | Event::DocType => {
                     return Err(self.error("unexpected declaration inside <value>"))
                 }
             }

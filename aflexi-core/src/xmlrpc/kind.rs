@@ -2,8 +2,6 @@
 
 use std::borrow::Cow;
 
-use quick_xml::events::BytesStart;
-
 use super::text::snippet;
 
 /// The element names of XML-RPC, recognised by their local name (so `ex:nil` is `Nil`).
@@ -35,11 +33,8 @@ pub(super) enum Kind {
 }
 
 impl Kind {
-    pub(super) fn of(start: &BytesStart<'_>) -> Kind {
-        Kind::from_name(start.name().0)
-    }
-
     /// The kind of an element; a prefixed name (`ex:nil`) is known by its local part.
+    #[inline]
     pub(super) fn from_name(name: &str) -> Kind {
         Kind::known(name)
             .or_else(|| {
@@ -51,6 +46,7 @@ impl Kind {
 
     /// Grouped by length, so that a name is compared with at most six others of its length
     /// (this runs for every tag of every answer).
+    #[inline]
     fn known(local: &str) -> Option<Kind> {
         Some(match (local.len(), local) {
             (2, "i4") => Kind::I4,

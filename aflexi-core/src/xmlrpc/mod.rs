@@ -25,7 +25,7 @@
 //!
 //! The parts, one file each: `value.rs` (the conventions for what JSON cannot say directly),
 //! `encode.rs` (the strict writer), `body.rs` (size and charset of a body before parsing),
-//! `decode.rs` (the lenient reader, with its vocabulary in `kind.rs`, the text of scalar
+//! `decode.rs` (the lenient reader, over the tokens of `lexer.rs`, with its vocabulary in `kind.rs`, the text of scalar
 //! elements in `scalar.rs` and the values it makes in `build.rs`: JSON for the client, PHP
 //! values for the extension) and `server.rs`, behind the `server` feature that only the Aflexi
 //! sandbox enables: the half of XML-RPC a server needs (read a `methodCall`, write a
@@ -39,6 +39,7 @@ mod build;
 mod decode;
 mod encode;
 mod kind;
+mod lexer;
 mod scalar;
 #[cfg(feature = "server")]
 mod server;

@@ -6,11 +6,11 @@ use std::borrow::Cow;
 use super::build::Build;
 use super::decode::Decoder;
 use super::kind::{Kind, Tag};
+use super::lexer::{normalise_line_ends, unescape, BadReference, Event};
 use super::text::snippet;
 use super::value::BASE64;
 use crate::Result;
 use base64::Engine as _;
-use quick_xml::events::{BytesRef, Event};
 
 impl<'a> Decoder<'a> {
     /// Turns the text of a scalar element into its value.
@@ -65,22 +65,25 @@ impl<'a> Decoder<'a> {
     ///
     /// The text borrows from the body when it arrives in one piece, as it usually does.
     pub(super) fn text_until_end(&mut self, kind: &Kind) -> Result<Cow<'a, str>> {
+        if let Some(text) = self.lexer.plain_text_then_close() {
+            return Ok(Cow::Borrowed(text));
+        }
         let mut out = Cow::Borrowed("");
         loop {
             match self.event()? {
-                Event::Text(t) => append(&mut out, t.xml10_content()),
-                Event::CData(c) => append(&mut out, c.xml10_content()),
-                Event::GeneralRef(r) => self.push_reference(&r, out.to_mut())?,
+                Event::Text(t) => append(&mut out, self.unescape(t)?),
+                Event::CData(c) => append(&mut out, normalise_line_ends(c)),
+                // The lexer matched it with the start tag.
                 Event::End(_) => return Ok(out),
-                Event::Start(e) | Event::Empty(e) => {
+                Event::Start(name) | Event::Empty(name) => {
                     return Err(self.error(format!(
                         "unexpected <{}> inside <{}>",
-                        Kind::of(&e).label(),
+                        Kind::from_name(name).label(),
                         kind.label()
                     )))
                 }
                 Event::Eof => return Err(self.unexpected(&Tag::Eof, kind)),
-                Event::Decl(_) | Event::DocType(_) | Event::Comment(_) | Event::PI(_) => {
+                Event::Decl | Event::DocType => {
                     return Err(
                         self.error(format!("unexpected declaration inside <{}>", kind.label()))
                     )
@@ -89,32 +92,18 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    /// Resolves `&name;` or `&#...;` and appends the character.
-    pub(super) fn push_reference(&self, reference: &BytesRef<'_>, out: &mut String) -> Result<()> {
-        if reference.is_char_ref() {
-            return match reference.resolve_char_ref() {
-                Ok(Some(c)) => {
-                    out.push(c);
-                    Ok(())
-                }
-                _ => Err(self.error(format!(
-                    "invalid character reference &{};",
-                    snippet(reference)
-                ))),
-            };
-        }
-        let c = match &**reference {
-            "amp" => '&',
-            "lt" => '<',
-            "gt" => '>',
-            "quot" => '"',
-            "apos" => '\'',
-            other => {
-                return Err(self.error(format!("unknown entity &{};", snippet(other))));
+    /// Character data with its references resolved and line ends normalised.
+    pub(super) fn unescape(&self, raw: &'a str) -> Result<Cow<'a, str>> {
+        unescape(raw).map_err(|bad| match bad {
+            BadReference::Unclosed => self.error("not well-formed XML: an '&' starts no reference"),
+            BadReference::Character(inside) => self.error(format!(
+                "invalid character reference &{};",
+                snippet(&inside)
+            )),
+            BadReference::Entity(name) => {
+                self.error(format!("unknown entity &{};", snippet(&name)))
             }
-        };
-        out.push(c);
-        Ok(())
+        })
     }
 }
 
