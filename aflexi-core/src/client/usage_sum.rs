@@ -9,6 +9,7 @@
 //! What each level keeps, and which `-1` subtotal wins, is the rule of [`Answer::totals`].
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -113,12 +114,16 @@ impl UsageSum {
     }
 }
 
+/// A figure's total, or the first value in it that is not a number (boxed: a figure is made
+/// for every number of the answer, and moves small).
+type Total = std::result::Result<i64, Box<Value>>;
+
 /// What a figure (level 4 and deeper) stands for.
 pub(super) struct Figure {
     /// Its value when it is a number or a numeric text (the `[cached, notCached, total]` test).
     number: Option<i64>,
     /// Its total (nested figures summed), or the first value that is not a number.
-    total: std::result::Result<i64, Value>,
+    total: Total,
 }
 
 impl Figure {
@@ -130,11 +135,11 @@ impl Figure {
         };
         Figure {
             number,
-            total: number.ok_or(value),
+            total: number.ok_or_else(|| Box::new(value)),
         }
     }
 
-    fn nested(total: std::result::Result<i64, Value>) -> Figure {
+    fn nested(total: Total) -> Figure {
         Figure {
             number: None,
             total,
@@ -151,7 +156,7 @@ fn numeric_text(s: &str) -> Option<i64> {
 }
 
 /// Adds a nested figure's total to a sum; the first value that is not a number stays.
-fn add_figure(sum: &mut std::result::Result<i64, Value>, total: std::result::Result<i64, Value>) {
+fn add_figure(sum: &mut Total, total: Total) {
     if let Ok(s) = sum {
         match total {
             Ok(mb) => *s = s.saturating_add(mb),
@@ -162,7 +167,8 @@ fn add_figure(sum: &mut std::result::Result<i64, Value>, total: std::result::Res
 
 /// A value as far as the answer's shape needs it.
 pub(super) enum Node {
-    Answer(Answer),
+    /// Boxed: made once per answer, while the other variants are made for every value.
+    Answer(Box<Answer>),
     /// A bucket, an operator's groups or a group: the contributions it makes.
     Part(Contributions),
     Figure(Figure),
@@ -171,10 +177,14 @@ pub(super) enum Node {
 }
 
 impl Node {
+    fn answer(answer: Answer) -> Node {
+        Node::Answer(Box::new(answer))
+    }
+
     /// The answer a decoded response is (the decoder makes the answer at level 0).
     pub(super) fn into_answer(self) -> Answer {
         match self {
-            Node::Answer(answer) => answer,
+            Node::Answer(answer) => *answer,
             _ => Answer::Unreadable(Error::Protocol(format!("{STATS}: no answer was read"))),
         }
     }
@@ -186,8 +196,88 @@ pub(super) enum Members {
     /// A bucket keeps only the operator's member.
     Bucket(Option<Contributions>),
     Groups(IndexMap<String, Contributions>),
-    Publishers(IndexMap<String, Figure>),
+    Publishers(PublisherFigures),
     Figure(IndexMap<String, Figure>),
+}
+
+/// A publisher's member name: its id when written plainly (the usual case, kept without a
+/// copy), else the name as written, so that `7` and `007` stay two members as in the tree.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub(super) enum PublisherKey {
+    Id(i64),
+    Written(String),
+}
+
+impl PublisherKey {
+    /// The key of a member whose name is a positive id (`-1` subtotals and others: `None`).
+    fn of(name: Cow<'_, str>) -> Option<PublisherKey> {
+        let digits = name.as_bytes();
+        let plain = matches!(digits.first(), Some(b'1'..=b'9'))
+            && digits.len() <= 18
+            && digits.iter().all(u8::is_ascii_digit);
+        if plain {
+            return name.parse().ok().map(PublisherKey::Id);
+        }
+        let positive = name.trim().parse::<i64>().is_ok_and(|id| id > 0);
+        positive.then(|| PublisherKey::Written(name.into_owned()))
+    }
+
+    fn id(&self) -> i64 {
+        match self {
+            PublisherKey::Id(id) => *id,
+            PublisherKey::Written(name) => name.trim().parse().unwrap_or(0),
+        }
+    }
+
+    fn written(&self) -> Cow<'_, str> {
+        match self {
+            PublisherKey::Id(id) => Cow::Owned(id.to_string()),
+            PublisherKey::Written(name) => Cow::Borrowed(name),
+        }
+    }
+}
+
+/// A group's publishers in the answer's order; a member named again takes the new figure in
+/// its first place, as a struct's member does.
+#[derive(Default)]
+pub(super) struct PublisherFigures {
+    list: Vec<(PublisherKey, Figure)>,
+    /// Where each key is in `list`: made only once a member is not the next higher id
+    /// (answers list publishers by ascending id, so usually never; a map per group and day
+    /// is a tenth of the summing time).
+    index: Option<HashMap<PublisherKey, usize>>,
+}
+
+impl PublisherFigures {
+    fn insert(&mut self, key: PublisherKey, figure: Figure) {
+        let index = match &mut self.index {
+            Some(index) => index,
+            None => {
+                let ascending = match (self.list.last(), &key) {
+                    (None, _) => true,
+                    (Some((PublisherKey::Id(last), _)), PublisherKey::Id(id)) => id > last,
+                    _ => false,
+                };
+                if ascending {
+                    self.list.push((key, figure));
+                    return;
+                }
+                let seen = self
+                    .list
+                    .iter()
+                    .enumerate()
+                    .map(|(at, (k, _))| (k.clone(), at));
+                self.index.insert(seen.collect())
+            }
+        };
+        match index.get(&key) {
+            Some(&at) => self.list[at].1 = figure,
+            None => {
+                index.insert(key.clone(), self.list.len());
+                self.list.push((key, figure));
+            }
+        }
+    }
 }
 
 /// An array being read, by level.
@@ -199,7 +289,7 @@ pub(super) enum List {
         count: usize,
         all_numbers: bool,
         third: Option<i64>,
-        sum: std::result::Result<i64, Value>,
+        sum: Total,
     },
 }
 
@@ -208,7 +298,7 @@ const FIGURES: usize = 4;
 impl UsageSum {
     fn scalar(&mut self, value: Value) -> Node {
         match self.open {
-            0 => Node::Answer(Answer::Unreadable(unreadable_answer(&value))),
+            0 => Node::answer(Answer::Unreadable(unreadable_answer(&value))),
             level if level >= FIGURES => Node::Figure(Figure::scalar(value)),
             _ => Node::Skipped,
         }
@@ -253,7 +343,7 @@ impl Build for UsageSum {
             let number = numeric_text(&text);
             return Node::Figure(Figure {
                 number,
-                total: number.ok_or_else(|| Value::String(text.into_owned())),
+                total: number.ok_or_else(|| Box::new(Value::String(text.into_owned()))),
             });
         }
         self.scalar(Value::String(text.into_owned()))
@@ -263,7 +353,7 @@ impl Build for UsageSum {
     /// figure it is its text's number, but not a number itself.
     fn binary(&mut self, base64: String) -> Node {
         match self.open {
-            0 => Node::Answer(Answer::Buckets(IndexMap::new())),
+            0 => Node::answer(Answer::Buckets(IndexMap::new())),
             level if level >= FIGURES => {
                 Node::Figure(Figure::nested(Figure::scalar(Value::String(base64)).total))
             }
@@ -310,8 +400,8 @@ impl Build for UsageSum {
     fn end_list(&mut self, list: List) -> Node {
         self.open -= 1;
         match list {
-            List::Outer { empty: true } if self.open == 0 => Node::Answer(Answer::Nothing),
-            List::Outer { .. } if self.open == 0 => Node::Answer(Answer::Unreadable(
+            List::Outer { empty: true } if self.open == 0 => Node::answer(Answer::Nothing),
+            List::Outer { .. } if self.open == 0 => Node::answer(Answer::Unreadable(
                 unreadable_answer(&Value::Array(Vec::new())),
             )),
             List::Outer { .. } => Node::Skipped,
@@ -333,7 +423,7 @@ impl Build for UsageSum {
             0 => Members::Answer(IndexMap::new()),
             1 => Members::Bucket(None),
             2 => Members::Groups(IndexMap::new()),
-            3 => Members::Publishers(IndexMap::new()),
+            3 => Members::Publishers(PublisherFigures::default()),
             _ => Members::Figure(IndexMap::new()),
         };
         self.open += 1;
@@ -354,9 +444,8 @@ impl Build for UsageSum {
                 groups.insert(name.into_owned(), Self::part(value));
             }
             Members::Publishers(publishers) => {
-                let positive = name.trim().parse::<i64>().is_ok_and(|id| id > 0);
-                if let (true, Node::Figure(figure)) = (positive, value) {
-                    publishers.insert(name.into_owned(), figure);
+                if let (Some(key), Node::Figure(figure)) = (PublisherKey::of(name), value) {
+                    publishers.insert(key, figure);
                 }
             }
             Members::Figure(parts) => {
@@ -370,7 +459,7 @@ impl Build for UsageSum {
     fn end_members(&mut self, members: Members) -> Node {
         self.open -= 1;
         match members {
-            Members::Answer(buckets) => Node::Answer(Answer::Buckets(buckets)),
+            Members::Answer(buckets) => Node::answer(Answer::Buckets(buckets)),
             Members::Bucket(operator) => Node::Part(operator.unwrap_or_default()),
             Members::Groups(mut groups) => Node::Part(match groups.swap_remove("-1") {
                 Some(all) => all,
@@ -378,13 +467,13 @@ impl Build for UsageSum {
             }),
             Members::Publishers(publishers) => Node::Part(
                 publishers
+                    .list
                     .into_iter()
                     .map(|(key, figure)| {
-                        let id = key.trim().parse::<i64>().unwrap_or(0);
-                        let total = figure
-                            .total
-                            .map_err(|bad| model::unreadable(STATS, &key, &bad, "a number"));
-                        (id, total)
+                        let total = figure.total.map_err(|bad| {
+                            model::unreadable(STATS, &key.written(), &bad, "a number")
+                        });
+                        (key.id(), total)
                     })
                     .collect(),
             ),
@@ -593,6 +682,37 @@ mod tests {
     /// bucket `-1` when present, else every day bucket; within the operator, the across-packages
     /// group `-1` when present, else every group; `-1` publisher keys are subtotals and skipped.
     /// A figure that is not a number makes only its publisher's total an error.
+    /// Publishers listed out of id order, one named twice and one spelled `007`: the summing
+    /// builder keeps its ascending-order shortcut only while it holds, and agrees with the tree.
+    #[test]
+    fn publishers_out_of_order_or_named_twice_sum_as_the_tree_did() {
+        let figure = |name: &str, total: i64| {
+            format!(
+                "<member><name>{name}</name><value><array><data><value><int>0</int></value>\
+                 <value><int>{total}</int></value><value><int>{total}</int></value></data>\
+                 </array></value></member>"
+            )
+        };
+        for members in [
+            [("3", 30), ("9", 90), ("5", 50), ("9", 900), ("007", 70)],
+            [("1", 10), ("2", 20), ("2", 200), ("7", 70), ("007", 7)],
+            [("007", 7), ("7", 70), ("3", 30), ("-1", 1), ("3", 300)],
+        ] {
+            let group: String = members.iter().map(|(n, t)| figure(n, *t)).collect();
+            let body = format!(
+                "<methodResponse><params><param><value><struct><member><name>20260301</name>\
+                 <value><struct><member><name>4</name><value><struct><member><name>-1</name>\
+                 <value><struct>{group}</struct></value></member></struct></value></member>\
+                 </struct></value></member></struct></value></param></params></methodResponse>"
+            );
+            let tree = decode_response(body.as_bytes(), MAX).unwrap().unwrap();
+            let read = decode_response_into(body.as_bytes(), MAX, &mut UsageSum::new(4));
+            let summed = read.unwrap().unwrap().into_answer().totals();
+            assert_eq!(summed, tree_totals(&tree, 4), "{members:?}");
+            assert!(summed.unwrap().len() >= 2, "{members:?}");
+        }
+    }
+
     fn tree_totals(answer: &Value, operator_id: i64) -> Result<Figures> {
         let mut totals = Figures::new();
         let buckets = match answer {

@@ -182,6 +182,6 @@ Capsule::connection()->transaction(static function () use ($rows): void {
     }
 });
 $perRowMs = (hrtime(true) - $t) / 1e6;
-printf("writes: UPDATE ... CASE by 1,000: %.0f ms; one UPDATE per service: %.0f ms (%.1fx)\n", $bulkMs, $perRowMs, $perRowMs / max($bulkMs, 0.001));
+printf("writes: UPDATE ... CASE by %d: %.0f ms; one UPDATE per service: %.0f ms (%.1fx)\n", UsageUpdate::CHUNK, $bulkMs, $perRowMs, $perRowMs / max($bulkMs, 0.001));
 printf("peak memory %.1f MB\n", memory_get_peak_usage(true) / 1048576);
 $sandbox->stop();

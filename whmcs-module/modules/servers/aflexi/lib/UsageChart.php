@@ -17,8 +17,9 @@ use WHMCS\Database\Capsule;
  * row above it and of the bandwidth alerts (docs/ARCHITECTURE.md#usage-chart).
  *
  * Cost: at most one read of Aflexi per service per hour (Client::dailyBandwidth, the days from
- * the 1st of the previous month to today: stats.getSummaries for HTTP, then RTMP). The days
- * read are kept in mod_aflexi_usage_days; a page view within the hour reads only that row.
+ * the 1st of the previous month to today: stats.getSummaries for HTTP and for RTMP, sent at
+ * once, since the API takes one type a query). The days read are kept in
+ * mod_aflexi_usage_days; a page view within the hour reads only that row.
  * When Aflexi cannot be read, the last figures kept are shown with their age; without any,
  * a sentence says the chart is not available. The page itself never fails for the chart.
  */

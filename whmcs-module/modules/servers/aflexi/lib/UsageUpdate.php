@@ -49,8 +49,12 @@ final class UsageUpdate
 {
     /** The service statuses that are updated. */
     public const STATUSES = ['Active', 'Suspended'];
-    /** Services per UPDATE statement. */
-    public const CHUNK = 1000;
+    /**
+     * Services per UPDATE statement. MariaDB tries a CASE's WHENs in order for every row, so
+     * a statement costs about the square of its size: 10,000 services took 0.2 s by 100 and
+     * 0.4 s by 1,000 (docs/BENCHMARKS.md, "Concurrent usage queries").
+     */
+    public const CHUNK = 100;
     /** At most this many ids are named in a log entry. */
     private const LOG_IDS = 50;
 
