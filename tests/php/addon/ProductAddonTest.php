@@ -72,6 +72,7 @@ final class ProductAddonTest extends AddonTestCase
      * @dataProvider pricings
      * @param array<string, float|int> $prices
      */
+    #[\PHPUnit\Framework\Attributes\DataProvider('pricings')]
     public function testAPriceSetInTheProductAddonsPageIsRecognised(string $cycle, array $prices, bool $priced): void
     {
         $id = Catalog::addonId();

@@ -13,6 +13,7 @@ namespace Aflexi\Tests;
 /**
  * @requires extension pcntl
  */
+#[\PHPUnit\Framework\Attributes\RequiresPhpExtension('pcntl')]
 final class ForkTest extends ExtensionTestCase
 {
     /** Seconds after which a child that hangs is killed by SIGALRM (and the test fails). */

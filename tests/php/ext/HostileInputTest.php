@@ -68,6 +68,7 @@ final class HostileInputTest extends ExtensionTestCase
     }
 
     /** @dataProvider hostileValues */
+    #[\PHPUnit\Framework\Attributes\DataProvider('hostileValues')]
     public function testTheRuleFunctionsNeverCrashOnAnyArgument(mixed $value): void
     {
         $calls = [
@@ -87,6 +88,7 @@ final class HostileInputTest extends ExtensionTestCase
     }
 
     /** @dataProvider hostileValues */
+    #[\PHPUnit\Framework\Attributes\DataProvider('hostileValues')]
     public function testTheClientNeverCrashesOnAnyArgument(mixed $value): void
     {
         $client = $this->client(['retries' => 0]);

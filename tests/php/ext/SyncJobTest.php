@@ -149,6 +149,7 @@ final class SyncJobTest extends ExtensionTestCase
     }
 
     /** @requires extension pcntl */
+    #[\PHPUnit\Framework\Attributes\RequiresPhpExtension('pcntl')]
     public function testAForkedChildRefusesTheParentsJob(): void
     {
         $this->sandbox->configure(['latency_ms' => 100]);

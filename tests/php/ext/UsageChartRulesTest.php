@@ -38,6 +38,7 @@ final class UsageChartRulesTest extends ExtensionTestCase
     }
 
     /** @dataProvider badSpecs */
+    #[\PHPUnit\Framework\Attributes\DataProvider('badSpecs')]
     public function testABadChartIsRefusedByName(array $spec, string $said): void
     {
         $this->expectException(InvalidInputException::class);

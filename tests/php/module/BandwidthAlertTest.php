@@ -23,6 +23,7 @@ use WhmcsHarness\Whmcs;
 final class BandwidthAlertTest extends ModuleTestCase
 {
     /** @testdox Each threshold reached is e-mailed once across repeated daily cron runs; a service under its thresholds gets nothing */
+    #[\PHPUnit\Framework\Attributes\TestDox('Each threshold reached is e-mailed once across repeated daily cron runs; a service under its thresholds gets nothing')]
     public function testEachThresholdIsSentOnceAcrossRepeatedCronRuns(): void
     {
         $product = $this->alertProduct('');
@@ -50,6 +51,7 @@ final class BandwidthAlertTest extends ModuleTestCase
     }
 
     /** @testdox A new month alerts again; last month's figure never alerts for the new month */
+    #[\PHPUnit\Framework\Attributes\TestDox('A new month alerts again; last month\'s figure never alerts for the new month')]
     public function testANewMonthSendsAgain(): void
     {
         $product = $this->alertProduct('90');
@@ -66,6 +68,7 @@ final class BandwidthAlertTest extends ModuleTestCase
     }
 
     /** @testdox An e-mail that fails is tried again on the next run and never sent twice */
+    #[\PHPUnit\Framework\Attributes\TestDox('An e-mail that fails is tried again on the next run and never sent twice')]
     public function testAFailedEmailIsRetriedAndNeverDoubleSent(): void
     {
         $service = $this->usage($this->alertProduct('50'), 600, 1000);
@@ -88,6 +91,7 @@ final class BandwidthAlertTest extends ModuleTestCase
     }
 
     /** @testdox An alert claimed by a run that stopped before sending is not sent again, and the next runs say so */
+    #[\PHPUnit\Framework\Attributes\TestDox('An alert claimed by a run that stopped before sending is not sent again, and the next runs say so')]
     public function testAClaimWithoutAnAnswerIsNotSentAgain(): void
     {
         $service = $this->usage($this->alertProduct(''), 900, 1000);
@@ -102,6 +106,7 @@ final class BandwidthAlertTest extends ModuleTestCase
     }
 
     /** @testdox Thresholds that are not percentages send nothing for that product and say why */
+    #[\PHPUnit\Framework\Attributes\TestDox('Thresholds that are not percentages send nothing for that product and say why')]
     public function testInvalidThresholdsSendNothingAndSayWhy(): void
     {
         $product = $this->alertProduct('80,lots');

@@ -17,6 +17,7 @@ use WhmcsHarness\Params;
 final class CallCountTest extends ModuleTestCase
 {
     /** @testdox With the operator remembered, each action on an account costs at most 2 API calls */
+    #[\PHPUnit\Framework\Attributes\TestDox('With the operator remembered, each action on an account costs at most 2 API calls')]
     public function testEachActionCostsAtMostTwoApiCalls(): void
     {
         $gold = $this->product('CDN Gold', 'gold');
@@ -47,6 +48,7 @@ final class CallCountTest extends ModuleTestCase
     }
 
     /** @testdox The remembered operator id is what the module uses (it saves the identity lookup) */
+    #[\PHPUnit\Framework\Attributes\TestDox('The remembered operator id is what the module uses (it saves the identity lookup)')]
     public function testTheRememberedOperatorIdIsUsed(): void
     {
         $service = $this->service($this->product(), $this->client(['email' => 'opid@example.com']));

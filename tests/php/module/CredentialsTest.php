@@ -19,6 +19,7 @@ use WhmcsHarness\Fixtures;
 final class CredentialsTest extends ModuleTestCase
 {
     /** @testdox An access hash stored as entered is the auth key, used as stored */
+    #[\PHPUnit\Framework\Attributes\TestDox('An access hash stored as entered is the auth key, used as stored')]
     public function testAPlainAccessHashIsTheAuthKey(): void
     {
         Capsule::table('tblservers')->where('id', $this->serverId)->update(['password' => '', 'accesshash' => $this->authKey]);
@@ -29,6 +30,7 @@ final class CredentialsTest extends ModuleTestCase
     }
 
     /** @testdox A long server password stored unencrypted (WHMCS decrypts it to garbage) is a clear error, with no API call */
+    #[\PHPUnit\Framework\Attributes\TestDox('A long server password stored unencrypted (WHMCS decrypts it to garbage) is a clear error, with no API call')]
     public function testALongPasswordStoredPlainIsAClearError(): void
     {
         Capsule::table('tblservers')->where('id', $this->serverId)->update(['password' => 'Plain-' . str_repeat('k', 40), 'accesshash' => '']);
@@ -44,6 +46,7 @@ final class CredentialsTest extends ModuleTestCase
     }
 
     /** @testdox A short server password stored unencrypted (WHMCS decrypts it to nothing) is a clear error too */
+    #[\PHPUnit\Framework\Attributes\TestDox('A short server password stored unencrypted (WHMCS decrypts it to nothing) is a clear error too')]
     public function testAShortPasswordStoredPlainIsAClearError(): void
     {
         Capsule::table('tblservers')->where('id', $this->serverId)->update(['password' => 'short-plain-key', 'accesshash' => '']);
@@ -66,6 +69,7 @@ final class CredentialsTest extends ModuleTestCase
     }
 
     /** @testdox Create uses the username WHMCS makes from the domain */
+    #[\PHPUnit\Framework\Attributes\TestDox('Create uses the username WHMCS makes from the domain')]
     public function testCreateUsesTheUsernameWhmcsMakesFromTheDomain(): void
     {
         $service = $this->service($this->product(), $this->client(['email' => 'dom@example.com']), ['domain' => 'cdn.shop-example.com', 'password' => '']);
@@ -76,6 +80,7 @@ final class CredentialsTest extends ModuleTestCase
     }
 
     /** @testdox Create uses WHMCS's numbered username when the domain's is taken */
+    #[\PHPUnit\Framework\Attributes\TestDox('Create uses WHMCS\'s numbered username when the domain\'s is taken')]
     public function testCreateUsesTheNumberedUsernameOnACollision(): void
     {
         Fixtures::service(['username' => 'cdnshope']);
@@ -87,6 +92,7 @@ final class CredentialsTest extends ModuleTestCase
     }
 
     /** @testdox Create uses WHMCS's 8 random letters with "Enable Random Usernames" on */
+    #[\PHPUnit\Framework\Attributes\TestDox('Create uses WHMCS\'s 8 random letters with "Enable Random Usernames" on')]
     public function testCreateUsesARandomUsername(): void
     {
         Config::set('GenerateRandomUsername', 'on');
@@ -100,6 +106,7 @@ final class CredentialsTest extends ModuleTestCase
     }
 
     /** @testdox Without a domain (random usernames off) WHMCS gives none and the e-mail makes it */
+    #[\PHPUnit\Framework\Attributes\TestDox('Without a domain (random usernames off) WHMCS gives none and the e-mail makes it')]
     public function testCreateWithoutADomainUsesTheEmail(): void
     {
         $service = $this->service($this->product(), $this->client(['email' => 'nodomain@example.com']), ['domain' => '']);

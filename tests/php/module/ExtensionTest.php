@@ -13,6 +13,7 @@ use WHMCS\Module\Server\Aflexi\Version;
 final class ExtensionTest extends TestCase
 {
     /** @testdox If the extension is not loaded, every function and hook says so and how to install it */
+    #[\PHPUnit\Framework\Attributes\TestDox('If the extension is not loaded, every function and hook says so and how to install it')]
     public function testEveryFunctionSaysTheExtensionIsMissingAndHowToInstallIt(): void
     {
         $moduleDir = dirname(__DIR__, 3) . '/whmcs-module/modules/servers/aflexi';
@@ -54,6 +55,7 @@ final class ExtensionTest extends TestCase
     }
 
     /** @testdox An extension of another version is refused, naming both versions */
+    #[\PHPUnit\Framework\Attributes\TestDox('An extension of another version is refused, naming both versions')]
     public function testAnExtensionOfAnotherVersionIsRefused(): void
     {
         $message = Extension::diagnose(true, '9.9.9', '0.1.0');
@@ -66,6 +68,7 @@ final class ExtensionTest extends TestCase
     }
 
     /** @testdox The extension under test is the module's version */
+    #[\PHPUnit\Framework\Attributes\TestDox('The extension under test is the module\'s version')]
     public function testTheLoadedExtensionMatchesTheModule(): void
     {
         self::assertSame(Version::VERSION, AFLEXI_MODULE_VERSION);

@@ -19,6 +19,7 @@ use WhmcsHarness\Whmcs;
 final class FailureTest extends ModuleTestCase
 {
     /** @testdox Test Connection with the right credentials succeeds and remembers the operator id */
+    #[\PHPUnit\Framework\Attributes\TestDox('Test Connection with the right credentials succeeds and remembers the operator id')]
     public function testTestConnectionWithTheRightCredentialsSucceeds(): void
     {
         $result = aflexi_TestConnection(Params::forServer($this->serverId));
@@ -28,6 +29,7 @@ final class FailureTest extends ModuleTestCase
     }
 
     /** @testdox Wrong credentials: Test Connection says the credentials were refused and where to fix them */
+    #[\PHPUnit\Framework\Attributes\TestDox('Wrong credentials: Test Connection says the credentials were refused and where to fix them')]
     public function testWrongCredentialsAreReportedByTestConnection(): void
     {
         $this->setServer(['password' => Crypto::encrypt('not-the-key')]);
@@ -41,6 +43,7 @@ final class FailureTest extends ModuleTestCase
     }
 
     /** @testdox Wrong credentials: Create fails with the reason and creates nothing */
+    #[\PHPUnit\Framework\Attributes\TestDox('Wrong credentials: Create fails with the reason and creates nothing')]
     public function testWrongCredentialsFailCreate(): void
     {
         $this->setServer(['password' => Crypto::encrypt('not-the-key')]);
@@ -55,6 +58,7 @@ final class FailureTest extends ModuleTestCase
     }
 
     /** @testdox An account that is not an operator is refused, saying which role it has */
+    #[\PHPUnit\Framework\Attributes\TestDox('An account that is not an operator is refused, saying which role it has')]
     public function testAnAccountThatIsNotAnOperatorIsRefused(): void
     {
         $this->aflexi()->createPublisher(['username' => 'not-an-operator', 'email' => 'p@example.com', 'name' => 'P', 'password' => 'Publisher-Pass-1', 'package' => 'gold']);
@@ -68,6 +72,7 @@ final class FailureTest extends ModuleTestCase
     }
 
     /** @testdox The access hash is used as the auth key when the password is empty */
+    #[\PHPUnit\Framework\Attributes\TestDox('The access hash is used as the auth key when the password is empty')]
     public function testTheAccessHashIsTheAuthKeyWhenThePasswordIsEmpty(): void
     {
         $this->setServer(['password' => '', 'accesshash' => "  {$this->authKey}\n"]);
@@ -76,6 +81,7 @@ final class FailureTest extends ModuleTestCase
     }
 
     /** @testdox A server record without hostname, username or key gets a message naming the field */
+    #[\PHPUnit\Framework\Attributes\TestDox('A server record without hostname, username or key gets a message naming the field')]
     public function testAnIncompleteServerRecordIsNamed(): void
     {
         $this->setServer(['hostname' => '', 'ipaddress' => '']);
@@ -87,6 +93,7 @@ final class FailureTest extends ModuleTestCase
     }
 
     /** @testdox API down (a closed port): a clear message, told apart from a timeout */
+    #[\PHPUnit\Framework\Attributes\TestDox('API down (a closed port): a clear message, told apart from a timeout')]
     public function testApiDownGivesAClearMessage(): void
     {
         $this->setServer(['hostname' => '127.0.0.1:' . self::closedPort()]);
@@ -104,6 +111,7 @@ final class FailureTest extends ModuleTestCase
     }
 
     /** @testdox API slow (latency beyond the timeout): "did not answer in time", and repeating Create is safe */
+    #[\PHPUnit\Framework\Attributes\TestDox('API slow (latency beyond the timeout): "did not answer in time", and repeating Create is safe')]
     public function testApiSlowBeyondTheTimeoutGivesAClearMessage(): void
     {
         ini_set('aflexi.timeout', '1');
@@ -126,6 +134,7 @@ final class FailureTest extends ModuleTestCase
     }
 
     /** @testdox API faulting (fault injection): the fault is reported, with what to check */
+    #[\PHPUnit\Framework\Attributes\TestDox('API faulting (fault injection): the fault is reported, with what to check')]
     public function testApiFaultingIsReported(): void
     {
         $service = $this->service($this->product(), $this->client(['email' => 'fault@example.com']));
@@ -143,6 +152,7 @@ final class FailureTest extends ModuleTestCase
     }
 
     /** @testdox API failing now and then (lost answers, resets, HTTP 500): retried actions converge, nothing doubles */
+    #[\PHPUnit\Framework\Attributes\TestDox('API failing now and then (lost answers, resets, HTTP 500): retried actions converge, nothing doubles')]
     public function testTransientFailuresConvergeWithoutDuplicates(): void
     {
         $client = $this->client(['email' => 'flaky@example.com']);
@@ -164,6 +174,7 @@ final class FailureTest extends ModuleTestCase
     }
 
     /** @testdox Hooks never break the WHMCS page: with the API down, closing a client logs and carries on */
+    #[\PHPUnit\Framework\Attributes\TestDox('Hooks never break the WHMCS page: with the API down, closing a client logs and carries on')]
     public function testHooksNeverBreakTheWhmcsPage(): void
     {
         $client = $this->client(['email' => 'hookdown@example.com']);

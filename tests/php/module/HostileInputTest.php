@@ -22,6 +22,7 @@ final class HostileInputTest extends ModuleTestCase
     private const XSS_PACKAGE = "<svg onload=alert('pkg')>";
 
     /** @testdox XSS payload in client name is rendered escaped in ClientArea and AdminServicesTabFields */
+    #[\PHPUnit\Framework\Attributes\TestDox('XSS payload in client name is rendered escaped in ClientArea and AdminServicesTabFields')]
     public function testXssInClientNameIsRenderedEscaped(): void
     {
         $client = $this->client(['firstname' => self::XSS_NAME, 'lastname' => self::XSS_LAST, 'email' => 'xss@example.com']);
@@ -42,6 +43,7 @@ final class HostileInputTest extends ModuleTestCase
     }
 
     /** @testdox A hostile service username and last error are escaped in ClientArea and AdminServicesTabFields */
+    #[\PHPUnit\Framework\Attributes\TestDox('A hostile service username and last error are escaped in ClientArea and AdminServicesTabFields')]
     public function testAHostileUsernameAndLastErrorAreEscaped(): void
     {
         $service = $this->service($this->product(), $this->client(), ['username' => '<script>alert(9)</script>']);
@@ -62,6 +64,7 @@ final class HostileInputTest extends ModuleTestCase
     }
 
     /** @testdox A portal URL that is not http(s) is never rendered as a link */
+    #[\PHPUnit\Framework\Attributes\TestDox('A portal URL that is not http(s) is never rendered as a link')]
     public function testAPortalUrlThatIsNotHttpIsNotRendered(): void
     {
         $this->sandbox->theme('javascript:alert(document.cookie)//', '', $this->operatorLogin);
@@ -80,6 +83,7 @@ final class HostileInputTest extends ModuleTestCase
      * Characters of up to three bytes: what WHMCS's utf8 tables hold (an emoji never reaches the
      * module from them: docs/WHMCS-FIDELITY.md, FidelityTest).
      */
+    #[\PHPUnit\Framework\Attributes\TestDox('Accents, CJK and symbols in names and e-mail addresses survive; the username stays plain')]
     public function testAccentsAndSymbolsSurvive(): void
     {
         $client = $this->client(['firstname' => 'José ☃', 'lastname' => 'Müller-Łukasz 山田', 'email' => 'josé.müller@exämple.com']);
@@ -98,6 +102,7 @@ final class HostileInputTest extends ModuleTestCase
     }
 
     /** @testdox A name WHMCS stored HTML-encoded reaches Aflexi decoded */
+    #[\PHPUnit\Framework\Attributes\TestDox('A name WHMCS stored HTML-encoded reaches Aflexi decoded')]
     public function testAnHtmlEncodedNameReachesAflexiDecoded(): void
     {
         $client = $this->client(['firstname' => 'Seán', 'lastname' => 'O&#039;Brien &amp; Sons', 'email' => 'sean@example.com']);
@@ -109,6 +114,7 @@ final class HostileInputTest extends ModuleTestCase
     }
 
     /** @testdox A 1 MB client name neither breaks Create nor bloats the module log */
+    #[\PHPUnit\Framework\Attributes\TestDox('A 1 MB client name neither breaks Create nor bloats the module log')]
     public function testAOneMegabyteNameIsHandled(): void
     {
         $service = $this->service($this->product(), $this->client(['email' => 'huge@example.com']));
@@ -129,6 +135,7 @@ final class HostileInputTest extends ModuleTestCase
     }
 
     /** @testdox Hostile e-mail addresses make plain usernames */
+    #[\PHPUnit\Framework\Attributes\TestDox('Hostile e-mail addresses make plain usernames')]
     public function testHostileEmailAddressesMakePlainUsernames(): void
     {
         $service = $this->service($this->product(), $this->client(['email' => "o'neil+<tag>@evil.example"]));

@@ -16,6 +16,7 @@ use WhmcsHarness\Params;
 final class ListAccountsTest extends ModuleTestCase
 {
     /** @testdox ListAccounts over 1,000 publishers: every live one, paged, with WHMCS's fields */
+    #[\PHPUnit\Framework\Attributes\TestDox('ListAccounts over 1,000 publishers: every live one, paged, with WHMCS\'s fields')]
     public function testListAccountsOverAThousandPublishers(): void
     {
         $this->sandbox->seedPublishers(1200, 'bulk', 'bulk-pkg', 'ACTIVE', $this->operatorLogin);
@@ -69,12 +70,14 @@ final class ListAccountsTest extends ModuleTestCase
     }
 
     /** @testdox ListAccounts with nothing to list is an empty success */
+    #[\PHPUnit\Framework\Attributes\TestDox('ListAccounts with nothing to list is an empty success')]
     public function testListAccountsWithNothingToList(): void
     {
         self::assertSame(['success' => true, 'accounts' => []], aflexi_ListAccounts(Params::forServer($this->serverId)));
     }
 
     /** @testdox ListAccounts with the API down says why */
+    #[\PHPUnit\Framework\Attributes\TestDox('ListAccounts with the API down says why')]
     public function testListAccountsWithTheApiDown(): void
     {
         Capsule::table('tblservers')->where('id', $this->serverId)->update(['hostname' => '127.0.0.1:1']);

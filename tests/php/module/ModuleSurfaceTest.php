@@ -17,6 +17,7 @@ use WhmcsHarness\Params;
 final class ModuleSurfaceTest extends ModuleTestCase
 {
     /** @testdox MetaData: Aflexi CDN, API 1.1, needs a server, ListAccounts keyed by username and configoption1 */
+    #[\PHPUnit\Framework\Attributes\TestDox('MetaData: Aflexi CDN, API 1.1, needs a server, ListAccounts keyed by username and configoption1')]
     public function testMetaData(): void
     {
         $meta = aflexi_MetaData();
@@ -29,6 +30,7 @@ final class ModuleSurfaceTest extends ModuleTestCase
     }
 
     /** @testdox ConfigOptions: "Package name" is the first option (configoption1) */
+    #[\PHPUnit\Framework\Attributes\TestDox('ConfigOptions: "Package name" is the first option (configoption1)')]
     public function testPackageNameIsTheFirstConfigOption(): void
     {
         $options = aflexi_ConfigOptions();
@@ -39,6 +41,7 @@ final class ModuleSurfaceTest extends ModuleTestCase
     }
 
     /** @testdox Every entry point has a docblock saying what it returns; no custom function starts with cdn_ */
+    #[\PHPUnit\Framework\Attributes\TestDox('Every entry point has a docblock saying what it returns; no custom function starts with cdn_')]
     public function testEntryPointsAreDocumentedAndNeverCollideWithTheAddon(): void
     {
         $functions = array_filter(get_defined_functions()['user'], static fn (string $f): bool => str_starts_with($f, 'aflexi_'));
@@ -56,6 +59,7 @@ final class ModuleSurfaceTest extends ModuleTestCase
     }
 
     /** @testdox The admin service tab shows publisher id, link status, package, last sync and last error */
+    #[\PHPUnit\Framework\Attributes\TestDox('The admin service tab shows publisher id, link status, package, last sync and last error')]
     public function testAdminServicesTabFields(): void
     {
         $service = $this->service($this->product('CDN Gold', 'gold'), $this->client(['email' => 'tab@example.com']));
@@ -75,6 +79,7 @@ final class ModuleSurfaceTest extends ModuleTestCase
     }
 
     /** @testdox The admin service tab returns [] when it cannot be built */
+    #[\PHPUnit\Framework\Attributes\TestDox('The admin service tab returns [] when it cannot be built')]
     public function testAdminServicesTabFieldsReturnsNothingOnError(): void
     {
         if (Capsule::connection()->getDriverName() === 'sqlite') {
@@ -89,6 +94,7 @@ final class ModuleSurfaceTest extends ModuleTestCase
     }
 
     /** @testdox The client area shows CDN username, status, package and the portal login URL */
+    #[\PHPUnit\Framework\Attributes\TestDox('The client area shows CDN username, status, package and the portal login URL')]
     public function testClientAreaShowsTheAccount(): void
     {
         $this->sandbox->theme('https://cdn.my-brand.example', 'mybrand', $this->operatorLogin);
@@ -105,6 +111,7 @@ final class ModuleSurfaceTest extends ModuleTestCase
     }
 
     /** @testdox The client area reads the portal URL once an hour, not on every page view */
+    #[\PHPUnit\Framework\Attributes\TestDox('The client area reads the portal URL once an hour, not on every page view')]
     public function testThePortalUrlIsRemembered(): void
     {
         $service = $this->service($this->product(), $this->client(['email' => 'cache@example.com']));
@@ -117,6 +124,7 @@ final class ModuleSurfaceTest extends ModuleTestCase
     }
 
     /** @testdox The welcome e-mail hook adds its fields to that e-mail only */
+    #[\PHPUnit\Framework\Attributes\TestDox('The welcome e-mail hook adds its fields to that e-mail only')]
     public function testTheWelcomeEmailHookAddsItsFieldsToThatEmailOnly(): void
     {
         $service = $this->service($this->product(), $this->client(['email' => 'hook@example.com']), ['password' => 'Hook-Pass-1']);
@@ -132,6 +140,7 @@ final class ModuleSurfaceTest extends ModuleTestCase
     }
 
     /** @testdox Saving a product that uses the module gives it the welcome e-mail when it has none */
+    #[\PHPUnit\Framework\Attributes\TestDox('Saving a product that uses the module gives it the welcome e-mail when it has none')]
     public function testSavingAnAflexiProductGivesItTheWelcomeEmail(): void
     {
         $product = Fixtures::product(['name' => 'Later CDN', 'servertype' => '']);
@@ -147,6 +156,7 @@ final class ModuleSurfaceTest extends ModuleTestCase
     }
 
     /** @testdox The module's tables are InnoDB utf8mb4, created on first use */
+    #[\PHPUnit\Framework\Attributes\TestDox('The module\'s tables are InnoDB utf8mb4, created on first use')]
     public function testTheModuleTablesAreCreatedOnFirstUse(): void
     {
         self::assertFalse(Capsule::schema()->hasTable('mod_aflexi_publishers'));

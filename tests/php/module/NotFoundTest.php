@@ -30,6 +30,8 @@ final class NotFoundTest extends ModuleTestCase
      * @dataProvider actionsOnALiveAccount
      * @testdox $action of an account terminated on Aflexi is an error, not a silent success
      */
+    #[\PHPUnit\Framework\Attributes\DataProvider('actionsOnALiveAccount')]
+    #[\PHPUnit\Framework\Attributes\TestDox('$action of an account terminated on Aflexi is an error, not a silent success')]
     public function testActionOnAnAccountTerminatedOnAflexiIsAnError(string $action, array $options): void
     {
         $service = $this->created('gone@example.com');
@@ -48,6 +50,8 @@ final class NotFoundTest extends ModuleTestCase
      * @dataProvider actionsOnALiveAccount
      * @testdox $action of an account removed from Aflexi entirely is an error
      */
+    #[\PHPUnit\Framework\Attributes\DataProvider('actionsOnALiveAccount')]
+    #[\PHPUnit\Framework\Attributes\TestDox('$action of an account removed from Aflexi entirely is an error')]
     public function testActionOnAnAccountRemovedFromAflexiIsAnError(string $action, array $options): void
     {
         $service = $this->created('removed@example.com');
@@ -66,6 +70,7 @@ final class NotFoundTest extends ModuleTestCase
     }
 
     /** @testdox Terminate of an account already gone is done */
+    #[\PHPUnit\Framework\Attributes\TestDox('Terminate of an account already gone is done')]
     public function testTerminateOfAnAccountAlreadyGoneIsDone(): void
     {
         $service = $this->created('already@example.com');
@@ -78,6 +83,7 @@ final class NotFoundTest extends ModuleTestCase
     }
 
     /** @testdox Terminate of a service that never had an account is done */
+    #[\PHPUnit\Framework\Attributes\TestDox('Terminate of a service that never had an account is done')]
     public function testTerminateOfAServiceThatNeverHadAnAccountIsDone(): void
     {
         $service = $this->service($this->product(), $this->client(['email' => 'never@example.com']), ['domainstatus' => 'Active']);
@@ -88,6 +94,7 @@ final class NotFoundTest extends ModuleTestCase
     }
 
     /** @testdox A service without a record is looked up once by the username rule and recorded */
+    #[\PHPUnit\Framework\Attributes\TestDox('A service without a record is looked up once by the username rule and recorded')]
     public function testAServiceWithoutARecordIsLookedUpOnceByUsernameAndRecorded(): void
     {
         $client = $this->client(['email' => 'legacy@example.com']);
@@ -110,6 +117,7 @@ final class NotFoundTest extends ModuleTestCase
     }
 
     /** @testdox A service with neither a record nor an account on Aflexi reports not found */
+    #[\PHPUnit\Framework\Attributes\TestDox('A service with neither a record nor an account on Aflexi reports not found')]
     public function testAServiceWithNeitherRecordNorAccountReportsNotFound(): void
     {
         $service = $this->service($this->product(), $this->client(['email' => 'nobody@example.com']), ['domainstatus' => 'Active']);
@@ -122,6 +130,7 @@ final class NotFoundTest extends ModuleTestCase
     }
 
     /** @testdox Resync re-reads the account from Aflexi and updates the record */
+    #[\PHPUnit\Framework\Attributes\TestDox('Resync re-reads the account from Aflexi and updates the record')]
     public function testResyncReReadsTheAccountFromAflexi(): void
     {
         $service = $this->created('resync@example.com');
@@ -139,6 +148,7 @@ final class NotFoundTest extends ModuleTestCase
     }
 
     /** @testdox Resync finds an account re-created on Aflexi under the same username */
+    #[\PHPUnit\Framework\Attributes\TestDox('Resync finds an account re-created on Aflexi under the same username')]
     public function testResyncRelinksAnAccountFoundByUsername(): void
     {
         $service = $this->created('relink@example.com');
@@ -150,6 +160,7 @@ final class NotFoundTest extends ModuleTestCase
     }
 
     /** @testdox Resync reports an account not found on Aflexi */
+    #[\PHPUnit\Framework\Attributes\TestDox('Resync reports an account not found on Aflexi')]
     public function testResyncReportsAnAccountNotFound(): void
     {
         $service = $this->created('lost@example.com');

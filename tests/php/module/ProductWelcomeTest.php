@@ -14,6 +14,7 @@ use WHMCS\Module\Server\Aflexi\WelcomeTemplate;
 final class ProductWelcomeTest extends ModuleTestCase
 {
     /** @testdox ProductEdit gives a new Aflexi product the welcome template once, and keeps an admin's "None" */
+    #[\PHPUnit\Framework\Attributes\TestDox('ProductEdit gives a new Aflexi product the welcome template once, and keeps an admin\'s "None"')]
     public function testProductEditKeepsAnAdminsNoWelcomeEmail(): void
     {
         $product = $this->product('CDN Gold', 'gold', ['welcomeemail' => 0]);

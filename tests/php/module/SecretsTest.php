@@ -19,6 +19,7 @@ use WhmcsHarness\Whmcs;
 final class SecretsTest extends ModuleTestCase
 {
     /** @testdox No secret (auth key, service password, server password) in tblmodulelog or tblactivitylog */
+    #[\PHPUnit\Framework\Attributes\TestDox('No secret (auth key, service password, server password) in tblmodulelog or tblactivitylog')]
     public function testNoSecretIsEverLogged(): void
     {
         $accessHash = 'AH-' . bin2hex(random_bytes(8)) . '-hash';
@@ -53,6 +54,7 @@ final class SecretsTest extends ModuleTestCase
     }
 
     /** @testdox The module log has one entry per Aflexi API call, plus the outcome */
+    #[\PHPUnit\Framework\Attributes\TestDox('The module log has one entry per Aflexi API call, plus the outcome')]
     public function testOneModuleLogEntryPerApiCall(): void
     {
         $service = $this->service($this->product(), $this->client(['email' => 'log@example.com']));
@@ -74,6 +76,7 @@ final class SecretsTest extends ModuleTestCase
     }
 
     /** @testdox A failure's module log entry carries the admin message and the exception */
+    #[\PHPUnit\Framework\Attributes\TestDox('A failure\'s module log entry carries the admin message and the exception')]
     public function testAFailureIsLoggedWithItsMessage(): void
     {
         $service = $this->service($this->product(), $this->client(['email' => 'faillog@example.com']));

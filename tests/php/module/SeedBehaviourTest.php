@@ -21,6 +21,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     // ------------------------------------------------------------ Creating Aflexi Product
 
     /** @testdox CDN account will be created upon first payment received */
+    #[\PHPUnit\Framework\Attributes\TestDox('CDN account will be created upon first payment received')]
     public function testCdnAccountIsCreatedUponFirstPaymentReceived(): void
     {
         $product = $this->product('CDN Gold', 'gold', ['autosetup' => 'payment']);
@@ -36,6 +37,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox CDN account will be created after a pending order is activated (ModuleCreate) */
+    #[\PHPUnit\Framework\Attributes\TestDox('CDN account will be created after a pending order is activated (ModuleCreate)')]
     public function testCdnAccountIsCreatedWhenAPendingOrderIsAccepted(): void
     {
         $service = $this->service($this->product('CDN Gold', 'gold', ['autosetup' => 'on']), $this->client(['email' => 'pending@example.com']));
@@ -49,6 +51,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     // ------------------------------------------------------------ Putting Email Template
 
     /** @testdox An Aflexi email template is created along with the installation of plugin */
+    #[\PHPUnit\Framework\Attributes\TestDox('An Aflexi email template is created along with the installation of plugin')]
     public function testAnAflexiEmailTemplateIsCreatedAlongWithTheInstallation(): void
     {
         self::assertSame(0, Capsule::table('tblemailtemplates')->where('name', WelcomeTemplate::NAME)->count());
@@ -66,6 +69,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox You may modify the Aflexi email template (the module never overwrites it) */
+    #[\PHPUnit\Framework\Attributes\TestDox('You may modify the Aflexi email template (the module never overwrites it)')]
     public function testYouMayModifyTheAflexiEmailTemplate(): void
     {
         aflexi_ConfigOptions();
@@ -84,6 +88,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox Select "Aflexi CDN Welcome Mail" on the product (set for an Aflexi product that has none) */
+    #[\PHPUnit\Framework\Attributes\TestDox('Select "Aflexi CDN Welcome Mail" on the product (set for an Aflexi product that has none)')]
     public function testAnAflexiProductWithoutWelcomeEmailGetsTheAflexiCdnWelcomeMail(): void
     {
         $aflexiProduct = $this->product();
@@ -97,6 +102,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox The admin's choice of welcome e-mail for a product is kept */
+    #[\PHPUnit\Framework\Attributes\TestDox('The admin\'s choice of welcome e-mail for a product is kept')]
     public function testTheAdminsChoiceOfWelcomeEmailIsKept(): void
     {
         $own = Fixtures::emailTemplate(['name' => 'Our Own CDN Welcome']);
@@ -109,6 +115,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox Welcome email shows username and password (and the portal login URL) */
+    #[\PHPUnit\Framework\Attributes\TestDox('Welcome email shows username and password (and the portal login URL)')]
     public function testWelcomeEmailShowsUsernameAndPassword(): void
     {
         $this->sandbox->theme('https://cdn.reseller.example', 'reseller', $this->operatorLogin);
@@ -126,6 +133,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox A password WHMCS left empty is generated, stored encrypted, and e-mailed */
+    #[\PHPUnit\Framework\Attributes\TestDox('A password WHMCS left empty is generated, stored encrypted, and e-mailed')]
     public function testAnEmptyServicePasswordIsGeneratedAndWrittenBack(): void
     {
         $service = $this->service($this->product(), $this->client(['email' => 'gen@example.com']), ['password' => '']);
@@ -144,6 +152,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     // ------------------------------------------------------------ Placing orders
 
     /** @testdox Kindly do remember that email address is required in WHMCS client's account */
+    #[\PHPUnit\Framework\Attributes\TestDox('Kindly do remember that email address is required in WHMCS client\'s account')]
     public function testEmailAddressIsRequiredInTheClientsAccount(): void
     {
         $client = $this->client(['email' => '']);
@@ -160,6 +169,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox Operator may see the created account with respective package in Aflexi portal */
+    #[\PHPUnit\Framework\Attributes\TestDox('Operator may see the created account with respective package in Aflexi portal')]
     public function testOperatorSeesTheCreatedAccountWithItsPackageOnAflexi(): void
     {
         $service = $this->service($this->product('CDN Platinum', 'platinum-100'), $this->client(['firstname' => 'Olga', 'lastname' => 'Ops', 'email' => 'olga@example.com']));
@@ -174,6 +184,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox Package name: the product's module setting, else the product name */
+    #[\PHPUnit\Framework\Attributes\TestDox('Package name: the product\'s module setting, else the product name')]
     public function testWithoutAPackageSettingThePackageIsTheProductName(): void
     {
         $service = $this->service($this->product('CDN  Basic   Plan', ''), $this->client(['email' => 'basic@example.com']));
@@ -186,6 +197,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     // ------------------------------------------------------------ Automated Synchronization
 
     /** @testdox Order with a domain gets the username WHMCS generated from it */
+    #[\PHPUnit\Framework\Attributes\TestDox('Order with a domain gets the username WHMCS generated from it')]
     public function testOrderWithADomainGetsTheUsernameWhmcsGeneratedFromIt(): void
     {
         $service = $this->service($this->product(), $this->client(['email' => 'dom@example.com']), ['domain' => 'www.my-shop.example']);
@@ -198,6 +210,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox Order without a domain gets user_domain.com_<id> username */
+    #[\PHPUnit\Framework\Attributes\TestDox('Order without a domain gets user_domain.com_<id> username')]
     public function testOrderWithoutADomainGetsUserDomainComIdUsername(): void
     {
         $service = $this->service($this->product(), $this->client(['email' => 'John.Smith@Example.COM']));
@@ -209,6 +222,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox Multiple orders of one client get separate usernames */
+    #[\PHPUnit\Framework\Attributes\TestDox('Multiple orders of one client get separate usernames')]
     public function testMultipleOrdersOfOneClientGetSeparateUsernames(): void
     {
         $client = $this->client(['email' => 'multi@example.com']);
@@ -228,6 +242,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     // ------------------------------------------------------------ Manual Synchronization
 
     /** @testdox Create - Creating of Aflexi CDN account */
+    #[\PHPUnit\Framework\Attributes\TestDox('Create - Creating of Aflexi CDN account')]
     public function testCreateCreatesTheAflexiCdnAccount(): void
     {
         $service = $this->service($this->product(), $this->client(['email' => 'new@example.com']));
@@ -242,6 +257,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox Create - Recreating of Aflexi CDN account (create twice keeps one account) */
+    #[\PHPUnit\Framework\Attributes\TestDox('Create - Recreating of Aflexi CDN account (create twice keeps one account)')]
     public function testCreateTwiceKeepsOneAccount(): void
     {
         $service = $this->service($this->product(), $this->client(['email' => 'twice@example.com']));
@@ -257,6 +273,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox Create - Recreating of Aflexi CDN account after Terminate */
+    #[\PHPUnit\Framework\Attributes\TestDox('Create - Recreating of Aflexi CDN account after Terminate')]
     public function testCreateAfterTerminateRecreatesTheAccount(): void
     {
         $service = $this->service($this->product('CDN Gold', 'gold'), $this->client(['email' => 'again@example.com']), ['password' => 'First-Pass-1']);
@@ -275,6 +292,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox Suspend - Suspend an Aflexi user account */
+    #[\PHPUnit\Framework\Attributes\TestDox('Suspend - Suspend an Aflexi user account')]
     public function testSuspendSuspendsTheAflexiUserAccount(): void
     {
         $service = $this->created('susp@example.com');
@@ -287,6 +305,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox Unsuspend - Activate an Aflexi user account from suspension */
+    #[\PHPUnit\Framework\Attributes\TestDox('Unsuspend - Activate an Aflexi user account from suspension')]
     public function testUnsuspendActivatesTheAflexiUserAccount(): void
     {
         $service = $this->created('unsusp@example.com');
@@ -300,6 +319,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox Terminate - Terminate/Delete Aflexi user account */
+    #[\PHPUnit\Framework\Attributes\TestDox('Terminate - Terminate/Delete Aflexi user account')]
     public function testTerminateDeletesTheAflexiUserAccount(): void
     {
         $service = $this->created('term@example.com');
@@ -312,6 +332,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox Change Package upgrades the Aflexi package */
+    #[\PHPUnit\Framework\Attributes\TestDox('Change Package upgrades the Aflexi package')]
     public function testChangePackageUpgradesTheAflexiPackage(): void
     {
         $silver = $this->product('CDN Silver', 'silver');
@@ -328,6 +349,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox Change Package downgrades the Aflexi package (creating it on Aflexi when missing) */
+    #[\PHPUnit\Framework\Attributes\TestDox('Change Package downgrades the Aflexi package (creating it on Aflexi when missing)')]
     public function testChangePackageDowngradesTheAflexiPackage(): void
     {
         $gold = $this->product('CDN Gold', 'gold');
@@ -345,6 +367,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox Change Password - Update the password of Aflexi user account */
+    #[\PHPUnit\Framework\Attributes\TestDox('Change Password - Update the password of Aflexi user account')]
     public function testChangePasswordUpdatesThePasswordOfTheAflexiUserAccount(): void
     {
         $service = $this->service($this->product(), $this->client(['email' => 'pw@example.com']), ['password' => 'Old-Pass-123']);
@@ -360,6 +383,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     // ------------------------------------------------------------ Deleting/Suspending CDN account
 
     /** @testdox Close client suspends the Aflexi account */
+    #[\PHPUnit\Framework\Attributes\TestDox('Close client suspends the Aflexi account')]
     public function testCloseClientSuspendsTheAflexiAccount(): void
     {
         $client = $this->client(['email' => 'closing@example.com']);
@@ -380,6 +404,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox Delete client deletes the Aflexi account */
+    #[\PHPUnit\Framework\Attributes\TestDox('Delete client deletes the Aflexi account')]
     public function testDeleteClientDeletesTheAflexiAccount(): void
     {
         $client = $this->client(['email' => 'leaving@example.com']);
@@ -400,6 +425,7 @@ final class SeedBehaviourTest extends ModuleTestCase
     }
 
     /** @testdox Closing then deleting a client, each twice, is harmless */
+    #[\PHPUnit\Framework\Attributes\TestDox('Closing then deleting a client, each twice, is harmless')]
     public function testClosingAndDeletingAClientTwiceIsHarmless(): void
     {
         $client = $this->client(['email' => 'twicehook@example.com']);

@@ -59,6 +59,7 @@ final class SingleSignOnTest extends ModuleTestCase
     }
 
     /** @testdox The redirect logs in as the service's own publisher, locked to it */
+    #[\PHPUnit\Framework\Attributes\TestDox('The redirect logs in as the service\'s own publisher, locked to it')]
     public function testLogsInAsTheServicesPublisher(): void
     {
         $mine = $this->createdService('alice@example.com');
@@ -79,6 +80,7 @@ final class SingleSignOnTest extends ModuleTestCase
     }
 
     /** @testdox Single sign-on off in the product: refused, no portal call, no button */
+    #[\PHPUnit\Framework\Attributes\TestDox('Single sign-on off in the product: refused, no portal call, no button')]
     public function testTurnedOffInTheProduct(): void
     {
         $service = $this->createdService('off@example.com', false);
@@ -92,6 +94,7 @@ final class SingleSignOnTest extends ModuleTestCase
     }
 
     /** @testdox An unreachable portal gives a clear error, not an exception */
+    #[\PHPUnit\Framework\Attributes\TestDox('An unreachable portal gives a clear error, not an exception')]
     public function testPortalDownGivesAClearError(): void
     {
         $service = $this->createdService('down@example.com');
@@ -109,6 +112,7 @@ final class SingleSignOnTest extends ModuleTestCase
     }
 
     /** @testdox A service never created, or suspended, has nothing to log in to (and no button) */
+    #[\PHPUnit\Framework\Attributes\TestDox('A service never created, or suspended, has nothing to log in to (and no button)')]
     public function testNoActiveAccount(): void
     {
         $product = $this->product('CDN Pending', 'gold', ['configoptions' => ['gold', 'on']]);
@@ -127,6 +131,7 @@ final class SingleSignOnTest extends ModuleTestCase
     }
 
     /** @testdox One consumer per publisher across many clicks, its secret stored encrypted */
+    #[\PHPUnit\Framework\Attributes\TestDox('One consumer per publisher across many clicks, its secret stored encrypted')]
     public function testConsumerRegisteredOnce(): void
     {
         $service = $this->createdService('clicks@example.com');
@@ -143,6 +148,7 @@ final class SingleSignOnTest extends ModuleTestCase
     }
 
     /** @testdox No token or consumer secret in any log table, message, page or exception */
+    #[\PHPUnit\Framework\Attributes\TestDox('No token or consumer secret in any log table, message, page or exception')]
     public function testNoSecretLeaks(): void
     {
         $service = $this->createdService('leak@example.com');

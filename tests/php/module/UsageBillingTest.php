@@ -27,6 +27,7 @@ final class UsageBillingTest extends ModuleTestCase
     }
 
     /** @testdox The provider offers one metric, "bandwidth": a monthly period metric in GB */
+    #[\PHPUnit\Framework\Attributes\TestDox('The provider offers one metric, "bandwidth": a monthly period metric in GB')]
     public function testTheProviderOffersMonthlyBandwidthInGigabytes(): void
     {
         $provider = aflexi_MetricProvider(Params::forServer($this->serverId));
@@ -40,6 +41,7 @@ final class UsageBillingTest extends ModuleTestCase
     }
 
     /** @testdox usage() gives every linked tenant (keyed as ListAccounts keys accounts) this month's GB in 2 API calls per 200 tenants; tenantUsage() one in 2 */
+    #[\PHPUnit\Framework\Attributes\TestDox('usage() gives every linked tenant (keyed as ListAccounts keys accounts) this month\'s GB in 2 API calls per 200 tenants; tenantUsage() one in 2')]
     public function testUsageServesEveryTenantInABoundedNumberOfCalls(): void
     {
         $gold = $this->product('CDN Gold', 'gold');
@@ -74,6 +76,7 @@ final class UsageBillingTest extends ModuleTestCase
     }
 
     /** @testdox Collected bandwidth over the included GB becomes a usage line of the renewal invoice: the right quantity at the product's overage price */
+    #[\PHPUnit\Framework\Attributes\TestDox('Collected bandwidth over the included GB becomes a usage line of the renewal invoice: the right quantity at the product\'s overage price')]
     public function testCollectedBandwidthOverTheIncludedAmountIsInvoiced(): void
     {
         $gold = $this->product('CDN Gold', 'gold');
@@ -112,6 +115,7 @@ final class UsageBillingTest extends ModuleTestCase
     }
 
     /** @testdox Usage within the included amount is a 0.00 line; with Aflexi failing usage() gives nothing (WHMCS keeps the last figures), logs why per tenant and throws nothing */
+    #[\PHPUnit\Framework\Attributes\TestDox('Usage within the included amount is a 0.00 line; with Aflexi failing usage() gives nothing (WHMCS keeps the last figures), logs why per tenant and throws nothing')]
     public function testWithinTheIncludedAmountNothingIsChargedAndAnOutageIsLogged(): void
     {
         $gold = $this->product('CDN Gold', 'gold');

@@ -24,6 +24,7 @@ use WhmcsHarness\Params;
 final class UsageChartTest extends ModuleTestCase
 {
     /** @testdox The chart and its table show each day of this month and the previous one, with the month totals Aflexi reports */
+    #[\PHPUnit\Framework\Attributes\TestDox('The chart and its table show each day of this month and the previous one, with the month totals Aflexi reports')]
     public function testTheChartAndTheTableShowTheDailyFigures(): void
     {
         $service = $this->createdService('figures@example.com');
@@ -45,6 +46,7 @@ final class UsageChartTest extends ModuleTestCase
     }
 
     /** @testdox The client area shows the chart as SVG with a table for screen readers; the admin tab the same */
+    #[\PHPUnit\Framework\Attributes\TestDox('The client area shows the chart as SVG with a table for screen readers; the admin tab the same')]
     public function testTheClientAreaAndTheAdminTabShowTheChart(): void
     {
         $service = $this->createdService('page@example.com');
@@ -65,6 +67,7 @@ final class UsageChartTest extends ModuleTestCase
     }
 
     /** @testdox A page view within the hour costs no API call; an hour later the figures are read again, once */
+    #[\PHPUnit\Framework\Attributes\TestDox('A page view within the hour costs no API call; an hour later the figures are read again, once')]
     public function testAPageViewWithinTheHourCostsNoApiCall(): void
     {
         $service = $this->createdService('cache@example.com');
@@ -80,6 +83,7 @@ final class UsageChartTest extends ModuleTestCase
     }
 
     /** @testdox When Aflexi is down the page still renders: the last figures with their age, or a sentence when there are none */
+    #[\PHPUnit\Framework\Attributes\TestDox('When Aflexi is down the page still renders: the last figures with their age, or a sentence when there are none')]
     public function testWhenAflexiIsDownThePageShowsTheLastFiguresOrASentence(): void
     {
         $kept = $this->createdService('down@example.com');
@@ -102,6 +106,7 @@ final class UsageChartTest extends ModuleTestCase
     }
 
     /** @testdox Hostile texts are escaped in the SVG and the table, and a broken input is refused, not drawn */
+    #[\PHPUnit\Framework\Attributes\TestDox('Hostile texts are escaped in the SVG and the table, and a broken input is refused, not drawn')]
     public function testHostileValuesAreEscaped(): void
     {
         $service = $this->createdService('hostile@example.com');
@@ -121,6 +126,7 @@ final class UsageChartTest extends ModuleTestCase
     }
 
     /** @testdox The bandwidth row (shown even without the extension) words figures as the chart does */
+    #[\PHPUnit\Framework\Attributes\TestDox('The bandwidth row (shown even without the extension) words figures as the chart does')]
     public function testTheBandwidthRowAndTheChartWordFiguresAlike(): void
     {
         foreach ([0, 850, 1023, 1024, 1536, 1_000_000, 1_500_000, 3 * 1024 * 1024] as $mb) {

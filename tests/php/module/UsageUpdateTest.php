@@ -29,6 +29,7 @@ final class UsageUpdateTest extends ModuleTestCase
     private const NEVER = '0000-00-00 00:00:00';
 
     /** @testdox Each service gets this month's exact usage (HTTP + RTMP) and its package's limit in MB; the real month is asked */
+    #[\PHPUnit\Framework\Attributes\TestDox('Each service gets this month\'s exact usage (HTTP + RTMP) and its package\'s limit in MB; the real month is asked')]
     public function testWritesThisMonthsUsageAndLimit(): void
     {
         $gold = $this->product('CDN Gold', 'gold');
@@ -62,6 +63,7 @@ final class UsageUpdateTest extends ModuleTestCase
     }
 
     /** @testdox A given month is read whole (February of a leap year), and the month is WHMCS's local one at the boundary */
+    #[\PHPUnit\Framework\Attributes\TestDox('A given month is read whole (February of a leap year), and the month is WHMCS\'s local one at the boundary')]
     public function testMonthOfTheRunAndItsBoundary(): void
     {
         $gold = $this->product('CDN Gold', 'gold');
@@ -82,6 +84,7 @@ final class UsageUpdateTest extends ModuleTestCase
     }
 
     /** @testdox A publisher Aflexi reports no traffic for gets 0; services without a linked publisher are skipped and logged */
+    #[\PHPUnit\Framework\Attributes\TestDox('A publisher Aflexi reports no traffic for gets 0; services without a linked publisher are skipped and logged')]
     public function testNoUsageIsZeroAndUnlinkedServicesAreSkipped(): void
     {
         $gold = $this->product('CDN Gold', 'gold');
@@ -115,6 +118,7 @@ final class UsageUpdateTest extends ModuleTestCase
     }
 
     /** @testdox A package limit beyond tblhosting.bwlimit (>= 2,097,152 GB) is written as unlimited and named; the other services are written */
+    #[\PHPUnit\Framework\Attributes\TestDox('A package limit beyond tblhosting.bwlimit (>= 2,097,152 GB) is written as unlimited and named; the other services are written')]
     public function testALimitBeyondTheColumnIsUnlimited(): void
     {
         $gold = $this->product('CDN Gold', 'gold');
@@ -133,6 +137,7 @@ final class UsageUpdateTest extends ModuleTestCase
     }
 
     /** @testdox A service whose row cannot be written fails alone: the others are written, the return value names it, no SQL anywhere */
+    #[\PHPUnit\Framework\Attributes\TestDox('A service whose row cannot be written fails alone: the others are written, the return value names it, no SQL anywhere')]
     public function testOneRowThatCannotBeWrittenFailsOnlyItself(): void
     {
         $gold = $this->product('CDN Gold', 'gold');
@@ -162,6 +167,7 @@ final class UsageUpdateTest extends ModuleTestCase
     }
 
     /** @testdox The concurrent read (aflexi.concurrency 16) writes exactly the figures of the sequential path (concurrency 1), for 450 services in 3 queries */
+    #[\PHPUnit\Framework\Attributes\TestDox('The concurrent read (aflexi.concurrency 16) writes exactly the figures of the sequential path (concurrency 1), for 450 services in 3 queries')]
     public function testConcurrentReadWritesTheSameFiguresAsTheSequentialPath(): void
     {
         $gold = $this->product('CDN Gold', 'gold');
@@ -183,6 +189,7 @@ final class UsageUpdateTest extends ModuleTestCase
     }
 
     /** @testdox A usage query Aflexi refuses fails only its own 200 services (named, with the error kind in the module log); the other queries' services are written */
+    #[\PHPUnit\Framework\Attributes\TestDox('A usage query Aflexi refuses fails only its own 200 services (named, with the error kind in the module log); the other queries\' services are written')]
     public function testAFailedUsageQueryFailsOnlyItsServices(): void
     {
         $gold = $this->product('CDN Gold', 'gold');
@@ -214,6 +221,7 @@ final class UsageUpdateTest extends ModuleTestCase
     }
 
     /** @testdox Only Active and Suspended Aflexi services of this server are written; other servers, statuses and modules are untouched */
+    #[\PHPUnit\Framework\Attributes\TestDox('Only Active and Suspended Aflexi services of this server are written; other servers, statuses and modules are untouched')]
     public function testOnlyThisServersLiveServicesAreWritten(): void
     {
         $gold = $this->product('CDN Gold', 'gold');
@@ -248,6 +256,7 @@ final class UsageUpdateTest extends ModuleTestCase
     }
 
     /** @testdox With the Aflexi API down nothing is written, nothing is thrown, and the failure is logged without secrets */
+    #[\PHPUnit\Framework\Attributes\TestDox('With the Aflexi API down nothing is written, nothing is thrown, and the failure is logged without secrets')]
     public function testApiDownLeavesTheFiguresAndLogs(): void
     {
         $gold = $this->product('CDN Gold', 'gold');
@@ -278,6 +287,7 @@ final class UsageUpdateTest extends ModuleTestCase
     }
 
     /** @testdox API calls grow with pages, not services: 2 stats calls per 200 publishers plus the package pages (4 for 25 services, 6 for 250) */
+    #[\PHPUnit\Framework\Attributes\TestDox('API calls grow with pages, not services: 2 stats calls per 200 publishers plus the package pages (4 for 25 services, 6 for 250)')]
     public function testApiCallsGrowWithPagesNotServices(): void
     {
         $gold = $this->product('CDN Gold', 'gold');
@@ -307,6 +317,7 @@ final class UsageUpdateTest extends ModuleTestCase
     }
 
     /** @testdox Aflexi\Client::bandwidthUsageOf refuses ids that are not positive whole numbers, and an empty list costs no call */
+    #[\PHPUnit\Framework\Attributes\TestDox('Aflexi\\Client::bandwidthUsageOf refuses ids that are not positive whole numbers, and an empty list costs no call')]
     public function testBandwidthUsageOfRefusesBadIds(): void
     {
         foreach ([[0], [-3], ['x'], [1.5], [[1]], [null]] as $bad) {
@@ -321,6 +332,7 @@ final class UsageUpdateTest extends ModuleTestCase
     }
 
     /** @testdox The daily cron runs it for every Aflexi server */
+    #[\PHPUnit\Framework\Attributes\TestDox('The daily cron runs it for every Aflexi server')]
     public function testTheDailyCronRunsIt(): void
     {
         $gold = $this->product('CDN Gold', 'gold');
@@ -341,6 +353,7 @@ final class UsageUpdateTest extends ModuleTestCase
     }
 
     /** @testdox The client area and the admin tab show usage against the limit (or unlimited) and when it was measured, escaped */
+    #[\PHPUnit\Framework\Attributes\TestDox('The client area and the admin tab show usage against the limit (or unlimited) and when it was measured, escaped')]
     public function testClientAreaShowsUsageAgainstLimit(): void
     {
         $gold = $this->product('CDN Gold', 'gold');

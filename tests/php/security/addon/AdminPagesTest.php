@@ -36,6 +36,7 @@ final class AdminPagesTest extends AddonTestCase
     ];
 
     /** @testdox Every action refuses a POST without the CSRF token or with a wrong one, before it does anything */
+    #[\PHPUnit\Framework\Attributes\TestDox('Every action refuses a POST without the CSRF token or with a wrong one, before it does anything')]
     public function testEveryPostNeedsTheToken(): void
     {
         $product = $this->product();
@@ -57,6 +58,7 @@ final class AdminPagesTest extends AddonTestCase
     }
 
     /** @testdox A GET of any action (a link, an image) changes nothing and calls no API */
+    #[\PHPUnit\Framework\Attributes\TestDox('A GET of any action (a link, an image) changes nothing and calls no API')]
     public function testAGetOfAnyActionChangesNothingAndCallsNoApi(): void
     {
         $product = $this->product();
@@ -74,6 +76,7 @@ final class AdminPagesTest extends AddonTestCase
     }
 
     /** @testdox XSS payloads in product, group, client, e-mail and package names are shown as text on every page */
+    #[\PHPUnit\Framework\Attributes\TestDox('XSS payloads in product, group, client, e-mail and package names are shown as text on every page')]
     public function testXssPayloadsAreEscapedOnEveryPage(): void
     {
         $payload = '"><script>alert(1)</script><img src=x onerror=alert(2)>';
@@ -103,6 +106,7 @@ final class AdminPagesTest extends AddonTestCase
     }
 
     /** @testdox Every text is escaped exactly once: a language string with quotes and & shows as typed in a tab, a heading and an alert */
+    #[\PHPUnit\Framework\Attributes\TestDox('Every text is escaped exactly once: a language string with quotes and & shows as typed in a tab, a heading and an alert')]
     public function testEveryTextIsEscapedExactlyOnce(): void
     {
         $vars = Addon::vars(self::MODULE);
@@ -120,6 +124,7 @@ final class AdminPagesTest extends AddonTestCase
     }
 
     /** @testdox A password view is a POST with the token and shows the password each time it is asked (no "once" limit; the code's comment says so) */
+    #[\PHPUnit\Framework\Attributes\TestDox('A password view is a POST with the token and shows the password each time it is asked (no "once" limit; the code\'s comment says so)')]
     public function testAPasswordIsShownOnEachPostWithTheToken(): void
     {
         $product = $this->product();
@@ -137,6 +142,7 @@ final class AdminPagesTest extends AddonTestCase
     }
 
     /** @testdox The products page and Save work with 65,536 products (past MariaDB's 65,535 placeholders) */
+    #[\PHPUnit\Framework\Attributes\TestDox('The products page and Save work with 65,536 products (past MariaDB\'s 65,535 placeholders)')]
     public function testTheProductsPageWorksPastThePlaceholderLimit(): void
     {
         $count = 65536;
@@ -176,6 +182,7 @@ final class AdminPagesTest extends AddonTestCase
     }
 
     /** @testdox A template fetched directly, outside WHMCS, prints nothing */
+    #[\PHPUnit\Framework\Attributes\TestDox('A template fetched directly, outside WHMCS, prints nothing')]
     public function testATemplateRequestedDirectlyPrintsNothing(): void
     {
         $templates = glob(dirname(__DIR__, 4) . '/whmcs-addon/modules/addons/aflexi_cdn/templates/admin/*.php') ?: [];

@@ -43,6 +43,7 @@ final class HostileApiTest extends ModuleTestCase
     }
 
     /** @testdox A redirect (301, 302, 307, 308) is reported with its target and never followed: the capture server receives nothing */
+    #[\PHPUnit\Framework\Attributes\TestDox('A redirect (301, 302, 307, 308) is reported with its target and never followed: the capture server receives nothing')]
     public function testRedirectsAreReportedAndNotFollowed(): void
     {
         foreach ([301, 302, 307, 308] as $status) {
@@ -58,6 +59,7 @@ final class HostileApiTest extends ModuleTestCase
     }
 
     /** @testdox A fault that echoes the request (the key XML-escaped) shows the key in no encoding: not in the message, not in any log */
+    #[\PHPUnit\Framework\Attributes\TestDox('A fault that echoes the request (the key XML-escaped) shows the key in no encoding: not in the message, not in any log')]
     public function testAnEchoedKeyIsMaskedInEveryEncoding(): void
     {
         $this->hostile->answer(['answer' => 'echo-fault']);
@@ -71,6 +73,7 @@ final class HostileApiTest extends ModuleTestCase
     }
 
     /** @testdox HTML in a fault reaches the admin tab and the client area as text, never as markup */
+    #[\PHPUnit\Framework\Attributes\TestDox('HTML in a fault reaches the admin tab and the client area as text, never as markup')]
     public function testHtmlInAFaultIsNeverMarkup(): void
     {
         $product = $this->product('CDN Gold', 'gold');
@@ -88,6 +91,7 @@ final class HostileApiTest extends ModuleTestCase
     }
 
     /** @testdox An answer past the 16 MB limit and one nested 100,000 deep are refused with a clear error, not a crash */
+    #[\PHPUnit\Framework\Attributes\TestDox('An answer past the 16 MB limit and one nested 100,000 deep are refused with a clear error, not a crash')]
     public function testHugeAndDeepAnswersAreRefused(): void
     {
         $this->hostile->answer(['answer' => 'huge']);
@@ -103,6 +107,7 @@ final class HostileApiTest extends ModuleTestCase
     }
 
     /** @testdox A key only the core's rule masks in XML form is masked by the module's Secrets too (one rule, from the extension) */
+    #[\PHPUnit\Framework\Attributes\TestDox('A key only the core\'s rule masks in XML form is masked by the module\'s Secrets too (one rule, from the extension)')]
     public function testTheModulesMaskingUsesTheCoresSpellings(): void
     {
         $secrets = new \WHMCS\Module\Server\Aflexi\Secrets();

@@ -31,6 +31,8 @@ final class WelcomeMailTest extends ModuleTestCase
      * @dataProvider hostilePortalUrls
      * @testdox A hostile portal URL from Aflexi never becomes a live link or markup in the welcome mail
      */
+    #[\PHPUnit\Framework\Attributes\DataProvider('hostilePortalUrls')]
+    #[\PHPUnit\Framework\Attributes\TestDox('A hostile portal URL from Aflexi never becomes a live link or markup in the welcome mail')]
     public function testAHostilePortalUrlIsNotInTheMail(string $url): void
     {
         $this->sandbox->theme($url, 'evil', $this->operatorLogin);
@@ -50,6 +52,8 @@ final class WelcomeMailTest extends ModuleTestCase
      * @dataProvider hostilePortalUrls
      * @testdox The same hostile portal URL gives no link in the client area either (one rule)
      */
+    #[\PHPUnit\Framework\Attributes\DataProvider('hostilePortalUrls')]
+    #[\PHPUnit\Framework\Attributes\TestDox('The same hostile portal URL gives no link in the client area either (one rule)')]
     public function testAHostilePortalUrlIsNotInTheClientArea(string $url): void
     {
         $this->sandbox->theme($url, 'evil', $this->operatorLogin);
@@ -66,6 +70,7 @@ final class WelcomeMailTest extends ModuleTestCase
     }
 
     /** @testdox A safe portal URL is kept (escaped), and markup in the password or username is shown as text */
+    #[\PHPUnit\Framework\Attributes\TestDox('A safe portal URL is kept (escaped), and markup in the password or username is shown as text')]
     public function testFieldsAreEscaped(): void
     {
         $this->sandbox->theme('https://portal.example/?a=1&b=2', 'fine', $this->operatorLogin);
